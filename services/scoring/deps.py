@@ -1,0 +1,31 @@
+"""Injected dependencies of the scoring service."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.scoring.config import ScoringSettings
+from shared.cache import Cache
+from shared.clients import IndicatorsClient
+
+
+def get_indicators(request: Request) -> IndicatorsClient:
+    client: IndicatorsClient = request.app.state.indicators
+    return client
+
+
+def get_cache(request: Request) -> Cache:
+    cache: Cache = request.app.state.cache
+    return cache
+
+
+def get_settings(request: Request) -> ScoringSettings:
+    settings: ScoringSettings = request.app.state.settings
+    return settings
+
+
+IndicatorsDep = Annotated[IndicatorsClient, Depends(get_indicators)]
+CacheDep = Annotated[Cache, Depends(get_cache)]
+SettingsDep = Annotated[ScoringSettings, Depends(get_settings)]

@@ -1,0 +1,107 @@
+"""API keys and roles: the X-API-Key dependency every /v1 endpoint uses.
+
+Keys are stored only as SHA-256 hashes. The key in ADMIN_API_KEY is an admin key from the first start on. The
+indicator service resolves keys from its database; the other services ask it (cached for at most 60 s).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Protocol
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader
+
+from shared.errors import Forbidden, Unauthorized
+
+API_KEY_HEADER = "X-API-Key"
+
+
+class Role(enum.StrEnum):
+    """Roles in increasing order of what they may do; each may do all that the ones before it may."""
+
+    viewer = "viewer"
+    expert = "expert"
+    analyst = "analyst"
+    admin = "admin"
+
+    @property
+    def level(self) -> int:
+        return list(Role).index(self)
+
+    def allows(self, needed: Role) -> bool:
+        return self.level >= needed.level
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the key's id (None for the environment's admin key), its name and role."""
+
+    key_id: int | None
+    name: str
+    role: Role
+
+    @property
+    def actor(self) -> str:
+        return self.name if self.key_id is None else f"{self.name} (key {self.key_id})"
+
+
+ENV_ADMIN = "env-admin"
+
+
+def hash_key(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def new_key() -> str:
+    return "amc_" + secrets.token_urlsafe(32)
+
+
+def is_env_admin_key(raw_key: str, admin_api_key: str | None) -> bool:
+    return bool(admin_api_key) and hmac.compare_digest(hash_key(raw_key), hash_key(admin_api_key or ""))
+
+
+class KeyResolver(Protocol):
+    """Turns a presented key into a principal, or None when the key is unknown or revoked."""
+
+    def resolve(self, raw_key: str) -> Principal | None: ...
+
+
+api_key_scheme = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="Your API key.")
+
+
+def authenticate(request: Request, raw_key: Annotated[str | None, Depends(api_key_scheme)]) -> Principal:
+    if not raw_key:
+        raise Unauthorized(f"missing {API_KEY_HEADER} header")
+    admin_api_key: str | None = request.app.state.settings.admin_api_key
+    if is_env_admin_key(raw_key, admin_api_key):
+        return Principal(key_id=None, name=ENV_ADMIN, role=Role.admin)
+    resolver: KeyResolver = request.app.state.key_resolver
+    principal = resolver.resolve(raw_key)
+    if principal is None:
+        raise Unauthorized("unknown or revoked API key")
+    request.state.principal = principal
+    return principal
+
+
+def require(role: Role) -> Callable[[Principal], Principal]:
+    """A dependency that lets through keys whose role allows `role`'s actions, 403 for the others."""
+
+    def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+        if not principal.role.allows(role):
+            raise Forbidden(f"this needs the {role.value} role; your key has {principal.role.value}")
+        return principal
+
+    return dependency
+
+
+CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+Viewer = Annotated[Principal, Depends(require(Role.viewer))]
+Expert = Annotated[Principal, Depends(require(Role.expert))]
+Analyst = Annotated[Principal, Depends(require(Role.analyst))]
+Admin = Annotated[Principal, Depends(require(Role.admin))]

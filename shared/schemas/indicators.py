@@ -1,0 +1,113 @@
+"""v1 schemas of the indicator service: clusters, the indicator tree, datasets, imports and API keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Category = Literal["basic", "strategic", "cutting_edge"]
+Direction = Literal["benefit", "cost"]
+RoleName = Literal["viewer", "expert", "analyst", "admin"]
+
+
+class ClusterRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str = Field(description="Stable cluster code, e.g. `SH-IC`.")
+    name: str = Field(description="English name.")
+    name_zh: str = Field(description="Chinese name.")
+    province: str = Field(description="Province or municipality (English).")
+    province_zh: str = Field(default="", description="Province or municipality (Chinese).")
+    region: str = Field(default="", description="East, Central, West or Northeast.")
+    industry: str = Field(description="Industrial field (English).")
+    industry_zh: str = Field(default="", description="Industrial field (Chinese).")
+    category: Category = Field(description="Development-stage category: basic, strategic or cutting_edge.")
+    category_reason: str = Field(default="", description="Why the cluster is in its category.")
+    category_reason_zh: str = Field(default="", description="Why the cluster is in its category (Chinese).")
+
+
+class IndicatorRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str = Field(description="Indicator code, e.g. `C1.1`.")
+    name: str = Field(description="English name.")
+    name_zh: str = Field(description="Chinese name.")
+    unit: str = Field(description="Unit of the values (English).")
+    unit_zh: str = Field(default="", description="Unit of the values (Chinese).")
+    direction: Direction = Field(description="`benefit`: more is better; `cost`: less is better.")
+    ref_min: float = Field(description="Lower end of the reference (plausible) range used by fixed-reference scores.")
+    ref_max: float = Field(description="Upper end of the reference (plausible) range.")
+    valid_min: float | None = Field(description="Hard lower validity limit of a value; null: none.")
+    valid_max: float | None = Field(description="Hard upper validity limit of a value; null: none.")
+    integer: bool = Field(default=False, description="Whether values are whole numbers (counts).")
+
+
+class CriterionNode(BaseModel):
+    code: str = Field(description="Criterion code, e.g. `C1`.")
+    name: str = Field(description="English name.")
+    name_zh: str = Field(description="Chinese name.")
+    children: list[IndicatorRead] = Field(description="The criterion's indicators, in order.")
+
+
+class DatasetVersion(BaseModel):
+    year: int = Field(description="Year of the observations.")
+    version: str = Field(description="Changes whenever any value of that year changes.")
+
+
+class DatasetRead(BaseModel):
+    year: int = Field(description="Year of the observations.")
+    version: str = Field(description="Changes whenever any value of that year changes.")
+    synthetic: bool = Field(default=False, description="True when any value comes from the synthetic demo data.")
+    clusters: list[str] = Field(description="Cluster codes: the rows of `values`.")
+    indicators: list[str] = Field(description="Indicator codes: the columns of `values`.")
+    values: list[list[float | None]] = Field(description="Rows are clusters, columns indicators; null: missing.")
+
+
+class ImportRowError(BaseModel):
+    row: int = Field(description="Line number in the file (the header is line 1).")
+    column: str = Field(description="Column of the bad value.")
+    message: str = Field(description="What is wrong.")
+
+
+class ImportResult(BaseModel):
+    rows: int = Field(description="Data rows read from the file.")
+    inserted: int = Field(description="New observations.")
+    updated: int = Field(description="Observations whose value or source changed (old values kept in history).")
+    unchanged: int = Field(default=0, description="Rows equal to what was stored.")
+    dry_run: bool = Field(default=False, description="True when nothing was written.")
+    years: list[int] = Field(default_factory=list, description="Years the file touches.")
+
+
+class ObservationHistoryRead(BaseModel):
+    cluster_code: str = Field(description="Cluster code.")
+    indicator_code: str = Field(description="Indicator code.")
+    year: int = Field(description="Year.")
+    old_value: float | None = Field(description="Value before the change.")
+    new_value: float | None = Field(description="Value after the change.")
+    old_source: str | None = Field(description="Source before the change.")
+    new_source: str | None = Field(description="Source after the change.")
+    changed_at: datetime = Field(description="When the change was made (UTC).")
+    actor: str = Field(description="Who made it.")
+
+
+class ApiKeyCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200, description="Who or what the key is for.")
+    role: RoleName = Field(description="viewer, expert, analyst or admin.")
+
+
+class ApiKeyRead(BaseModel):
+    id: int = Field(description="Key id (use it to revoke the key).")
+    name: str = Field(description="Who or what the key is for.")
+    role: RoleName = Field(description="The key's role.")
+
+
+class ApiKeyCreated(ApiKeyRead):
+    key: str = Field(description="The key itself. Shown once; only its hash is stored.")
+
+
+class WhoAmI(BaseModel):
+    id: int | None = Field(description="Key id; null for the environment's admin key.")
+    name: str = Field(description="The key's name.")
+    role: RoleName = Field(description="The key's role.")

@@ -1,0 +1,41 @@
+"""Settings every process reads from its environment, once; each service extends them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class CommonSettings(BaseSettings):
+    """Environment shared by the three services and the front end (see the README's configuration table)."""
+
+    model_config = SettingsConfigDict(extra="ignore", env_file=None)
+
+    env: Literal["development", "test", "production"] = Field(
+        default="development", description="`production` enforces an admin key and explicit CORS origins."
+    )
+    admin_api_key: str | None = Field(default=None, description="Key that is an admin key from the first start.")
+    redis_url: str | None = Field(default=None, description="Redis for the shared cache; unset: in-process.")
+    indicators_port: int = 8001
+    scoring_port: int = 8002
+    recommendations_port: int = 8003
+    frontend_port: int = 8501
+    indicators_url: str = ""
+    scoring_url: str = ""
+    recommendations_url: str = ""
+    data_dir: Path = Path("./var")
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+    http_timeout_seconds: float = Field(default=10.0, gt=0, description="Timeout of calls between services.")
+    cors_origins: list[str] = Field(default_factory=list)
+
+    def model_post_init(self, __context: object) -> None:
+        if not self.indicators_url:
+            self.indicators_url = f"http://127.0.0.1:{self.indicators_port}"
+        if not self.scoring_url:
+            self.scoring_url = f"http://127.0.0.1:{self.scoring_port}"
+        if not self.recommendations_url:
+            self.recommendations_url = f"http://127.0.0.1:{self.recommendations_port}"
