@@ -13,6 +13,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from shared.errors import InvalidInput
 
 REQUIRED_COLUMNS = ("cluster_code", "indicator_code", "year", "value")
@@ -30,16 +33,6 @@ class IndicatorRule:
     valid_max: float | None
     integer: bool
     unit: str
-
-
-@dataclass(frozen=True)
-class ValidRow:
-    line: int
-    cluster_id: int
-    indicator_id: int
-    year: int
-    value: float
-    source: str
 
 
 class ImportRejected(InvalidInput):
@@ -129,71 +122,160 @@ def _check_range(value: float, code: str, rule: IndicatorRule) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class ValidRows:
+    """The rows of a valid file, column by column (line numbers, ids, years, values, sources)."""
+
+    frame: pd.DataFrame
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def _table(content: bytes, filename: str | None) -> tuple[int, list[str], pd.DataFrame]:
+    """The header line, the column names and every data row as text, indexed by its line number in the file."""
+    if is_xlsx(content, filename):
+        rows = list(_xlsx_rows(content))
+    else:
+        text = _decode_csv(content)
+        rows = None if '"' in text and _has_quoted_newline(text) else _fast_csv_rows(text)
+        if rows is None:
+            rows = list(_csv_rows(content))
+    if isinstance(rows, pd.DataFrame):
+        header = ["" if c is None else str(c) for c in rows.iloc[0].tolist()]
+        return 1, header, rows.iloc[1:]
+    header_line, header = rows[0] if rows else (1, [])
+    body = [["" if c is None else str(c) for c in cells] for _, cells in rows[1:]]
+    width = max([len(header), *(len(r) for r in body)])
+    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in body], columns=range(width), dtype=str)
+    frame.index = pd.Index([line for line, _ in rows[1:]])
+    return header_line, [str(c) for c in header], frame
+
+
+def _fast_csv_rows(text: str) -> pd.DataFrame | list[tuple[int, list[str]]] | None:
+    """The C parser of pandas when every row is one line (then a row's line number is its position)."""
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, header=None)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    frame.index = pd.RangeIndex(1, 1 + len(frame))
+    return frame
+
+
+def _has_quoted_newline(text: str) -> bool:
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    return sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) != physical
+
+
+def _row_problems(
+    cells: Mapping[str, Any], *, line: int, cluster_ids: Mapping[str, int], indicator_rules: Mapping[str, IndicatorRule]
+) -> list[dict[str, Any]]:
+    """Every problem of one row, in words; only called for the rows the vectorised checks flagged."""
+    errors: list[dict[str, Any]] = []
+    cluster_code = str(cells["cluster_code"]).strip()
+    indicator_code = str(cells["indicator_code"]).strip()
+    if cluster_code not in cluster_ids:
+        errors.append(_row_error(line, "cluster_code", f"unknown cluster code {cluster_code!r}"))
+    rule = indicator_rules.get(indicator_code)
+    if rule is None:
+        errors.append(_row_error(line, "indicator_code", f"unknown indicator code {indicator_code!r}"))
+    year = _parse_year(cells["year"])
+    if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+        raw_year = str(cells["year"]).strip()
+        errors.append(_row_error(line, "year", f"{raw_year!r} is not a year between {MIN_YEAR} and {MAX_YEAR}"))
+    value, problem = _parse_value(cells["value"])
+    if problem:
+        errors.append(_row_error(line, "value", problem))
+    elif value is not None and rule is not None:
+        out_of_range = _check_range(value, indicator_code, rule)
+        if out_of_range:
+            errors.append(_row_error(line, "value", out_of_range))
+    if len(str(cells.get("source", ""))) > MAX_SOURCE_LENGTH:
+        errors.append(_row_error(line, "source", f"longer than {MAX_SOURCE_LENGTH} characters"))
+    return errors
+
+
 def parse_observations(
     content: bytes,
     filename: str | None,
     *,
     cluster_ids: Mapping[str, int],
     indicator_rules: Mapping[str, IndicatorRule],
-) -> list[ValidRow]:
-    """Every row of the file, validated; raises ImportRejected listing every bad row if any is bad."""
+) -> ValidRows:
+    """Every row of the file, validated column by column; raises ImportRejected listing every bad row."""
     if not content.strip():
         raise _reject([_row_error(1, "", "the file is empty")])
-    rows: Iterator[tuple[int, list[Any]]] = _xlsx_rows(content) if is_xlsx(content, filename) else _csv_rows(content)
-    header_line, header = next(rows, (1, []))
-    columns = [str(c).strip().lower() for c in header]
+    header_line, header, table = _table(content, filename)
+    columns = [c.strip().lower().lstrip("\ufeff") for c in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise _reject([_row_error(header_line, c, f"the header has no {c!r} column") for c in missing])
-    position = {name: columns.index(name) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if name in columns}
+    wanted = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in columns]
+    for name in wanted:
+        if columns.index(name) >= table.shape[1]:
+            table[columns.index(name)] = ""
+    frame = pd.DataFrame(
+        {name: table[columns.index(name)].fillna("").str.strip() for name in wanted}, index=table.index
+    )
+    if "source" not in frame:
+        frame["source"] = ""
+    frame = frame[(frame[list(wanted)] != "").any(axis=1)]
+    if frame.empty:
+        raise _reject([_row_error(header_line + 1, "", "the file has a header but no data rows")])
+
+    codes = list(indicator_rules)
+    rules = [indicator_rules[c] for c in codes]
+    cluster_id = frame["cluster_code"].map(cluster_ids)
+    indicator_pos = frame["indicator_code"].map({c: k for k, c in enumerate(codes)})
+    year = pd.to_numeric(frame["year"], errors="coerce")
+    value = pd.to_numeric(frame["value"].str.replace(",", "", regex=False), errors="coerce")
+    pos = indicator_pos.fillna(0).to_numpy(dtype=int)
+    low = np.array([-np.inf if r.valid_min is None else r.valid_min for r in rules])[pos]
+    high = np.array([np.inf if r.valid_max is None else r.valid_max for r in rules])[pos]
+    integer = np.array([r.integer for r in rules], dtype=bool)[pos]
+    values = value.to_numpy(dtype=float)
+    years = year.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = (
+            cluster_id.isna().to_numpy()
+            | indicator_pos.isna().to_numpy()
+            | ~np.isfinite(years)
+            | (years != np.round(years))
+            | (years < MIN_YEAR)
+            | (years > MAX_YEAR)
+            | ~np.isfinite(values)
+            | (values < low)
+            | (values > high)
+            | (integer & (values != np.round(values)))
+            | (frame["source"].str.len() > MAX_SOURCE_LENGTH).to_numpy()
+        )
     errors: list[dict[str, Any]] = []
-    valid: list[ValidRow] = []
-    first_seen: dict[tuple[int, int, int], int] = {}
-    width = max(position.values()) + 1
-    for line, cells in rows:
-        if not any(str(c).strip() for c in cells):
-            continue
-        if len(cells) < width:
-            cells = [*cells, *([""] * (width - len(cells)))]
-        row_errors = len(errors)
-        cluster_code = str(cells[position["cluster_code"]]).strip()
-        indicator_code = str(cells[position["indicator_code"]]).strip()
-        cluster_id = cluster_ids.get(cluster_code)
-        if cluster_id is None:
-            errors.append(_row_error(line, "cluster_code", f"unknown cluster code {cluster_code!r}"))
-        rule = indicator_rules.get(indicator_code)
-        if rule is None:
-            errors.append(_row_error(line, "indicator_code", f"unknown indicator code {indicator_code!r}"))
-        year = _parse_year(cells[position["year"]])
-        if year is None or not MIN_YEAR <= year <= MAX_YEAR:
-            raw_year = str(cells[position["year"]]).strip()
-            errors.append(_row_error(line, "year", f"{raw_year!r} is not a year between {MIN_YEAR} and {MAX_YEAR}"))
-        value, problem = _parse_value(cells[position["value"]])
-        if problem:
-            errors.append(_row_error(line, "value", problem))
-        elif value is not None and rule is not None:
-            out_of_range = _check_range(value, indicator_code, rule)
-            if out_of_range:
-                errors.append(_row_error(line, "value", out_of_range))
-        source = str(cells[position["source"]]).strip() if "source" in position else ""
-        if len(source) > MAX_SOURCE_LENGTH:
-            errors.append(_row_error(line, "source", f"longer than {MAX_SOURCE_LENGTH} characters"))
-        if len(errors) > row_errors or cluster_id is None or rule is None or year is None or value is None:
-            continue
-        cell = (cluster_id, rule.id, year)
-        if cell in first_seen:
+    for line in frame.index[bad]:
+        errors.extend(
+            _row_problems(frame.loc[line], line=int(line), cluster_ids=cluster_ids, indicator_rules=indicator_rules)
+        )
+    good = frame[~bad].assign(
+        cluster_id=cluster_id[~bad].astype(int),
+        indicator_id=np.array([r.id for r in rules])[pos[~bad]],
+        year=years[~bad].astype(int),
+        value=values[~bad],
+    )
+    cell = ["cluster_id", "indicator_id", "year"]
+    repeated = good.duplicated(subset=cell, keep="first")
+    if repeated.any():
+        first_line = good.reset_index(names="line").groupby(cell)["line"].transform("min").to_numpy()
+        for line, first in zip(good.index[repeated], first_line[repeated.to_numpy()], strict=True):
+            row = good.loc[line]
             errors.append(
                 _row_error(
-                    line,
+                    int(line),
                     "cluster_code",
-                    f"{cluster_code} × {indicator_code} × {year} is given twice (first on line {first_seen[cell]})",
+                    f"{row['cluster_code']} × {row['indicator_code']} × {row['year']} is given twice "
+                    f"(first on line {first})",
                 )
             )
-            continue
-        first_seen[cell] = line
-        valid.append(ValidRow(line, cluster_id, rule.id, year, value, source))
     if errors:
+        errors.sort(key=lambda e: e["row"])
         raise _reject(errors)
-    if not valid:
-        raise _reject([_row_error(header_line + 1, "", "the file has a header but no data rows")])
-    return valid
+    result = good[["cluster_id", "indicator_id", "year", "value", "source"]].rename_axis("line").reset_index()
+    return ValidRows(result)

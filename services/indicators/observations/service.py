@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, insert, select, text, update
+import pandas as pd
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from services.indicators.audit.service import record
@@ -20,7 +20,7 @@ from services.indicators.models import (
     ObservationHistory,
     utcnow,
 )
-from services.indicators.observations.importer import IndicatorRule, ValidRow, parse_observations
+from services.indicators.observations.importer import IndicatorRule, parse_observations
 from shared.auth import Principal
 from shared.schemas.indicators import ImportResult
 
@@ -43,41 +43,51 @@ def _serialise_imports(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": IMPORT_LOCK_ID})
 
 
-def _existing(session: Session, years: set[int]) -> dict[tuple[int, int, int], tuple[int, float, str]]:
+def _existing(session: Session, years: list[int]) -> pd.DataFrame:
     query = select(
         Observation.cluster_id,
         Observation.indicator_id,
         Observation.year,
-        Observation.id,
-        Observation.value,
-        Observation.source,
-    ).where(Observation.year.in_(sorted(years)))
-    return {(c, i, y): (oid, v, s) for c, i, y, oid, v, s in session.execute(query)}
+        Observation.id.label("observation_id"),
+        Observation.value.label("old_value"),
+        Observation.source.label("old_source"),
+    ).where(Observation.year.in_(years))
+    rows = session.execute(query).all()
+    columns = ["cluster_id", "indicator_id", "year", "observation_id", "old_value", "old_source"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def renew_versions(session: Session, years: set[int]) -> None:
     """Give every changed year a new version token, so caches keyed on the old one are never consulted again."""
     now = utcnow()
-    for year in sorted(years):
-        synthetic = session.scalar(
-            select(exists().where(Observation.year == year, Observation.source.startswith(SYNTHETIC_SOURCE_PREFIX)))
+    synthetic_years = set(
+        session.scalars(
+            select(Observation.year)
+            .where(Observation.year.in_(sorted(years)), Observation.source.startswith(SYNTHETIC_SOURCE_PREFIX))
+            .distinct()
         )
-        revision = session.get(DatasetRevision, year)
+    )
+    revisions = {r.year: r for r in session.scalars(select(DatasetRevision).where(DatasetRevision.year.in_(years)))}
+    for year in sorted(years):
+        revision = revisions.get(year)
         if revision is None:
             revision = DatasetRevision(year=year)
             session.add(revision)
         revision.version = uuid.uuid4().hex[:16]
-        revision.synthetic = bool(synthetic)
+        revision.synthetic = year in synthetic_years
         revision.updated_at = now
 
 
-def _copy_rows(session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+def _copy_frame(session: Session, table: str, frame: pd.DataFrame) -> None:
     """PostgreSQL COPY through the session's own connection, so it is part of the same transaction."""
+    if frame.empty:
+        return
+    buffer = io.StringIO()
+    frame.to_csv(buffer, header=False, index=False)
+    statement = f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv)"
     driver_connection = session.connection().connection.driver_connection
-    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-        for row in rows:
-            copy.write_row(row)
+        copy.write(buffer.getvalue())
 
 
 def import_observations(
@@ -85,108 +95,100 @@ def import_observations(
 ) -> ImportResult:
     """Validate the whole file, then write it in the caller's transaction (or only count, on a dry run)."""
     cluster_ids, rules = _lookups(session)
-    rows = parse_observations(content, filename, cluster_ids=cluster_ids, indicator_rules=rules)
-    years = {row.year for row in rows}
+    rows = parse_observations(content, filename, cluster_ids=cluster_ids, indicator_rules=rules).frame
+    years = sorted(int(y) for y in rows["year"].unique())
     if not dry_run:
         _serialise_imports(session)
-    existing = _existing(session, years)
-    inserts: list[ValidRow] = []
-    updates: list[tuple[ValidRow, int, float, str]] = []
-    for row in rows:
-        current = existing.get((row.cluster_id, row.indicator_id, row.year))
-        if current is None:
-            inserts.append(row)
-        elif current[1] != row.value or current[2] != row.source:
-            updates.append((row, *current))
+    merged = rows.merge(_existing(session, years), on=["cluster_id", "indicator_id", "year"], how="left")
+    is_new = merged["observation_id"].isna()
+    changed = ~is_new & ((merged["old_value"] != merged["value"]) | (merged["old_source"] != merged["source"]))
+    inserts, updates = merged[is_new], merged[changed]
     result = ImportResult(
         rows=len(rows),
         inserted=len(inserts),
         updated=len(updates),
         unchanged=len(rows) - len(inserts) - len(updates),
         dry_run=dry_run,
-        years=sorted(years),
+        years=years,
     )
-    if dry_run or not (inserts or updates):
+    if dry_run or not (len(inserts) or len(updates)):
         return result
     now = utcnow()
     _write(session, inserts=inserts, updates=updates, now=now, actor=actor.actor)
-    renew_versions(session, {r.year for r in inserts} | {u[0].year for u in updates})
+    renew_versions(session, {int(y) for y in pd.concat([inserts["year"], updates["year"]]).unique()})
+    sample = updates.head(1000)
     record(
         session,
         actor=actor.actor,
         action="observations.import",
         entity="observations",
         entity_id=filename or "",
-        before={"updated_cells": [_cell(u[0], u[2], u[3]) for u in updates[:1000]]},
-        after={**result.model_dump(), "updated_cells": [_cell(u[0], u[0].value, u[0].source) for u in updates[:1000]]},
+        before={"updated_cells": _cells(sample, "old_value", "old_source")},
+        after={**result.model_dump(), "updated_cells": _cells(sample, "value", "source")},
     )
     return result
 
 
-def _cell(row: ValidRow, value: float, source: str) -> dict[str, object]:
-    return {
-        "cluster_id": row.cluster_id,
-        "indicator_id": row.indicator_id,
-        "year": row.year,
-        "value": value,
-        "source": source,
-    }
-
-
-def _write(
-    session: Session,
-    *,
-    inserts: list[ValidRow],
-    updates: list[tuple[ValidRow, int, float, str]],
-    now: datetime,
-    actor: str,
-) -> None:
-    history = [
-        (row.cluster_id, row.indicator_id, row.year, old_value, row.value, old_source, row.source, now, actor)
-        for row, _, old_value, old_source in updates
+def _cells(frame: pd.DataFrame, value: str, source: str) -> list[dict[str, object]]:
+    return [
+        {"cluster_id": int(c), "indicator_id": int(i), "year": int(y), "value": float(v), "source": str(s)}
+        for c, i, y, v, s in zip(
+            frame["cluster_id"], frame["indicator_id"], frame["year"], frame[value], frame[source], strict=True
+        )
     ]
-    history_columns = (
-        "cluster_id",
-        "indicator_id",
-        "year",
-        "old_value",
-        "new_value",
-        "old_source",
-        "new_source",
-        "changed_at",
-        "actor",
+
+
+def _write(session: Session, *, inserts: pd.DataFrame, updates: pd.DataFrame, now: datetime, actor: str) -> None:
+    new_rows = inserts[["cluster_id", "indicator_id", "year", "value", "source"]].assign(updated_at=now)
+    history = pd.DataFrame(
+        {
+            "cluster_id": updates["cluster_id"],
+            "indicator_id": updates["indicator_id"],
+            "year": updates["year"],
+            "old_value": updates["old_value"],
+            "new_value": updates["value"],
+            "old_source": updates["old_source"],
+            "new_source": updates["source"],
+            "changed_at": now,
+            "actor": actor,
+        }
     )
+    changes = [
+        {"id": int(oid), "value": float(v), "source": str(src), "updated_at": now}
+        for oid, v, src in zip(updates["observation_id"], updates["value"], updates["source"], strict=True)
+    ]
     if session.get_bind().dialect.name == "postgresql":
-        _copy_rows(
-            session,
-            "observations",
-            ("cluster_id", "indicator_id", "year", "value", "source", "updated_at"),
-            [(r.cluster_id, r.indicator_id, r.year, r.value, r.source, now) for r in inserts],
+        _copy_frame(session, "observations", new_rows)
+        _copy_frame(session, "observation_history", history)
+        if changes:
+            _update_through_staging(session, updates, now)
+        return
+    if len(new_rows):
+        session.execute(insert(Observation), new_rows.to_dict("records"))
+    if len(history):
+        session.execute(insert(ObservationHistory), history.to_dict("records"))
+    if changes:
+        session.execute(update(Observation), changes)
+
+
+def _update_through_staging(session: Session, updates: pd.DataFrame, now: datetime) -> None:
+    """Set-based update on PostgreSQL: COPY the new values into a temporary table, then one UPDATE ... FROM."""
+    session.execute(
+        text(
+            "CREATE TEMPORARY TABLE observation_updates "
+            "(id integer PRIMARY KEY, value double precision, source varchar(300)) ON COMMIT DROP"
         )
-        _copy_rows(session, "observation_history", history_columns, history)
-    else:
-        if inserts:
-            session.execute(
-                insert(Observation),
-                [
-                    {
-                        "cluster_id": r.cluster_id,
-                        "indicator_id": r.indicator_id,
-                        "year": r.year,
-                        "value": r.value,
-                        "source": r.source,
-                        "updated_at": now,
-                    }
-                    for r in inserts
-                ],
-            )
-        if history:
-            session.execute(insert(ObservationHistory), [dict(zip(history_columns, h, strict=True)) for h in history])
-    if updates:
-        session.execute(
-            update(Observation),
-            [{"id": oid, "value": row.value, "source": row.source, "updated_at": now} for row, oid, _, _ in updates],
-        )
+    )
+    staged = pd.DataFrame({"id": updates["observation_id"].astype(int), "value": updates["value"],
+                           "source": updates["source"]})  # fmt: skip
+    _copy_frame(session, "observation_updates", staged)
+    session.execute(
+        text(
+            "UPDATE observations AS o SET value = u.value, source = u.source, updated_at = :now "
+            "FROM observation_updates AS u WHERE o.id = u.id"
+        ),
+        {"now": now},
+    )
 
 
 def export_csv(session: Session, *, year: int | None = None, cluster_code: str | None = None) -> bytes:

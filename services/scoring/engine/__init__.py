@@ -1,0 +1,1 @@
+"""Framework-free scoring mathematics (AHP priorities, consistency, group aggregation, hierarchies)."""

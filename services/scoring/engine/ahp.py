@@ -1,0 +1,677 @@
+"""Analytic Hierarchy Process: judgments, priorities, consistency, group aggregation and hierarchy synthesis."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal, NoReturn, get_args
+
+import numpy as np
+import numpy.typing as npt
+from scipy.special import entr
+
+from services.scoring.engine.random_index import RI_TABLES, Loc, random_index
+from shared.errors import InvalidInput
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+Judgment = float | int | str | None
+Method = Literal["eigenvector", "geometric_mean"]
+Aggregation = Literal["aij", "aip"]
+
+METHODS: tuple[str, ...] = get_args(Method)
+AGGREGATIONS: tuple[str, ...] = get_args(Aggregation)
+
+RECIPROCITY_TOLERANCE = 1e-3
+# Far beyond any AHP scale (1-9, power 81, geometric 256). The bound keeps the product of a long chain of
+# judgments, and so every weight ratio and completed entry, inside floating point.
+MAX_JUDGMENT = 1e9
+# A perfectly consistent matrix still shows deviations of a few ulps after the eigen solve.
+CONSISTENT_DEVIATION = 1e-9
+MAX_INCONSISTENCIES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Inconsistency:
+    """A given judgment at odds with the derived priorities, and the value `w_i / w_j` that would agree."""
+
+    row: int
+    col: int
+    value: float
+    suggested: float
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class PriorityResult:
+    """Priorities of one pairwise comparison matrix and its consistency."""
+
+    weights: FloatArray
+    lambda_max: float
+    ci: float
+    ri: float
+    cr: float
+    consistent: bool
+    completed_matrix: FloatArray
+    inconsistencies: list[Inconsistency]
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class ExpertJudgment:
+    """One expert's comparison matrix (NaN = missing judgment, as `to_matrix` returns) and their weight."""
+
+    expert: str
+    weight: float
+    matrix: FloatArray
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class ExpertResult:
+    """An expert's own priorities and consistency ratio."""
+
+    expert: str
+    weights: FloatArray
+    cr: float
+    consistent: bool
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class GroupResult:
+    """Group priorities; `aggregated_matrix` is the AIJ matrix with any pair nobody judged filled by w_i/w_j."""
+
+    weights: FloatArray
+    aggregation: str
+    aggregated_matrix: FloatArray | None
+    lambda_max: float
+    ci: float
+    ri: float
+    cr: float
+    consistent: bool
+    consensus: float
+    experts: list[ExpertResult]
+
+
+@dataclass(eq=False)
+class HierarchyNode:
+    """A node of a decision hierarchy; its children are weighed by either a comparison matrix or weights."""
+
+    name: str
+    matrix: FloatArray | None = None
+    weights: FloatArray | None = None
+    children: list[HierarchyNode] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class NodeWeight:
+    """One place a node stands in the hierarchy; `cr` is that of the matrix weighing its children (else 0)."""
+
+    path: str
+    local_weight: float
+    global_weight: float
+    cr: float
+
+
+@dataclass(frozen=True, slots=True)
+class HierarchyResult:
+    """Weights of every non-root node, leaves summed over every place they stand, and the root's CR."""
+
+    nodes: list[NodeWeight]
+    leaves: dict[str, float]
+    consistent: bool
+    cr: float
+
+
+def parse_judgment(value: Judgment, *, loc: Loc = ()) -> float | None:
+    """One pairwise judgment: a number or a fraction string such as "1/3" as a positive float; None if missing."""
+    if value is None:
+        return None
+    parsed = _to_float(value)
+    if parsed is None:
+        msg = f'{value!r} is not a number or a fraction such as "1/3"'
+    elif not math.isfinite(parsed):
+        msg = f"a judgment must be finite, got {value!r}"
+    elif parsed <= 0:
+        msg = f"a judgment must be positive, got {value!r}"
+    elif not 1 / MAX_JUDGMENT <= parsed <= MAX_JUDGMENT:
+        msg = f"a judgment must lie between {1 / MAX_JUDGMENT:g} and {MAX_JUDGMENT:g}, got {value!r}"
+    else:
+        return parsed
+    raise InvalidInput(msg, errors=[_error(loc, msg)])
+
+
+def to_matrix(rows: Sequence[Sequence[Judgment]], loc_prefix: Loc = ("matrix",)) -> FloatArray:
+    """A validated, exactly reciprocal n x n matrix from request rows, NaN where a judgment is missing."""
+    n = len(rows)
+    if n == 0:
+        msg = "a comparison matrix needs at least one row"
+        raise InvalidInput(msg, errors=[_error(loc_prefix, msg)])
+    shape_errors = [
+        _error((*loc_prefix, i), f"row {i} has {len(row)} entries; a {n} x {n} matrix needs {n}")
+        for i, row in enumerate(rows)
+        if len(row) != n
+    ]
+    _raise_if(shape_errors, "the comparison matrix is not square")
+    matrix = np.full((n, n), np.nan)
+    unreadable = np.zeros((n, n), dtype=bool)
+    errors: list[dict[str, Any]] = []
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            try:
+                parsed = parse_judgment(value, loc=(*loc_prefix, i, j))
+            except InvalidInput as exc:
+                errors.extend(exc.errors)
+                unreadable[i, j] = True
+            else:
+                if parsed is not None:
+                    matrix[i, j] = parsed
+    errors.extend(_structure_errors(matrix, loc_prefix, unreadable))
+    _raise_if(errors, "the comparison matrix is not valid")
+    return _reciprocal_from_upper(matrix)
+
+
+def priorities(
+    matrix: FloatArray,
+    *,
+    method: Method = "eigenvector",
+    ri_table: str = "saaty",
+    cr_threshold: float = 0.1,
+    loc_prefix: Loc = ("matrix",),
+) -> PriorityResult:
+    """Priorities, consistency and the worst judgments of one comparison matrix (NaN = missing judgment)."""
+    _check_choice(method, METHODS, ("method",))
+    _check_threshold(cr_threshold)
+    checked = _checked_matrix(matrix, loc_prefix)
+    n = checked.shape[0]
+    ri = random_index(n, ri_table)
+    solution = _solve(checked[np.newaxis], method, [loc_prefix])
+    weights = solution.weights[0]
+    ci, cr = _consistency(solution.lambda_max, n, ri)
+    return PriorityResult(
+        weights=weights,
+        lambda_max=float(solution.lambda_max[0]),
+        ci=float(ci[0]),
+        ri=ri,
+        cr=float(cr[0]),
+        consistent=bool(cr[0] <= cr_threshold),
+        completed_matrix=solution.completed[0],
+        inconsistencies=_inconsistencies(checked, weights),
+    )
+
+
+def group(
+    judgments: Sequence[ExpertJudgment],
+    *,
+    aggregation: Aggregation = "aij",
+    method: Method = "eigenvector",
+    ri_table: str = "saaty",
+    cr_threshold: float = 0.1,
+) -> GroupResult:
+    """Group priorities of a panel by aggregating individual judgments (AIJ) or priorities (AIP).
+
+    AIJ: each entry is the weighted geometric mean of the experts who gave it (weights renormalised over
+    them); the group priorities and consistency are those of that matrix. AIP: the group priorities are the
+    weighted arithmetic mean of the experts' priorities, and since AIP has no group matrix, lambda_max, ci
+    and cr are the weighted means of the experts' own values (cr is linear in lambda_max for a fixed n, so
+    the three stay coherent). Every expert's judgments must connect all items, as their own priorities
+    are reported too. `consensus` is Goepel's relative homogeneity of the experts' priorities.
+    """
+    _check_choice(aggregation, AGGREGATIONS, ("aggregation",))
+    _check_choice(method, METHODS, ("method",))
+    _check_threshold(cr_threshold)
+    if not judgments:
+        msg = "a group needs at least one expert"
+        raise InvalidInput(msg, errors=[_error(("judgments",), msg)])
+    matrices, importance = _checked_panel(judgments)
+    stack = np.stack(matrices)
+    n = stack.shape[-1]
+    ri = random_index(n, ri_table)
+    solution = _solve(stack, method, [("judgments", k, "matrix") for k in range(len(judgments))])
+    expert_ci, expert_cr = _consistency(solution.lambda_max, n, ri)
+    experts = [
+        ExpertResult(
+            expert=judgment.expert,
+            weights=solution.weights[k],
+            cr=float(expert_cr[k]),
+            consistent=bool(expert_cr[k] <= cr_threshold),
+        )
+        for k, judgment in enumerate(judgments)
+    ]
+    agreement = consensus(solution.weights, importance)
+    if aggregation == "aij":
+        aggregated = priorities(
+            _aggregate_judgments(stack, importance),
+            method=method,
+            ri_table=ri_table,
+            cr_threshold=cr_threshold,
+            loc_prefix=("judgments",),
+        )
+        return GroupResult(
+            weights=aggregated.weights,
+            aggregation=aggregation,
+            aggregated_matrix=aggregated.completed_matrix,
+            lambda_max=aggregated.lambda_max,
+            ci=aggregated.ci,
+            ri=ri,
+            cr=aggregated.cr,
+            consistent=aggregated.consistent,
+            consensus=agreement,
+            experts=experts,
+        )
+    cr = float(importance @ expert_cr)
+    return GroupResult(
+        weights=importance @ solution.weights,
+        aggregation=aggregation,
+        aggregated_matrix=None,
+        lambda_max=float(importance @ solution.lambda_max),
+        ci=float(importance @ expert_ci),
+        ri=ri,
+        cr=cr,
+        consistent=cr <= cr_threshold,
+        consensus=agreement,
+        experts=experts,
+    )
+
+
+def consensus(expert_weights: FloatArray, expert_importance: FloatArray | None = None) -> float:
+    """Goepel's relative homogeneity S of K experts' priority vectors (K x n): 1 when all agree.
+
+    With Shannon entropies H_alpha = (importance-weighted) mean entropy of each expert's priorities,
+    H_gamma = entropy of the mean priorities and H_beta = H_gamma - H_alpha, the beta diversity is
+    D_beta = exp(H_beta) and S = (1/D_beta - 1/n) / (1 - 1/n) for n compared items (Goepel, IJAHP 10(3),
+    2018; `relHomogeneity` in BPMSG's AHP-OS). This is the scale-free form, not the "AHP consensus" S*
+    that corrects for the maximum of the 1-9 scale; clipped to [0, 1], and 1 for one expert or one item.
+    """
+    loc: Loc = ("experts",)
+    p = np.asarray(expert_weights, dtype=np.float64)
+    if p.ndim != 2 or p.size == 0:
+        _fail(loc, f"expected one priority vector per expert (a K x n array), got shape {p.shape}")
+    totals = p.sum(axis=1)
+    if not (np.isfinite(p).all() and (p >= 0).all() and (totals > 0).all()):
+        _fail(loc, "priorities must be non-negative and finite, with a positive sum for every expert")
+    k, n = p.shape
+    if k == 1 or n == 1:
+        return 1.0
+    importance = np.ones(k) if expert_importance is None else np.asarray(expert_importance, np.float64)
+    if importance.shape != (k,) or not (np.isfinite(importance).all() and (importance > 0).all()):
+        _fail(loc, f"expected {k} positive finite expert weights")
+    importance = importance / importance.sum()
+    p = p / totals[:, np.newaxis]
+    alpha_entropy = float(importance @ entr(p).sum(axis=1))
+    gamma_entropy = float(entr(importance @ p).sum())
+    # Concavity makes H_beta >= 0; clamping only removes rounding noise for identical experts.
+    beta_diversity = math.exp(max(gamma_entropy - alpha_entropy, 0.0))
+    homogeneity = (1 / beta_diversity - 1 / n) / (1 - 1 / n)
+    return float(np.clip(homogeneity, 0.0, 1.0))
+
+
+def hierarchy(
+    tree: HierarchyNode,
+    *,
+    method: Method = "eigenvector",
+    ri_table: str = "saaty",
+    cr_threshold: float = 0.1,
+) -> HierarchyResult:
+    """Local and global weights of every node of a hierarchy, and leaves summed over every place they stand."""
+    _check_choice(method, METHODS, ("method",))
+    _check_choice(ri_table, RI_TABLES, ("ri_table",))
+    _check_threshold(cr_threshold)
+    errors: list[dict[str, Any]] = []
+    if not tree.children:
+        errors.append(_error(("tree", "children"), "the goal needs at least one child to weigh"))
+    nodes: list[NodeWeight] = []
+    leaves: dict[str, float] = {}
+    consistent = True
+    root_cr = 0.0
+    # An explicit stack (node, loc, path, local, global) keeps a deep tree off Python's call stack.
+    pending: list[tuple[HierarchyNode, Loc, str, float, float]] = [(tree, ("tree",), tree.name, 1.0, 1.0)]
+    while pending:
+        node, loc, path, local_weight, global_weight = pending.pop()
+        if not node.name.strip():
+            errors.append(_error((*loc, "name"), "a node needs a name"))
+        node_cr = 0.0
+        if node.children:
+            local, node_cr, node_consistent = _local_weights(node, loc, method, ri_table, cr_threshold, errors)
+            consistent = consistent and node_consistent
+            seen: set[str] = set()
+            for k, child in enumerate(node.children):
+                if child.name in seen:
+                    msg = f"{child.name!r} stands twice under {node.name!r}"
+                    errors.append(_error((*loc, "children", k, "name"), msg))
+                seen.add(child.name)
+            for k in reversed(range(len(node.children))):
+                child = node.children[k]
+                child_loc = (*loc, "children", k)
+                share = float(local[k])
+                pending.append((child, child_loc, f"{path}/{child.name}", share, global_weight * share))
+        else:
+            for attribute in ("matrix", "weights"):
+                if getattr(node, attribute) is not None:
+                    msg = f"a leaf weighs no children, so it takes no {attribute}"
+                    errors.append(_error((*loc, attribute), msg))
+            leaves[node.name] = leaves.get(node.name, 0.0) + global_weight
+        if node is tree:
+            root_cr = node_cr
+        else:
+            nodes.append(NodeWeight(path, local_weight, global_weight, node_cr))
+    unique = list({(tuple(e["loc"]), e["msg"]): e for e in errors}.values())
+    _raise_if(unique, "the hierarchy is not valid")
+    return HierarchyResult(nodes=nodes, leaves=leaves, consistent=consistent, cr=root_cr)
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class _Solution:
+    weights: FloatArray  # (K, n)
+    completed: FloatArray  # (K, n, n)
+    lambda_max: FloatArray  # (K,)
+
+
+def _solve(stack: FloatArray, method: str, locs: Sequence[Loc]) -> _Solution:
+    """Priorities of K exactly reciprocal n x n matrices at once (NaN = missing judgment)."""
+    n = stack.shape[-1]
+    missing = np.isnan(stack)
+    if missing.any():
+        reached = _reached_from_first(~missing)
+        disconnected = [
+            _error(locs[k], f"the judgments leave items {np.flatnonzero(~reached[k]).tolist()} unlinked to item 0")
+            for k in np.flatnonzero(~reached.all(axis=1)).tolist()
+        ]
+        _raise_if(disconnected, "the judgments do not connect all items")
+    if method == "eigenvector":
+        # Harker's positive eigenvector is one of the completed matrix too, so its eigenvalue is that
+        # matrix's Perron root.
+        lambda_max, weights = _harker(stack, missing)
+        completed = _completed(stack, missing, weights, locs)
+    else:
+        weights = _logarithmic_least_squares(stack, missing)
+        completed = _completed(stack, missing, weights, locs)
+        lambda_max = np.linalg.eigvals(completed).real.max(axis=1)
+    # Saaty: lambda_max >= n for every positive reciprocal matrix; anything below is rounding.
+    return _Solution(weights=weights, completed=completed, lambda_max=np.maximum(lambda_max, n))
+
+
+def _harker(stack: FloatArray, missing: BoolArray) -> tuple[FloatArray, FloatArray]:
+    """Harker (1987): a missing pair becomes 0 and each diagonal entry 1 + the number missing in its row.
+
+    The eigenvector of that matrix is the one of the matrix completed with w_i / w_j, since each missing
+    w_i/w_j * w_j would add exactly one w_i to row i, which the raised diagonal stands for.
+    """
+    n = stack.shape[-1]
+    harker = np.where(missing, 0.0, stack)
+    harker[:, np.arange(n), np.arange(n)] += missing.sum(axis=2)
+    return _principal(harker)
+
+
+def _logarithmic_least_squares(stack: FloatArray, missing: BoolArray) -> FloatArray:
+    """Weights minimising the squared log errors over the given judgments.
+
+    The normal equations are L x = b, with L the Laplacian of the judgment graph and b_i the sum of row i's
+    log judgments. L is singular along constant vectors; adding the all-ones matrix pins sum(x) = 0 (as
+    sum(b) = 0 by reciprocity) and, for a complete matrix, reduces to x = b / n, the row geometric mean.
+    """
+    diagonal = np.arange(stack.shape[-1])
+    given = ~missing
+    given[:, diagonal, diagonal] = False
+    laplacian = -given.astype(np.float64)
+    laplacian[:, diagonal, diagonal] = given.sum(axis=2)
+    log_sums = np.log(np.where(missing, 1.0, stack)).sum(axis=2)
+    logs = np.linalg.solve(laplacian + 1.0, log_sums[..., np.newaxis])[..., 0]
+    weights = np.exp(logs - logs.max(axis=1, keepdims=True))
+    normalised: FloatArray = weights / weights.sum(axis=1, keepdims=True)
+    return normalised
+
+
+def _completed(stack: FloatArray, missing: BoolArray, weights: FloatArray, locs: Sequence[Loc]) -> FloatArray:
+    """The matrices with every missing judgment replaced by its consistent value w_i / w_j."""
+    # Weights that underflow make infinite ratios; they are reported rather than passed on.
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        ratios = weights[:, :, np.newaxis] / weights[:, np.newaxis, :]
+    completed: FloatArray = np.where(missing, ratios, stack)
+    unusable = ~(np.isfinite(completed).all(axis=(1, 2)) & (weights > 0).all(axis=1))
+    overflowed = [
+        _error(locs[k], "the judgments span too wide a range to derive priorities in floating point")
+        for k in np.flatnonzero(unusable).tolist()
+    ]
+    _raise_if(overflowed, "the judgments span too wide a range")
+    return completed
+
+
+def _principal(stack: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Perron eigenvalue and normalised eigenvector of K non-negative primitive matrices."""
+    values, vectors = np.linalg.eig(stack)
+    best = np.argmax(values.real, axis=1)
+    rows = np.arange(stack.shape[0])
+    # The Perron vector has a single sign; abs() undoes whichever sign LAPACK returned.
+    vector = np.abs(vectors.real[rows, :, best])
+    return values.real[rows, best], vector / vector.sum(axis=1, keepdims=True)
+
+
+def _reached_from_first(given: BoolArray) -> BoolArray:
+    """(K, n) mask of the items linked to item 0 through chains of given judgments."""
+    n = given.shape[-1]
+    reach = (given | np.eye(n, dtype=bool)).astype(np.float64)
+    # Each squaring doubles the path length covered; ceil(log2 n) squarings cover paths of n - 1 steps.
+    for _ in range(math.ceil(math.log2(n)) if n > 1 else 0):
+        reach = (reach @ reach > 0).astype(np.float64)
+    return reach[:, 0, :] > 0
+
+
+def _consistency(lambda_max: FloatArray, n: int, ri: float) -> tuple[FloatArray, FloatArray]:
+    """Consistency index and ratio; both 0 for n <= 2, where every reciprocal matrix is consistent."""
+    if n <= 2:
+        zeros = np.zeros_like(lambda_max)
+        return zeros, zeros
+    ci = np.maximum((lambda_max - n) / (n - 1), 0.0)
+    return ci, ci / ri
+
+
+def _inconsistencies(matrix: FloatArray, weights: FloatArray) -> list[Inconsistency]:
+    """The given upper-triangle judgments that depart most from the priorities, worst first.
+
+    The measure is |ln eps_ij| with Saaty's eps_ij = a_ij w_j / w_i. For eigenvector priorities,
+    lambda_max - n = (1/n) sum_{i<j} (eps_ij + 1/eps_ij - 2), a sum of terms increasing in |ln eps_ij|, so
+    the ranking is by each judgment's share of the inconsistency; it is symmetric in a judgment and its
+    reciprocal, and equally meaningful for geometric-mean priorities.
+    """
+    rows, cols = _upper_pairs(matrix.shape[0])
+    given = ~np.isnan(matrix[rows, cols])
+    rows, cols = rows[given], cols[given]
+    values = matrix[rows, cols]
+    suggested = weights[rows] / weights[cols]
+    deviation = np.abs(np.log(values / suggested))
+    worst = np.argsort(-deviation, kind="stable")[:MAX_INCONSISTENCIES]
+    return [
+        Inconsistency(row=int(rows[k]), col=int(cols[k]), value=float(values[k]), suggested=float(suggested[k]))
+        for k in worst
+        if deviation[k] > CONSISTENT_DEVIATION
+    ]
+
+
+def _aggregate_judgments(stack: FloatArray, importance: FloatArray) -> FloatArray:
+    """Entry-wise weighted geometric mean over the experts who gave each judgment; NaN where nobody did."""
+    given = ~np.isnan(stack)
+    logs = np.log(np.where(given, stack, 1.0))
+    total = np.einsum("k,kij->ij", importance, given)
+    log_mean = np.einsum("k,kij->ij", importance, logs) / np.where(total > 0, total, 1.0)
+    return np.where(total > 0, np.exp(log_mean), np.nan)
+
+
+def _checked_panel(judgments: Sequence[ExpertJudgment]) -> tuple[list[FloatArray], FloatArray]:
+    """The experts' validated matrices and their weights normalised to sum 1."""
+    errors: list[dict[str, Any]] = []
+    first_seen: dict[str, int] = {}
+    matrices: list[FloatArray] = []
+    for k, judgment in enumerate(judgments):
+        loc: Loc = ("judgments", k)
+        if not judgment.expert.strip():
+            errors.append(_error((*loc, "expert"), "an expert needs a name"))
+        elif judgment.expert in first_seen:
+            msg = f"expert {judgment.expert!r} already gave judgments at position {first_seen[judgment.expert]}"
+            errors.append(_error((*loc, "expert"), msg))
+        else:
+            first_seen[judgment.expert] = k
+        if not (math.isfinite(judgment.weight) and judgment.weight > 0):
+            errors.append(_error((*loc, "weight"), f"a weight must be positive and finite, got {judgment.weight}"))
+        try:
+            matrix = _checked_matrix(judgment.matrix, (*loc, "matrix"))
+        except InvalidInput as exc:
+            errors.extend(exc.errors)
+            continue
+        if matrices and matrix.shape != matrices[0].shape:
+            size, other = matrices[0].shape[0], matrix.shape[0]
+            msg = f"every expert must compare the same {size} items; this matrix is {other} x {other}"
+            errors.append(_error((*loc, "matrix"), msg))
+        matrices.append(matrix)
+    _raise_if(errors, "the group's judgments are not valid")
+    importance = np.array([judgment.weight for judgment in judgments], dtype=np.float64)
+    return matrices, importance / importance.sum()
+
+
+def _local_weights(
+    node: HierarchyNode,
+    loc: Loc,
+    method: Method,
+    ri_table: str,
+    cr_threshold: float,
+    errors: list[dict[str, Any]],
+) -> tuple[FloatArray, float, bool]:
+    """Local weights of a node's children, its CR and consistency; problems go to `errors`."""
+    count = len(node.children)
+    # Stands in for the weights when the node is invalid, so the walk can go on collecting errors.
+    placeholder = (np.full(count, 1.0 / count), 0.0, True)
+    if (node.matrix is None) == (node.weights is None):
+        msg = (
+            "give either a matrix or weights, not both"
+            if node.matrix is not None
+            else "a node with children needs a matrix or weights to weigh them"
+        )
+        errors.append(_error((*loc, "matrix"), msg))
+        return placeholder
+    if node.matrix is not None:
+        matrix = np.asarray(node.matrix, dtype=np.float64)
+        if matrix.shape != (count, count):
+            msg = f"{node.name!r} has {count} children, so its matrix must be {count} x {count}, not {matrix.shape}"
+            errors.append(_error((*loc, "matrix"), msg))
+            return placeholder
+        try:
+            result = priorities(
+                matrix, method=method, ri_table=ri_table, cr_threshold=cr_threshold, loc_prefix=(*loc, "matrix")
+            )
+        except InvalidInput as exc:
+            errors.extend(exc.errors)
+            return placeholder
+        return result.weights, result.cr, result.consistent
+    weights = np.asarray(node.weights, dtype=np.float64)
+    if weights.shape != (count,):
+        msg = f"{node.name!r} has {count} children, so it needs {count} weights, not shape {weights.shape}"
+        errors.append(_error((*loc, "weights"), msg))
+        return placeholder
+    invalid = ~(np.isfinite(weights) & (weights >= 0))
+    for k in np.flatnonzero(invalid):
+        errors.append(_error((*loc, "weights", int(k)), "a weight must be non-negative and finite"))
+    total = float(weights.sum()) if not invalid.any() else 0.0
+    if not invalid.any() and not (math.isfinite(total) and total > 0):
+        errors.append(_error((*loc, "weights"), "the weights must have a positive, finite sum"))
+    if invalid.any() or not (math.isfinite(total) and total > 0):
+        return placeholder
+    return weights / total, 0.0, True
+
+
+def _checked_matrix(matrix: FloatArray, loc: Loc) -> FloatArray:
+    """A copy of an n x n array (NaN = missing) validated as `to_matrix` does, made exactly reciprocal."""
+    array = np.asarray(matrix, dtype=np.float64)
+    if array.ndim != 2 or array.shape[0] != array.shape[1] or array.shape[0] == 0:
+        _fail(loc, f"a comparison matrix must be square with at least one row, got shape {array.shape}")
+    _raise_if(_structure_errors(array, loc), "the comparison matrix is not valid")
+    return _reciprocal_from_upper(array)
+
+
+def _structure_errors(matrix: FloatArray, loc: Loc, unreadable: BoolArray | None = None) -> list[dict[str, Any]]:
+    """Range, diagonal, reciprocity and missing-pair errors; cells in `unreadable` are already reported."""
+    n = matrix.shape[0]
+    skip = np.zeros(matrix.shape, dtype=bool) if unreadable is None else unreadable.copy()
+    missing = np.isnan(matrix) & ~skip
+    errors: list[dict[str, Any]] = []
+    with np.errstate(invalid="ignore"):
+        out_of_range = ~missing & ~skip & ~((matrix >= 1 / MAX_JUDGMENT) & (matrix <= MAX_JUDGMENT))
+    for i, j in np.argwhere(out_of_range).tolist():
+        msg = f"a judgment must be positive, finite and within [{1 / MAX_JUDGMENT:g}, {MAX_JUDGMENT:g}]"
+        errors.append(_error((*loc, i, j), f"{msg}, got {matrix[i, j]}"))
+    skip |= out_of_range
+    diagonal = np.arange(n)
+    with np.errstate(invalid="ignore"):
+        off_diagonal = ~(np.abs(matrix[diagonal, diagonal] - 1) <= RECIPROCITY_TOLERANCE)
+    for i in np.flatnonzero(off_diagonal & ~skip[diagonal, diagonal]).tolist():
+        got = "null" if missing[i, i] else f"{matrix[i, i]:g}"
+        errors.append(_error((*loc, i, i), f"the diagonal must be 1, got {got}"))
+    upper, lower = _upper_pairs(n)
+    checkable = ~(skip[upper, lower] | skip[lower, upper])
+    upper_missing, lower_missing = missing[upper, lower], missing[lower, upper]
+    for k in np.flatnonzero(checkable & (upper_missing != lower_missing)).tolist():
+        i, j = int(upper[k]), int(lower[k])
+        here, there = ((i, j), (j, i)) if upper_missing[k] else ((j, i), (i, j))
+        msg = f"missing here but given at [{there[0]}][{there[1]}]; a missing judgment is null in both places"
+        errors.append(_error((*loc, *here), msg))
+    products = matrix[upper, lower] * matrix[lower, upper]
+    with np.errstate(invalid="ignore"):
+        not_reciprocal = checkable & ~upper_missing & ~lower_missing & ~(np.abs(products - 1) <= RECIPROCITY_TOLERANCE)
+    for k in np.flatnonzero(not_reciprocal).tolist():
+        i, j = int(upper[k]), int(lower[k])
+        msg = f"must be the reciprocal of [{i}][{j}] = {matrix[i, j]:g}, that is {1 / matrix[i, j]:.6g}"
+        errors.append(_error((*loc, j, i), f"{msg}, got {matrix[j, i]:g}"))
+    return errors
+
+
+def _reciprocal_from_upper(matrix: FloatArray) -> FloatArray:
+    """The lower triangle rebuilt as exact reciprocals of the upper one (within tolerance already)."""
+    exact = matrix.copy()
+    upper, lower = _upper_pairs(matrix.shape[0])
+    exact[lower, upper] = 1.0 / matrix[upper, lower]
+    np.fill_diagonal(exact, 1.0)
+    return exact
+
+
+@lru_cache(maxsize=64)
+def _upper_pairs(n: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Row and column indices of the strict upper triangle; cached, as validating a panel asks for them often."""
+    upper, lower = np.triu_indices(n, 1)
+    upper.flags.writeable = lower.flags.writeable = False
+    return upper, lower
+
+
+def _to_float(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        if isinstance(value, numbers.Real):
+            return float(value)
+        if isinstance(value, str):
+            numerator, slash, denominator = value.partition("/")
+            return float(numerator) / float(denominator) if slash else float(value)
+    except (ValueError, OverflowError, ZeroDivisionError):
+        return None
+    return None
+
+
+def _check_choice(value: str, allowed: tuple[str, ...], loc: Loc) -> None:
+    if value not in allowed:
+        _fail(loc, f"unknown value {value!r}; choose one of {', '.join(allowed)}")
+
+
+def _check_threshold(cr_threshold: float) -> None:
+    if not (math.isfinite(cr_threshold) and cr_threshold >= 0):
+        _fail(("cr_threshold",), f"the consistency threshold must be a non-negative number, got {cr_threshold}")
+
+
+def _error(loc: Loc, msg: str) -> dict[str, Any]:
+    return {"loc": list(loc), "msg": msg}
+
+
+def _fail(loc: Loc, msg: str) -> NoReturn:
+    raise InvalidInput(msg, errors=[_error(loc, msg)])
+
+
+def _raise_if(errors: list[dict[str, Any]], detail: str) -> None:
+    if errors:
+        raise InvalidInput(detail, errors=errors)

@@ -1,0 +1,597 @@
+"""The annual-review PDF: cover, method, ranking table, charts and one page of advice per cluster."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.shapes import Drawing, Line, Rect
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepInFrame,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from services.scoring.exports import charts
+from services.scoring.exports.fonts import CJKFont, register_cjk_font
+from services.scoring.exports.labels import label, method_name
+from services.scoring.exports.model import CATEGORIES, ExportBundle, Lang, RankingRow
+
+_MARGIN = 16 * mm
+_NAVY = colors.HexColor("#1F4E79")
+_GREY = colors.HexColor("#666666")
+_LIGHT = colors.HexColor("#F2F5F9")
+_RULE = colors.HexColor("#C9D3DE")
+_RED = colors.HexColor("#C00000")
+_UP = colors.HexColor("#2E7D32")
+_DOWN = colors.HexColor("#C0392B")
+_TIER_FILLS = {
+    "leading": colors.HexColor("#C6E0B4"),
+    "strong": colors.HexColor("#DDEBF7"),
+    "moderate": colors.HexColor("#FFF2CC"),
+    "emerging": colors.HexColor("#F8CBAD"),
+}
+_INTEGER_UNITS = frozenset({"count", "persons", "FTE"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    h1: ParagraphStyle
+    cluster_title: ParagraphStyle
+    h2: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+    cell: ParagraphStyle
+    cell_right: ParagraphStyle
+    notice: ParagraphStyle
+    font: str
+
+
+class _ReviewDoc(SimpleDocTemplate):  # type: ignore[misc]
+    """A document that adds a PDF outline entry for every section heading and cluster page."""
+
+    def __init__(self, *args: Any, clusters_label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clusters_label = clusters_label
+        self._entries = 0
+        self._in_clusters = False
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if not isinstance(flowable, Paragraph) or flowable.style.name not in ("H1", "ClusterTitle"):
+            return
+        key = f"outline-{self._entries}"
+        self._entries += 1
+        self.canv.bookmarkPage(key)
+        if flowable.style.name == "H1":
+            self.canv.addOutlineEntry(flowable.getPlainText(), key, level=0)
+            return
+        if not self._in_clusters:
+            self._in_clusters = True
+            self.canv.addOutlineEntry(self._clusters_label, key, level=0)
+        self.canv.addOutlineEntry(flowable.getPlainText(), key, level=1)
+
+
+def render_pdf(bundle: ExportBundle) -> bytes:
+    """The review as a PDF with Chinese text embedded in a CJK font; raises CJKFontMissing without one."""
+    font = register_cjk_font()
+    styles = _styles(font.reportlab_name, bundle.lang)
+    lang = bundle.lang
+    out = io.BytesIO()
+    doc = _ReviewDoc(
+        out,
+        pagesize=A4,
+        leftMargin=_MARGIN,
+        rightMargin=_MARGIN,
+        topMargin=_MARGIN + 4 * mm,
+        bottomMargin=_MARGIN + 2 * mm,
+        title=f"{label('report_title', lang)} {bundle.year}",
+        author=f"amc-platform {bundle.software_version}",
+        subject=f"dataset {bundle.dataset_version}; profile {bundle.profile.id}; method {bundle.method}",
+        creator=f"amc-platform {bundle.software_version}",
+        invariant=True,
+        clusters_label=label("cluster", lang),
+    )
+    story: list[Flowable] = []
+    story += _cover(bundle, styles)
+    story += _method(bundle, styles)
+    story += _ranking(bundle, styles)
+    story += _charts(bundle, styles, font, doc.width)
+    story += _cluster_pages(bundle, styles, doc.width)
+
+    def decorate(canvas: Any, document: Any) -> None:
+        _page_furniture(canvas, document, bundle, font.reportlab_name)
+
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return out.getvalue()
+
+
+def _styles(font: str, lang: Lang) -> _Styles:
+    wrap = "CJK" if lang == "zh" else None
+
+    def style(name: str, size: float, leading: float, **extra: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, wordWrap=wrap, **extra)
+
+    return _Styles(
+        title=style("Title", 24, 32, textColor=_NAVY, spaceAfter=6 * mm),
+        subtitle=style("Subtitle", 13, 18, textColor=_GREY, spaceAfter=4 * mm),
+        h1=style("H1", 16, 21, textColor=_NAVY, spaceBefore=2 * mm, spaceAfter=3 * mm),
+        cluster_title=style("ClusterTitle", 15, 20, textColor=_NAVY, spaceAfter=1 * mm),
+        h2=style("H2", 11.5, 15, textColor=_NAVY, spaceBefore=3.5 * mm, spaceAfter=1.5 * mm),
+        body=style("Body", 9.5, 14, spaceAfter=2 * mm),
+        small=style("Small", 7.5, 10, textColor=_GREY),
+        cell=style("Cell", 8, 10),
+        cell_right=style("CellRight", 8, 10, alignment=TA_RIGHT),
+        notice=style("Notice", 10, 14, textColor=_RED),
+        font=font,
+    )
+
+
+def _page_furniture(canvas: Any, doc: Any, bundle: ExportBundle, font: str) -> None:
+    """Every page names its sources in the footer and, for synthetic data, says so in the header."""
+    width, height = A4
+    canvas.saveState()
+    canvas.setFont(font, 7)
+    canvas.setFillColor(_GREY)
+    source = (
+        f"{label('dataset_version', bundle.lang)} {bundle.dataset_version} · {bundle.profile.id} · "
+        f"{method_name(bundle.method)} ({bundle.normalization}, {bundle.reference}) · {bundle.year}"
+    )
+    canvas.drawString(_MARGIN, 9 * mm, source)
+    canvas.drawRightString(width - _MARGIN, 9 * mm, str(canvas.getPageNumber()))
+    canvas.setStrokeColor(_RULE)
+    canvas.line(_MARGIN, 12 * mm, width - _MARGIN, 12 * mm)
+    if bundle.synthetic:
+        canvas.setFillColor(_RED)
+        canvas.setFont(font, 7.5)
+        canvas.drawRightString(width - _MARGIN, height - 10 * mm, label("synthetic_short", bundle.lang))
+    canvas.restoreState()
+
+
+def _cover(bundle: ExportBundle, s: _Styles) -> list[Flowable]:
+    lang = bundle.lang
+    other = "先进制造业集群科技支撑能力年度评估" if lang == "en" else label("report_title", "en")
+    profile = bundle.profile
+    facts = [
+        (label("year", lang), str(bundle.year)),
+        (label("previous_year", lang), str(bundle.previous_year) if bundle.previous_year else "–"),
+        (label("dataset_version", lang), bundle.dataset_version),
+        (label("profile", lang), f"{profile.name} ({profile.id})"),
+        (label("method", lang), method_name(bundle.method)),
+        (label("normalization", lang), label(bundle.normalization, lang)),
+        (label("reference", lang), label(bundle.reference, lang)),
+        (label("clusters", lang), str(len(bundle.rows))),
+        (label("generated_at", lang), bundle.generated_at),
+        (label("software_version", lang), bundle.software_version),
+    ]
+    table = Table(
+        [[Paragraph(escape(k), s.cell), Paragraph(escape(v), s.cell)] for k, v in facts],
+        colWidths=[45 * mm, 110 * mm],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, _RULE),
+                ("TEXTCOLOR", (0, 0), (0, -1), _GREY),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    story: list[Flowable] = [
+        Spacer(1, 30 * mm),
+        Paragraph(escape(label("report_title", lang)), s.title),
+        Paragraph(escape(other), s.subtitle),
+        Paragraph(f"{bundle.year}", ParagraphStyle("Year", parent=s.title, fontSize=40, leading=48)),
+        Spacer(1, 8 * mm),
+        table,
+    ]
+    if bundle.synthetic:
+        box = Table([[Paragraph(escape(label("synthetic_notice", lang)), s.notice)]], colWidths=[155 * mm])
+        box.setStyle(
+            TableStyle(
+                [
+                    ("BOX", (0, 0), (-1, -1), 1.2, _RED),
+                    ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FDECEA")),
+                    ("TOPPADDING", (0, 0), (-1, -1), 8),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ]
+            )
+        )
+        story += [Spacer(1, 10 * mm), box]
+    story.append(PageBreak())
+    return story
+
+
+def _method(bundle: ExportBundle, s: _Styles) -> list[Flowable]:
+    lang = bundle.lang
+    profile = bundle.profile
+    consensus = f"{profile.consensus:.3f}" if profile.consensus is not None else "–"
+    weights_text = label("weights_text", lang).format(
+        profile=profile.name,
+        profile_id=profile.id,
+        aggregation=label(profile.aggregation, lang),
+        ahp_method=label(profile.method, lang),
+        ri_table=profile.ri_table,
+        consensus=consensus,
+    )
+    reference_text = label(f"reference_{bundle.reference}_text", lang)
+    scores_text = label("scores_text", lang).format(
+        method=method_name(bundle.method),
+        n_indicators=len(bundle.indicators),
+        normalization=label(bundle.normalization, lang),
+        reference_text=reference_text,
+    )
+    mean = sum(row.score for row in bundle.rows) / len(bundle.rows) if bundle.rows else 0.0
+    tiers_text = label("tiers_text", lang).format(mean=f"{mean:.3f}")
+
+    head = [label(k, lang) for k in ("code", "criterion", "weight", "cr")] + ["n"]
+    count = {c.code: sum(1 for ind in bundle.indicators if ind.criterion == c.code) for c in bundle.criteria}
+    rows: list[list[Any]] = [
+        [
+            "–",
+            Paragraph(escape(label("goal", lang)), s.cell),
+            "1.000",
+            _fmt(profile.criteria_cr.get("goal"), "{:.3f}"),
+            str(len(bundle.criteria)),
+        ]
+    ]
+    for c in bundle.criteria:
+        rows.append(
+            [
+                c.code,
+                Paragraph(escape(_bilingual(c.name, c.name_zh, lang)), s.cell),
+                f"{c.weight:.3f}",
+                _fmt(profile.criteria_cr.get(c.code), "{:.3f}"),
+                str(count[c.code]),
+            ]
+        )
+    weights_table = _grid([head, *rows], [16 * mm, 100 * mm, 20 * mm, 20 * mm, 12 * mm], s, numeric_from=2)
+    return [
+        Paragraph(escape(label("method_summary", lang)), s.h1),
+        Paragraph(escape(label("weights_heading", lang)), s.h2),
+        Paragraph(escape(weights_text), s.body),
+        weights_table,
+        Paragraph(escape(label("scores_heading", lang)), s.h2),
+        Paragraph(escape(scores_text), s.body),
+        Paragraph(escape(label("tiers_heading", lang)), s.h2),
+        Paragraph(escape(tiers_text), s.body),
+        Paragraph(escape(label("ranking_note", lang)), s.body),
+        PageBreak(),
+    ]
+
+
+def _ranking(bundle: ExportBundle, s: _Styles) -> list[Flowable]:
+    lang = bundle.lang
+    head = [label(k, lang) for k in ("rank", "change", "cluster", "category", "province", "score", "tier")]
+    data: list[list[Any]] = [head]
+    commands: list[tuple[Any, ...]] = []
+    for i, row in enumerate(bundle.ranked_rows(), start=1):
+        data.append(
+            [
+                str(row.rank),
+                _change_text(row, lang),
+                Paragraph(_cluster_cell(row, lang), s.cell),
+                label(row.category, lang),
+                row.province,
+                f"{row.score:.4f}",
+                label(row.tier, lang),
+            ]
+        )
+        commands.append(("BACKGROUND", (6, i), (6, i), _TIER_FILLS.get(row.tier, colors.white)))
+        if row.rank_change:
+            commands.append(("TEXTCOLOR", (1, i), (1, i), _UP if row.rank_change > 0 else _DOWN))
+    widths = [12 * mm, 14 * mm, 74 * mm, 22 * mm, 22 * mm, 17 * mm, 17 * mm]
+    table = _grid(data, widths, s, numeric_from=None, extra=commands)
+    for col in (0, 1, 5):
+        table.setStyle(TableStyle([("ALIGN", (col, 1), (col, -1), "RIGHT")]))
+    return [
+        Paragraph(escape(label("ranking", lang)), s.h1),
+        Paragraph(escape(label("ranking_note", lang)), s.small),
+        Spacer(1, 2 * mm),
+        table,
+        PageBreak(),
+    ]
+
+
+def _charts(bundle: ExportBundle, s: _Styles, font: CJKFont, width: float) -> list[Flowable]:
+    lang = bundle.lang
+    story: list[Flowable] = [Paragraph(escape(label("chart_scores", lang)), s.h1)]
+    story.append(_image(charts.score_bars(bundle, font), width, 232 * mm))
+    story.append(PageBreak())
+    story.append(Paragraph(escape(label("chart_movement", lang)), s.h1))
+    movement = charts.rank_movement(bundle, font)
+    if movement is None:
+        story.append(Paragraph(escape(label("no_previous", lang)), s.body))
+    else:
+        story.append(_image(movement, width, 232 * mm))
+    story.append(PageBreak())
+    radar = charts.leader_radars(bundle, font)
+    if radar is not None:
+        story.append(Paragraph(escape(label("chart_radar", lang)), s.h1))
+        story.append(_image(radar, width, 110 * mm))
+        story.append(Spacer(1, 4 * mm))
+        story.append(_leader_table(bundle, s, width))
+        legend = [[c.code, Paragraph(escape(_bilingual(c.name, c.name_zh, lang)), s.cell)] for c in bundle.criteria]
+        story.append(Spacer(1, 4 * mm))
+        story.append(_grid([[label("code", lang), label("criterion", lang)], *legend], [16 * mm, 120 * mm], s))
+        story.append(PageBreak())
+    return story
+
+
+def _leader_table(bundle: ExportBundle, s: _Styles, width: float) -> Table:
+    """The criterion scores behind the radars: each category's leader and, below it, the category mean."""
+    lang = bundle.lang
+    codes = [c.code for c in bundle.criteria]
+    rows = bundle.ranked_rows()
+    data: list[list[Any]] = [[label("category", lang), label("cluster", lang), *codes]]
+    commands: list[tuple[Any, ...]] = []
+    for category in CATEGORIES:
+        members = [row for row in rows if row.category == category]
+        if not members:
+            continue
+        leader = members[0]
+        name = leader.name_zh if lang == "zh" else leader.name
+        data.append(
+            [
+                label(category, lang),
+                Paragraph(escape(f"{leader.rank}. {name}"), s.cell),
+                *(_fmt(leader.criteria_scores.get(code), "{:.3f}") for code in codes),
+            ]
+        )
+        means = [_mean([row.criteria_scores.get(code) for row in members]) for code in codes]
+        data.append(["", label("category_mean", lang), *(_fmt(m, "{:.3f}") for m in means)])
+        commands.append(("TEXTCOLOR", (1, len(data) - 1), (-1, len(data) - 1), _GREY))
+        commands.append(
+            (
+                "TEXTCOLOR",
+                (0, len(data) - 2),
+                (0, len(data) - 2),
+                colors.HexColor(charts.CATEGORY_COLOURS[category]),
+            )
+        )
+    score_width = 14 * mm
+    first = 24 * mm
+    return _grid(
+        data,
+        [first, width - first - score_width * len(codes), *[score_width] * len(codes)],
+        s,
+        numeric_from=2,
+        extra=commands,
+    )
+
+
+def _cluster_pages(bundle: ExportBundle, s: _Styles, width: float) -> list[Flowable]:
+    """One page per cluster; its content shrinks to fit the page rather than spill onto a second."""
+    lang = bundle.lang
+    rows = bundle.ranked_rows()
+    means = {
+        category: {
+            c.code: _mean([row.criteria_scores.get(c.code) for row in rows if row.category == category])
+            for c in bundle.criteria
+        }
+        for category in CATEGORIES
+    }
+    story: list[Flowable] = []
+    for index, row in enumerate(rows):
+        title = f"{row.rank}. {row.name_zh if lang == 'zh' else row.name}"
+        other = row.name if lang == "zh" else row.name_zh
+        body = _cluster_body(bundle, row, s, width, means.get(row.category, {}))
+        story.append(Paragraph(escape(title), s.cluster_title))
+        story.append(Paragraph(escape(f"{other} · {row.cluster_code}"), s.subtitle))
+        story.append(KeepInFrame(0, 0, body, mode="shrink"))
+        if index < len(rows) - 1:
+            story.append(PageBreak())
+    return story
+
+
+def _cluster_body(
+    bundle: ExportBundle, row: RankingRow, s: _Styles, width: float, category_mean: dict[str, float | None]
+) -> list[Flowable]:
+    lang = bundle.lang
+    advice = bundle.recommendations.get(row.cluster_code)
+    meta = " · ".join([label(row.category, lang), row.province, row.industry])
+    previous = str(row.previous_rank) if row.previous_rank is not None else "–"
+    key_head = [label(k, lang) for k in ("score", "tier", "rank", "previous_rank", "change")]
+    key_row = [f"{row.score:.4f}", label(row.tier, lang), str(row.rank), previous, _change_text(row, lang)]
+    key_table = _grid([key_head, key_row], [width / 5] * 5, s)
+    key_table.setStyle(
+        TableStyle(
+            [
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("FONTSIZE", (0, 1), (-1, 1), 12),
+                ("LEADING", (0, 1), (-1, 1), 15),
+                ("BACKGROUND", (1, 1), (1, 1), _TIER_FILLS.get(row.tier, colors.white)),
+                ("TEXTCOLOR", (4, 1), (4, 1), _change_colour(row)),
+            ]
+        )
+    )
+    story: list[Flowable] = [Paragraph(escape(meta), s.small), Spacer(1, 3 * mm), key_table]
+
+    crit_head = [
+        label("criterion", lang),
+        label("weight", lang),
+        label("score", lang),
+        label("category_mean", lang),
+        "",
+    ]
+    crit_rows: list[list[Any]] = [crit_head]
+    bar_width = 48 * mm
+    for c in bundle.criteria:
+        score = row.criteria_scores.get(c.code)
+        mean = category_mean.get(c.code)
+        crit_rows.append(
+            [
+                Paragraph(escape(f"{c.code} {c.name_zh if lang == 'zh' else c.name}"), s.cell),
+                f"{c.weight:.3f}",
+                _fmt(score, "{:.3f}"),
+                _fmt(mean, "{:.3f}"),
+                _score_bar(score, mean, bar_width, row.tier),
+            ]
+        )
+    story += [
+        Paragraph(escape(label("criterion_scores", lang)), s.h2),
+        _grid(
+            crit_rows,
+            [width - bar_width - 62 * mm, 16 * mm, 16 * mm, 26 * mm, bar_width + 4 * mm],
+            s,
+            numeric_from=1,
+            extra=[("LEFTPADDING", (4, 0), (4, -1), 8)],
+        ),
+    ]
+
+    story.append(Paragraph(escape(label("strengths", lang)), s.h2))
+    strengths = advice.strengths if advice else []
+    story += [Paragraph("• " + escape(text), s.body) for text in strengths] or [
+        Paragraph(escape(label("none", lang)), s.body)
+    ]
+
+    story.append(Paragraph(escape(label("weaknesses", lang)), s.h2))
+    weaknesses = advice.weaknesses if advice else []
+    if weaknesses:
+        indicators = {ind.code: ind for ind in bundle.indicators}
+        weak_head = [label(k, lang) for k in ("indicator", "value", "benchmark", "gap")]
+        weak_rows: list[list[Any]] = [weak_head]
+        for w in weaknesses:
+            ind = indicators.get(w.indicator)
+            name = f"{w.indicator} {ind.name_zh if lang == 'zh' else ind.name}" if ind else w.indicator
+            unit = ind.unit if ind else ""
+            weak_rows.append(
+                [
+                    Paragraph(escape(name), s.cell),
+                    _value_text(w.value, unit),
+                    _value_text(w.benchmark, unit),
+                    f"{w.gap:.0%}",
+                ]
+            )
+        story.append(_grid(weak_rows, [width - 92 * mm, 34 * mm, 34 * mm, 24 * mm], s, numeric_from=1))
+    else:
+        story.append(Paragraph(escape(label("none", lang)), s.body))
+
+    story.append(Paragraph(escape(label("actions", lang)), s.h2))
+    actions = sorted(advice.actions, key=lambda a: a.priority) if advice else []
+    for action in actions:
+        story.append(Paragraph(f'<font color="#1F4E79">{action.priority}. {escape(action.title)}</font>', s.body))
+        story.append(Paragraph(escape(action.action), ParagraphStyle("Act", parent=s.body, leftIndent=5 * mm)))
+        story.append(
+            Paragraph(
+                escape(f"{label('rationale', lang)}: {action.rationale}"),
+                ParagraphStyle("Why", parent=s.small, leftIndent=5 * mm, spaceAfter=2 * mm),
+            )
+        )
+    if not actions:
+        story.append(Paragraph(escape(label("none", lang)), s.body))
+    if row.imputed:
+        story.append(Spacer(1, 2 * mm))
+        story.append(Paragraph(escape(f"{label('imputed_note', lang)}: {', '.join(sorted(row.imputed))}"), s.small))
+    return story
+
+
+def _grid(
+    data: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    s: _Styles,
+    *,
+    numeric_from: int | None = None,
+    extra: Sequence[tuple[Any, ...]] = (),
+) -> Table:
+    """A table in the house style: navy header repeated on each page, zebra rows, right-aligned numbers."""
+    table = Table([list(row) for row in data], colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), s.font),
+        ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("LEADING", (0, 0), (-1, -1), 10),
+        ("BACKGROUND", (0, 0), (-1, 0), _NAVY),
+        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, _LIGHT]),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, _RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    if numeric_from is not None:
+        commands.append(("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"))
+    table.setStyle(TableStyle([*commands, *extra]))
+    return table
+
+
+def _image(png: bytes, max_width: float, max_height: float) -> Image:
+    """The chart scaled to fit the box, keeping its aspect ratio."""
+    image = Image(io.BytesIO(png))
+    scale = min(max_width / image.imageWidth, max_height / image.imageHeight)
+    image.drawWidth = image.imageWidth * scale
+    image.drawHeight = image.imageHeight * scale
+    image.hAlign = "CENTER"
+    return image
+
+
+def _score_bar(score: float | None, mean: float | None, width: float, tier: str) -> Drawing:
+    """A small bar of the criterion score (0–1) with a tick at the category mean."""
+    height = 8.0
+    drawing = Drawing(width, height)
+    drawing.add(Rect(0, 0, width, height, fillColor=colors.HexColor("#E6E9EE"), strokeColor=None))
+    if score is not None:
+        fill = colors.HexColor(charts.TIER_COLOURS.get(tier, "#888888"))
+        drawing.add(Rect(0, 0, width * min(max(score, 0.0), 1.0), height, fillColor=fill, strokeColor=None))
+    if mean is not None:
+        x = width * min(max(mean, 0.0), 1.0)
+        drawing.add(Line(x, -1, x, height + 1, strokeColor=colors.black, strokeWidth=1.2))
+    return drawing
+
+
+def _cluster_cell(row: RankingRow, lang: Lang) -> str:
+    first, second = (row.name_zh, row.name) if lang == "zh" else (row.name, row.name_zh)
+    return f'{escape(first)}<br/><font size="6.5" color="#666666">{escape(second)}</font>'
+
+
+def _change_text(row: RankingRow, lang: Lang) -> str:
+    if row.rank_change is None:
+        return label("new_entry", lang) if row.previous_rank is None else "–"
+    if row.rank_change > 0:
+        return f"▲{row.rank_change}"
+    if row.rank_change < 0:
+        return f"▼{-row.rank_change}"
+    return "="
+
+
+def _change_colour(row: RankingRow) -> colors.Color:
+    if not row.rank_change:
+        return colors.black
+    return _UP if row.rank_change > 0 else _DOWN
+
+
+def _value_text(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    number = f"{value:,.0f}" if unit in _INTEGER_UNITS and float(value).is_integer() else f"{value:,.2f}"
+    return number if unit in ("", "count", "ratio") else f"{number} {unit}"
+
+
+def _bilingual(name: str, name_zh: str, lang: Lang) -> str:
+    first, second = (name_zh, name) if lang == "zh" else (name, name_zh)
+    return f"{first}  {second}" if second and second != first else first
+
+
+def _fmt(value: float | None, pattern: str) -> str:
+    return "–" if value is None else pattern.format(value)
+
+
+def _mean(values: Sequence[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None

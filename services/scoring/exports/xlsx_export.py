@@ -1,0 +1,326 @@
+"""The ranking as an Excel workbook: ranking, criterion scores, raw values, weights, advice, provenance."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from services.scoring.exports.labels import label, method_name
+from services.scoring.exports.model import ExportBundle, Lang
+
+SHEETS: tuple[str, ...] = ("Ranking", "Criterion scores", "Indicators", "Weights", "Recommendations", "About")
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", start_color="1F4E79", end_color="1F4E79")
+_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_IMPUTED_FONT = Font(italic=True, color="808080")
+_NOTICE_FONT = Font(bold=True, color="C00000")
+_TIER_FILLS: dict[str, PatternFill] = {
+    tier: PatternFill("solid", start_color=colour, end_color=colour)
+    for tier, colour in (
+        ("leading", "C6E0B4"),
+        ("strong", "DDEBF7"),
+        ("moderate", "FFF2CC"),
+        ("emerging", "F8CBAD"),
+    )
+}
+_UP_FILL = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
+_DOWN_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+_INTEGER_UNITS = frozenset({"count", "persons", "FTE"})
+_SIGN = {"benefit": "+", "cost": "−"}
+_SCORE = "0.0000"
+_CHANGE = "+0;-0;0"
+
+
+def render_xlsx(bundle: ExportBundle) -> bytes:
+    """Six sheets with frozen headers, number formats and green/red rank change; About names the sources."""
+    workbook = Workbook()
+    ranking = workbook.active
+    ranking.title = SHEETS[0]
+    _ranking_sheet(ranking, bundle)
+    _criterion_sheet(workbook.create_sheet(SHEETS[1]), bundle)
+    _indicator_sheet(workbook.create_sheet(SHEETS[2]), bundle)
+    _weights_sheet(workbook.create_sheet(SHEETS[3]), bundle)
+    _recommendation_sheet(workbook.create_sheet(SHEETS[4]), bundle)
+    _about_sheet(workbook.create_sheet(SHEETS[5]), bundle)
+
+    footer = f"{bundle.dataset_version} · {bundle.profile.id} · {method_name(bundle.method)}"
+    if bundle.synthetic:
+        footer += " · " + label("synthetic_short", bundle.lang)
+    for sheet in workbook.worksheets:
+        sheet.oddFooter.left.text = footer
+        sheet.oddFooter.right.text = "&P / &N"
+    workbook.properties.title = label("report_title", bundle.lang)
+    workbook.properties.creator = f"amc-platform {bundle.software_version}"
+    workbook.properties.description = f"dataset {bundle.dataset_version}, profile {bundle.profile.id}"
+    with contextlib.suppress(ValueError):
+        workbook.properties.created = datetime.fromisoformat(bundle.generated_at).replace(tzinfo=None)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _ranking_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
+    lang = bundle.lang
+    headers = [
+        "rank", "change", "code", "name", "name_zh", "category", "province", "industry",
+        "score", "tier", "previous_rank", "previous_score",
+    ]  # fmt: skip
+    rows = [
+        [
+            row.rank,
+            row.rank_change,
+            row.cluster_code,
+            row.name,
+            row.name_zh,
+            label(row.category, lang),
+            row.province,
+            row.industry,
+            row.score,
+            label(row.tier, lang),
+            row.previous_rank,
+            row.previous_score,
+        ]  # fmt: skip
+        for row in bundle.ranked_rows()
+    ]
+    formats = {2: _CHANGE, 9: _SCORE, 12: _SCORE}
+    _write_table(ws, [label(h, lang) for h in headers], rows, formats)
+    _set_widths(ws, [7, 8, 10, 44, 26, 13, 14, 24, 9, 11, 9, 9])
+    for offset, row in enumerate(bundle.ranked_rows(), start=2):
+        ws.cell(row=offset, column=10).fill = _TIER_FILLS.get(row.tier, PatternFill())
+    _rank_change_colours(ws, column=2, n_rows=len(rows))
+    ws.freeze_panes = "E2"
+
+
+def _criterion_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
+    lang = bundle.lang
+    headers = [label(h, lang) for h in ("rank", "code", "name", "name_zh", "category", "score")]
+    headers += [f"{c.code}\n{_name(c.name, c.name_zh, lang)}" for c in bundle.criteria]
+    rows = [
+        [row.rank, row.cluster_code, row.name, row.name_zh, label(row.category, lang), row.score]
+        + [row.criteria_scores.get(c.code) for c in bundle.criteria]
+        for row in bundle.ranked_rows()
+    ]
+    formats = {col: _SCORE for col in range(6, len(headers) + 1)}
+    _write_table(ws, headers, rows, formats)
+    ws.row_dimensions[1].height = 48
+    _set_widths(ws, [7, 10, 44, 26, 13, 9] + [14] * len(bundle.criteria))
+    if rows and bundle.criteria:
+        first, last = get_column_letter(7), get_column_letter(6 + len(bundle.criteria))
+        ws.conditional_formatting.add(
+            f"{first}2:{last}{len(rows) + 1}",
+            ColorScaleRule(
+                start_type="num",
+                start_value=0,
+                start_color="F8696B",
+                mid_type="num",
+                mid_value=0.5,
+                mid_color="FFEB84",
+                end_type="num",
+                end_value=1,
+                end_color="63BE7B",
+            ),  # fmt: skip
+        )
+    ws.freeze_panes = "D2"
+
+
+def _indicator_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
+    lang = bundle.lang
+    headers = [label(h, lang) for h in ("rank", "code", "name", "name_zh")]
+    headers += [
+        f"{ind.code}\n{_name(ind.name, ind.name_zh, lang)}\n({ind.unit}, {_SIGN[ind.direction]})"
+        for ind in bundle.indicators
+    ]
+    ranked = bundle.ranked_rows()
+    rows = [
+        [row.rank, row.cluster_code, row.name, row.name_zh] + [row.values.get(ind.code) for ind in bundle.indicators]
+        for row in ranked
+    ]
+    formats = {
+        col: "#,##0" if ind.unit in _INTEGER_UNITS else "#,##0.00" for col, ind in enumerate(bundle.indicators, start=5)
+    }
+    _write_table(ws, headers, rows, formats)
+    ws.row_dimensions[1].height = 90
+    _set_widths(ws, [7, 10, 44, 26] + [14] * len(bundle.indicators))
+    column_of = {ind.code: col for col, ind in enumerate(bundle.indicators, start=5)}
+    note = label("imputed_comment", lang)
+    for offset, row in enumerate(ranked, start=2):
+        for code in row.imputed:
+            if code in column_of:
+                cell = ws.cell(row=offset, column=column_of[code])
+                cell.font = _IMPUTED_FONT
+                cell.comment = Comment(note, "amc-platform", width=220, height=40)
+    ws.freeze_panes = "E2"
+
+
+def _weights_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
+    lang = bundle.lang
+    profile = bundle.profile
+    block: list[tuple[str, Any]] = [
+        (label("profile", lang), f"{profile.name} ({profile.id})"),
+        (label("profile_published", lang), profile.published_at or ""),
+        (label("ahp_method", lang), label(profile.method, lang)),
+        (label("ri_table", lang), profile.ri_table),
+        (label("aggregation", lang), label(profile.aggregation, lang)),
+        (label("consensus", lang), profile.consensus),
+    ]
+    for r, (key, value) in enumerate(block, start=1):
+        ws.cell(row=r, column=1, value=key).font = Font(bold=True)
+        cell = ws.cell(row=r, column=2, value=value)
+        if isinstance(value, float):
+            cell.number_format = "0.000"
+            cell.alignment = Alignment(horizontal="left")
+    header_row = len(block) + 2
+    headers = [
+        label(h, lang)
+        for h in ("level", "code", "parent", "name", "name_zh", "unit", "direction", "local_weight",
+                  "global_weight", "cr")
+    ]  # fmt: skip
+    weight_of = {c.code: c.weight for c in bundle.criteria}
+    rows: list[list[Any]] = [
+        [label("goal", lang), "goal", "", "", "", "", "", 1.0, 1.0, profile.criteria_cr.get("goal")]
+    ]
+    for c in bundle.criteria:
+        rows.append(
+            [label("criterion", lang), c.code, "goal", c.name, c.name_zh, "", "", c.weight, c.weight,
+             profile.criteria_cr.get(c.code)]
+        )  # fmt: skip
+    for ind in bundle.indicators:
+        parent_weight = weight_of.get(ind.criterion, 0.0)
+        local = ind.weight / parent_weight if parent_weight else None
+        rows.append(
+            [label("indicator", lang), ind.code, ind.criterion, ind.name, ind.name_zh, ind.unit,
+             label(ind.direction, lang), local, ind.weight, None]
+        )  # fmt: skip
+    _write_table(ws, headers, rows, {8: _SCORE, 9: _SCORE, 10: "0.000"}, header_row=header_row)
+    _set_widths(ws, [22, 30, 8, 44, 26, 11, 14, 12, 12, 10])
+    ws.freeze_panes = f"A{header_row + 1}"
+
+
+def _recommendation_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
+    lang = bundle.lang
+    headers = [
+        label(h, lang)
+        for h in ("rank", "code", "cluster", "kind", "priority", "criterion", "indicator", "value",
+                  "benchmark", "gap", "title", "text", "rationale")
+    ]  # fmt: skip
+    indicator_name = {ind.code: f"{ind.code} {_name(ind.name, ind.name_zh, lang)}" for ind in bundle.indicators}
+    rows: list[list[Any]] = []
+    for row in bundle.ranked_rows():
+        advice = bundle.recommendations.get(row.cluster_code)
+        if advice is None:
+            continue
+        who = [row.rank, row.cluster_code, _name(row.name, row.name_zh, lang)]
+        for strength in advice.strengths:
+            rows.append([*who, label("strength", lang), None, None, None, None, None, None, None, strength, None])
+        for weakness in advice.weaknesses:
+            indicator = indicator_name.get(weakness.indicator, weakness.indicator)
+            rows.append(
+                [*who, label("weakness", lang), None, weakness.criterion, indicator, weakness.value,
+                 weakness.benchmark, weakness.gap, None, None, None]
+            )  # fmt: skip
+        for action in advice.actions:
+            rows.append(
+                [*who, label("action", lang), action.priority, action.criterion, None, None, None, None,
+                 action.title, action.action, action.rationale]
+            )  # fmt: skip
+    _write_table(ws, headers, rows, {8: "#,##0.00", 9: "#,##0.00", 10: "0.0%"})
+    _set_widths(ws, [7, 10, 34, 10, 8, 9, 34, 11, 11, 8, 32, 60, 60])
+    for r in range(2, len(rows) + 2):
+        for col in (3, 7, 11, 12, 13):
+            ws.cell(row=r, column=col).alignment = _WRAP
+    ws.freeze_panes = "D2"
+
+
+def _about_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
+    lang = bundle.lang
+    profile = bundle.profile
+    ws.cell(row=1, column=1, value=label("report_title", lang)).font = Font(bold=True, size=14)
+    notice = label("synthetic_notice" if bundle.synthetic else "observed_notice", lang)
+    mean = sum(row.score for row in bundle.rows) / len(bundle.rows) if bundle.rows else 0.0
+    items: list[tuple[str, Any]] = [
+        (label("year", lang), bundle.year),
+        (label("previous_year", lang), bundle.previous_year if bundle.previous_year is not None else ""),
+        (label("dataset_version", lang), bundle.dataset_version),
+        (label("profile", lang), f"{profile.name} ({profile.id})"),
+        (label("method", lang), method_name(bundle.method)),
+        (label("normalization", lang), label(bundle.normalization, lang)),
+        (label("reference", lang), label(bundle.reference, lang)),
+        (label("ahp_method", lang), label(profile.method, lang)),
+        (label("aggregation", lang), label(profile.aggregation, lang)),
+        (label("ri_table", lang), profile.ri_table),
+        (label("consensus", lang), profile.consensus),
+        (label("clusters", lang), len(bundle.rows)),
+        (label("software_version", lang), bundle.software_version),
+        (label("generated_at", lang), bundle.generated_at),
+        (label("data_notice", lang), notice),
+        (label("tiers_heading", lang), label("tiers_text", lang).format(mean=f"{mean:.4f}")),
+        (label("change", lang), label("ranking_note", lang)),
+        (label("imputed_note", lang), label("imputed_comment", lang)),
+    ]
+    for r, (key, value) in enumerate(items, start=3):
+        ws.cell(row=r, column=1, value=key).font = Font(bold=True)
+        cell = ws.cell(row=r, column=2, value=value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        if isinstance(value, float):
+            cell.number_format = "0.000"
+        if key == label("data_notice", lang) and bundle.synthetic:
+            cell.font = _NOTICE_FONT
+    _set_widths(ws, [24, 100])
+    ws.freeze_panes = "A3"
+
+
+def _write_table(
+    ws: Worksheet,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    formats: dict[int, str],
+    *,
+    header_row: int = 1,
+) -> None:
+    """Header with the house style, then the rows with a number format per 1-based column, then a filter."""
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(row=header_row, column=col, value=text)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = _HEADER_ALIGN
+    for r, values in enumerate(rows, start=header_row + 1):
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=col, value=value)
+            number_format = formats.get(col)
+            if number_format and value is not None:
+                cell.number_format = number_format
+    last = get_column_letter(len(headers))
+    ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(len(rows), 1)}"
+
+
+def _rank_change_colours(ws: Worksheet, *, column: int, n_rows: int) -> None:
+    """Green when a cluster moved up, red when it moved down, as conditional formats Excel re-evaluates."""
+    letter = get_column_letter(column)
+    cells = f"{letter}2:{letter}{max(n_rows, 1) + 1}"
+    ws.conditional_formatting.add(
+        cells, CellIsRule(operator="greaterThan", formula=["0"], font=Font(color="006100"), fill=_UP_FILL)
+    )
+    ws.conditional_formatting.add(
+        cells, CellIsRule(operator="lessThan", formula=["0"], font=Font(color="9C0006"), fill=_DOWN_FILL)
+    )
+
+
+def _set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def _name(name: str, name_zh: str, lang: Lang) -> str:
+    return name_zh if lang == "zh" and name_zh else name
