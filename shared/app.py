@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -13,6 +14,7 @@ from pydantic import BaseModel, Field
 
 import shared
 from shared.errors import DomainError
+from shared.limits import RequestSizeLimit, make_rate_limiter
 from shared.logging import configure_logging, request_id_middleware
 from shared.problems import install_problem_handlers
 from shared.settings import CommonSettings
@@ -59,11 +61,19 @@ def create_service_app(
         responses={
             401: {"description": "Missing or unknown API key (problem+json)."},
             403: {"description": "The key's role does not allow this (problem+json)."},
+            413: {"description": "The request body is larger than the limit (problem+json)."},
             422: {"description": "Invalid input (problem+json with `errors`)."},
+            429: {"description": "The key used up its requests per minute; see `Retry-After` (problem+json)."},
         },
     )
     app.state.settings = settings
+    # Read by shared.auth.authenticate; every instance of a service shares one budget per key through Redis.
+    app.state.rate_limiter = make_rate_limiter(
+        settings.redis_url, settings.rate_limit_per_minute, namespace=re.sub(r"[^a-z0-9]+", "-", title.lower())
+    )
     install_problem_handlers(app)
+    # Added first, so it runs inside the request-id and CORS middleware and its 413 carries their headers.
+    app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     app.middleware("http")(request_id_middleware)
     if settings.cors_origins:
         app.add_middleware(

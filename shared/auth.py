@@ -17,7 +17,8 @@ from typing import Annotated, Protocol
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
 
-from shared.errors import Forbidden, Unauthorized
+from shared.errors import Forbidden, TooManyRequests, Unauthorized
+from shared.limits import RateLimiter
 
 API_KEY_HEADER = "X-API-Key"
 
@@ -80,13 +81,29 @@ def authenticate(request: Request, raw_key: Annotated[str | None, Depends(api_ke
         raise Unauthorized(f"missing {API_KEY_HEADER} header")
     admin_api_key: str | None = request.app.state.settings.admin_api_key
     if is_env_admin_key(raw_key, admin_api_key):
-        return Principal(key_id=None, name=ENV_ADMIN, role=Role.admin)
-    resolver: KeyResolver = request.app.state.key_resolver
-    principal = resolver.resolve(raw_key)
-    if principal is None:
-        raise Unauthorized("unknown or revoked API key")
+        principal = Principal(key_id=None, name=ENV_ADMIN, role=Role.admin)
+    else:
+        resolver: KeyResolver = request.app.state.key_resolver
+        resolved = resolver.resolve(raw_key)
+        if resolved is None:
+            raise Unauthorized("unknown or revoked API key")
+        principal = resolved
+    _spend(request, raw_key)
     request.state.principal = principal
     return principal
+
+
+def _spend(request: Request, raw_key: str) -> None:
+    """Count the request against the key's budget; only known keys are counted, and only by their hash."""
+    limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
+    if limiter is None:
+        return
+    verdict = limiter.hit(hash_key(raw_key))
+    if not verdict.allowed:
+        raise TooManyRequests(
+            f"this key made too many requests; try again in {verdict.retry_after} s",
+            retry_after=verdict.retry_after,
+        )
 
 
 def require(role: Role) -> Callable[[Principal], Principal]:

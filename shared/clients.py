@@ -20,9 +20,26 @@ from pydantic import TypeAdapter
 
 from shared.auth import Principal, Role, hash_key
 from shared.cache import Cache, MemoryCache, cache_key
-from shared.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unauthorized, UpstreamUnavailable
+from shared.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    UpstreamUnavailable,
+)
 from shared.logging import REQUEST_ID_HEADER, current_request_id
-from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead, DatasetVersion, WhoAmI
+from shared.schemas.indicators import (
+    ClusterRead,
+    CriterionNode,
+    DatasetRead,
+    DatasetVersion,
+    PlatformState,
+    WhoAmI,
+)
+from shared.schemas.panels import JudgmentRead, PanelRead, ProfileSummary, WeightProfileCreate, WeightProfileRead
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -116,6 +133,10 @@ class ServiceClient:
             pass
         if response.status_code >= 500:
             raise UpstreamUnavailable(f"the {self.service} service failed ({response.status_code}): {detail}")
+        if response.status_code == 429:
+            # The caller's key is over its budget upstream: pass the wait on rather than retrying.
+            retry_after = response.headers.get("Retry-After", "")
+            raise TooManyRequests(detail, retry_after=int(retry_after) if retry_after.isdigit() else 60)
         error_type = _STATUS_ERRORS.get(response.status_code, DomainError)
         error = error_type(detail, errors=errors)
         if error_type is DomainError:
@@ -152,11 +173,31 @@ class IndicatorsClient(ServiceClient):
 
     service = "indicators"
 
-    def clusters(self, *, api_key: str | None = None) -> list[ClusterRead]:
-        return self.get_model(list[ClusterRead], "/v1/clusters", api_key=api_key)
+    def state(self, *, api_key: str | None = None) -> PlatformState:
+        """Never cached: these tokens are what make every other cached answer safe."""
+        return self.get_model(PlatformState, "/v1/state", api_key=api_key)
 
-    def indicator_tree(self, *, api_key: str | None = None) -> list[CriterionNode]:
-        return self.get_model(list[CriterionNode], "/v1/indicators", api_key=api_key)
+    def clusters(self, *, cache_token: str | None = None, api_key: str | None = None) -> list[ClusterRead]:
+        """All clusters; with `cache_token` (the state's catalogue version) read through the cache."""
+        return self.get_model(
+            list[ClusterRead],
+            "/v1/clusters",
+            params={"t": cache_token} if cache_token else None,
+            resource="clusters" if cache_token else None,
+            ttl_seconds=3600,
+            api_key=api_key,
+        )
+
+    def indicator_tree(self, *, cache_token: str | None = None, api_key: str | None = None) -> list[CriterionNode]:
+        """The indicator tree; with `cache_token` (the state's catalogue version) read through the cache."""
+        return self.get_model(
+            list[CriterionNode],
+            "/v1/indicators",
+            params={"t": cache_token} if cache_token else None,
+            resource="indicator_tree" if cache_token else None,
+            ttl_seconds=3600,
+            api_key=api_key,
+        )
 
     def dataset_version(self, year: int, *, api_key: str | None = None) -> DatasetVersion:
         """Never cached: the version is what makes every other cached answer safe."""
@@ -183,6 +224,52 @@ class IndicatorsClient(ServiceClient):
     def whoami(self, api_key: str) -> WhoAmI:
         return self.get_model(WhoAmI, "/v1/api-keys/me", api_key=api_key)
 
+    def weight_profile(
+        self, profile_id: int | None = None, *, cache_token: str | None = None, api_key: str | None = None
+    ) -> WeightProfileRead:
+        """A profile by id, cached a day as profiles never change (bar `is_default`); None: the default, uncached.
+
+        `cache_token` (the state's instance id) keeps ids of another database from matching a cached profile.
+        """
+        if profile_id is None:
+            return self.get_model(WeightProfileRead, "/v1/weight-profiles/default", api_key=api_key)
+        return self.get_model(
+            WeightProfileRead,
+            f"/v1/weight-profiles/{profile_id}",
+            params={"t": cache_token} if cache_token else None,
+            resource="weight_profile",
+            ttl_seconds=86400,
+            api_key=api_key,
+        )
+
+    def weight_profiles(self, *, category: str | None = None, api_key: str | None = None) -> list[ProfileSummary]:
+        """Summaries of the published profiles, newest first (never cached: new ones appear at any time)."""
+        return self.get_model(
+            list[ProfileSummary], "/v1/weight-profiles", params={"category": category}, api_key=api_key
+        )
+
+    def publish_profile(self, body: WeightProfileCreate, *, api_key: str | None = None) -> WeightProfileRead:
+        """Publish a new weight profile (analyst key)."""
+        response = self.request("POST", "/v1/weight-profiles", json_body=body.model_dump(mode="json"), api_key=api_key)
+        return WeightProfileRead.model_validate(response.json())
+
+    def panel(self, panel_id: int, *, api_key: str | None = None) -> PanelRead:
+        return self.get_model(PanelRead, f"/v1/panels/{panel_id}", api_key=api_key)
+
+    def panels(self, *, api_key: str | None = None) -> list[PanelRead]:
+        return self.get_model(list[PanelRead], "/v1/panels", api_key=api_key)
+
+    def panel_judgments(
+        self, panel_id: int, node: str | None = None, *, expert: str | None = None, api_key: str | None = None
+    ) -> list[JudgmentRead]:
+        """The panel's judgments the key may see (all for analysts, an expert's own for experts); never cached."""
+        return self.get_model(
+            list[JudgmentRead],
+            f"/v1/panels/{panel_id}/judgments",
+            params={"node": node, "expert": expert},
+            api_key=api_key,
+        )
+
 
 class RemoteKeyResolver:
     """Resolves keys by asking the indicator service; answers are kept for at most `ttl_seconds` (60 s)."""
@@ -205,3 +292,29 @@ class RemoteKeyResolver:
             return None
         self._memo.set(memo_key, json.dumps(who.model_dump()).encode(), self._ttl)
         return Principal(key_id=who.id, name=who.name, role=Role(who.role))
+
+
+class RecommendationsClient(ServiceClient):
+    """Client of the recommendation service: each cluster's strengths, weaknesses and actions (API.md shape)."""
+
+    service = "recommendations"
+
+    def all_recommendations(
+        self, year: int, profile: int | None = None, lang: str = "en", *, api_key: str | None = None
+    ) -> list[dict[str, Any]]:
+        """One object per cluster: `cluster_code`, `strengths`, `weaknesses`, `recommendations`, … (never cached)."""
+        body = self.get_json(
+            "/v1/recommendations", params={"year": year, "profile": profile, "lang": lang}, api_key=api_key
+        )
+        return TypeAdapter(list[dict[str, Any]]).validate_python(body)
+
+    def recommendation(
+        self, cluster_code: str, year: int, profile: int | None = None, lang: str = "en", *, api_key: str | None = None
+    ) -> dict[str, Any]:
+        """The diagnosis and actions of one cluster (never cached)."""
+        body = self.get_json(
+            f"/v1/recommendations/{cluster_code}",
+            params={"year": year, "profile": profile, "lang": lang},
+            api_key=api_key,
+        )
+        return TypeAdapter(dict[str, Any]).validate_python(body)

@@ -63,3 +63,15 @@ class UpstreamUnavailable(DomainError):
     status = 503
     title = "Upstream unavailable"
     type_slug = "upstream-unavailable"
+
+
+class TooManyRequests(DomainError):
+    """The key used up its request budget; `retry_after` is how many seconds until it may call again."""
+
+    status = 429
+    title = "Too many requests"
+    type_slug = "too-many-requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

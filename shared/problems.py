@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.errors import DomainError
+from shared.errors import DomainError, TooManyRequests
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://amc-platform.example/problems/"
@@ -59,7 +59,10 @@ def _loc(loc: Any) -> list[str | int]:
 
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return problem_response(exc.status, exc.detail, title=exc.title, type_slug=exc.type_slug, errors=exc.errors)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+    return problem_response(
+        exc.status, exc.detail, title=exc.title, type_slug=exc.type_slug, errors=exc.errors, headers=headers
+    )
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -76,7 +79,9 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers) if exc.headers else None
-    return problem_response(exc.status_code, str(exc.detail), headers=headers)
+    # An HTTPException may name its problem type (shared.limits.BodyTooLarge does), like a DomainError.
+    type_slug: str | None = getattr(exc, "type_slug", None)
+    return problem_response(exc.status_code, str(exc.detail), type_slug=type_slug, headers=headers)
 
 
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

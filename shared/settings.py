@@ -31,6 +31,12 @@ class CommonSettings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
     http_timeout_seconds: float = Field(default=10.0, gt=0, description="Timeout of calls between services.")
     cors_origins: list[str] = Field(default_factory=list)
+    max_request_bytes: int = Field(
+        default=25 * 1024 * 1024, gt=0, description="Largest request body any endpoint accepts (larger: 413)."
+    )
+    rate_limit_per_minute: int = Field(
+        default=600, ge=0, description="Requests per minute and API key on each service (over it: 429); 0: no limit."
+    )
 
     def model_post_init(self, __context: object) -> None:
         if not self.indicators_url:

@@ -129,3 +129,17 @@ def indicators_session(indicators_client: TestClient) -> Iterator[Session]:
     factory = indicators_client.app.state.session_factory  # type: ignore[attr-defined]
     with factory() as session:
         yield session
+
+
+@pytest.fixture
+def scoring_client(indicators_client: TestClient) -> Iterator[TestClient]:
+    """The scoring service through its ASGI app, reading the indicator service's ASGI app (demo data)."""
+    from services.scoring.config import ScoringSettings
+    from services.scoring.main import create_app as create_scoring_app
+    from shared.cache import MemoryCache
+    from shared.clients import IndicatorsClient
+
+    indicators = IndicatorsClient("http://indicators", http=indicators_client, cache=MemoryCache())
+    settings = ScoringSettings(admin_api_key=ADMIN_KEY, env="test", log_level="WARNING")
+    with TestClient(create_scoring_app(settings, indicators=indicators), headers={"X-API-Key": ADMIN_KEY}) as client:
+        yield client

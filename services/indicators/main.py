@@ -17,6 +17,9 @@ from services.indicators.datasets.router import router as datasets_router
 from services.indicators.db import make_engine, make_session_factory
 from services.indicators.indicator_tree.router import router as tree_router
 from services.indicators.observations.router import router as observations_router
+from services.indicators.panels.router import router as panels_router
+from services.indicators.profiles.router import router as profiles_router
+from services.indicators.state.router import router as state_router
 from shared.app import create_service_app
 from shared.cache import MemoryCache
 
@@ -58,6 +61,9 @@ def create_app(settings: IndicatorsSettings | None = None) -> FastAPI:
         observations_router,
         api_keys_router,
         audit_router,
+        state_router,
+        panels_router,
+        profiles_router,
     ):
         app.include_router(router)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.indicators.db import Base
@@ -131,3 +131,97 @@ class AuditEntry(Base):
     entity_id: Mapped[str] = mapped_column(String(100), default="")
     before: Mapped[Any] = mapped_column(JSON, nullable=True)
     after: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class Panel(Base):
+    """A panel of experts who weigh the indicator tree by pairwise comparisons."""
+
+    __tablename__ = "panels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    experts: Mapped[list[Expert]] = relationship(back_populates="panel", order_by="Expert.id")
+
+
+class Expert(Base):
+    """A member of a panel; `api_key_id` is the key they sign in with, which lets them edit their own judgments."""
+
+    __tablename__ = "experts"
+    __table_args__ = (UniqueConstraint("panel_id", "code", name="uq_experts_panel_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(200))
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    api_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    panel: Mapped[Panel] = relationship(back_populates="experts")
+
+
+class Judgment(Base):
+    """One expert's pairwise comparison matrix for one node of the tree (`goal` or a criterion code)."""
+
+    __tablename__ = "judgments"
+    __table_args__ = (UniqueConstraint("expert_id", "node", name="uq_judgments_expert_node"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    node: Mapped[str] = mapped_column(String(20))
+    items: Mapped[list[str]] = mapped_column(JSON)
+    matrix: Mapped[list[list[float | None]]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+
+    # The ORM adds `AND version = <loaded>` to every UPDATE, so two writers racing on one version cannot both win.
+    __mapper_args__ = {"version_id_col": version}
+
+
+class WeightProfile(Base):
+    """Published group weights of the whole tree; immutable once stored, except which profile is the default."""
+
+    __tablename__ = "weight_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    panel_id: Mapped[int | None] = mapped_column(ForeignKey("panels.id", ondelete="SET NULL"), nullable=True)
+    category: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    method: Mapped[str] = mapped_column(String(20))
+    aggregation: Mapped[str] = mapped_column(String(10))
+    ri_table: Mapped[str] = mapped_column(String(20))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    published_by: Mapped[str] = mapped_column(String(200), default="")
+    consensus: Mapped[float | None] = mapped_column(Float, nullable=True)
+    criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    indicators: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    nodes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    judgments: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+    # At most one default, enforced by the database so that two concurrent switches cannot leave two.
+    __table_args__ = (
+        Index(
+            "uq_weight_profiles_default",
+            "is_default",
+            unique=True,
+            sqlite_where=text("is_default"),
+            postgresql_where=text("is_default"),
+        ),
+    )
+
+
+class PlatformState(Base):
+    """One row: a token made once per database, and one renewed whenever a cluster or the indicator tree changes."""
+
+    __tablename__ = "platform_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(String(40))
+    catalog_version: Mapped[str] = mapped_column(String(40))

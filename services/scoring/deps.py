@@ -8,11 +8,16 @@ from fastapi import Depends, Request
 
 from services.scoring.config import ScoringSettings
 from shared.cache import Cache
-from shared.clients import IndicatorsClient
+from shared.clients import IndicatorsClient, RecommendationsClient
 
 
 def get_indicators(request: Request) -> IndicatorsClient:
     client: IndicatorsClient = request.app.state.indicators
+    return client
+
+
+def get_recommendations(request: Request) -> RecommendationsClient:
+    client: RecommendationsClient = request.app.state.recommendations
     return client
 
 
@@ -27,5 +32,6 @@ def get_settings(request: Request) -> ScoringSettings:
 
 
 IndicatorsDep = Annotated[IndicatorsClient, Depends(get_indicators)]
+RecommendationsDep = Annotated[RecommendationsClient, Depends(get_recommendations)]
 CacheDep = Annotated[Cache, Depends(get_cache)]
 SettingsDep = Annotated[ScoringSettings, Depends(get_settings)]

@@ -7,10 +7,16 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.scoring.ahp.router import router as ahp_router
 from services.scoring.config import ScoringSettings, get_settings
+from services.scoring.panels.router import router as panels_router
+from services.scoring.rankings.router import router as rankings_router
+from services.scoring.scores.router import router as scores_router
+from services.scoring.sensitivity.router import router as sensitivity_router
+from services.scoring.weights.router import router as weights_router
 from shared.app import create_service_app, upstream_check
 from shared.cache import make_cache
-from shared.clients import IndicatorsClient, RemoteKeyResolver
+from shared.clients import IndicatorsClient, RecommendationsClient, RemoteKeyResolver
 
 
 def _upstreams(app: FastAPI) -> dict[str, str]:
@@ -28,7 +34,13 @@ def create_app(settings: ScoringSettings | None = None, *, indicators: Indicator
             settings.indicators_url, cache=app.state.cache, timeout=settings.http_timeout_seconds
         )
         app.state.key_resolver = RemoteKeyResolver(app.state.indicators)
+        # Exports carry each cluster's advice; a longer timeout, as the service diagnoses every cluster.
+        recommendations = RecommendationsClient(
+            settings.recommendations_url, timeout=max(settings.http_timeout_seconds, 60.0)
+        )
+        app.state.recommendations = recommendations
         yield
+        recommendations.close()
         if indicators is None:
             app.state.indicators.close()
 
@@ -40,6 +52,12 @@ def create_app(settings: ScoringSettings | None = None, *, indicators: Indicator
         lifespan=lifespan,
         readiness=_upstreams,
     )
+    app.include_router(rankings_router)
+    app.include_router(panels_router)
+    app.include_router(ahp_router)
+    app.include_router(scores_router)
+    app.include_router(sensitivity_router)
+    app.include_router(weights_router)
     return app
 
 

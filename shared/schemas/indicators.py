@@ -111,3 +111,12 @@ class WhoAmI(BaseModel):
     id: int | None = Field(description="Key id; null for the environment's admin key.")
     name: str = Field(description="The key's name.")
     role: RoleName = Field(description="The key's role.")
+
+
+class PlatformState(BaseModel):
+    """Tokens that change whenever what they stand for changes; callers put them in their cache keys."""
+
+    instance_id: str = Field(description="Made once per database: cached answers of another database never match.")
+    catalog_version: str = Field(description="Changes whenever a cluster or the indicator tree changes.")
+    default_profile_id: int | None = Field(description="Id of the default published weight profile; null: none yet.")
+    datasets: list[DatasetVersion] = Field(description="Each year with observations and its current version.")

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.indicators.audit.service import record
+from services.indicators.state.service import renew_catalog_version
 from services.indicators.models import Cluster
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound
@@ -32,6 +33,7 @@ def create_cluster(session: Session, *, data: ClusterRead, actor: Principal) -> 
     cluster = Cluster(**data.model_dump())
     session.add(cluster)
     session.flush()
+    renew_catalog_version(session)
     record(
         session,
         actor=actor.actor,
@@ -49,6 +51,7 @@ def update_cluster(session: Session, *, code: str, data: ClusterRead, actor: Pri
     after = data.model_dump() | {"code": code}
     for field, value in after.items():
         setattr(cluster, field, value)
+    renew_catalog_version(session)
     record(
         session,
         actor=actor.actor,

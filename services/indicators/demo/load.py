@@ -1,4 +1,4 @@
-"""Loads the synthetic demo data set: the indicator tree, the clusters, and the observations through the import path.
+"""Loads the synthetic demo data set: indicator tree, clusters, observations (as an import), panels and profiles.
 
 python -m services.indicators.demo.load        # only when the database holds no clusters yet
 python -m services.indicators.demo.load --force
@@ -19,13 +19,18 @@ from services.indicators.clusters.service import create_cluster
 from services.indicators.config import IndicatorsSettings
 from services.indicators.db import make_engine, make_session_factory
 from services.indicators.indicator_tree.service import upsert_tree
-from services.indicators.models import Cluster
+from services.indicators.models import Cluster, Panel, WeightProfile
 from services.indicators.observations.service import import_observations
+from services.indicators.panels.service import create_panel, panel_snapshot, tree_nodes, write_judgment
+from services.indicators.profiles.service import publish_profile
+from services.scoring.engine.profiles import compute_profile
 from shared.auth import Principal, Role
 from shared.schemas.indicators import ClusterRead, CriterionNode, ImportResult, IndicatorRead
+from shared.schemas.panels import ExpertCreate, JudgmentWrite, PanelCreate, WeightProfileCreate
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_ACTOR = Principal(key_id=None, name="demo-loader", role=Role.admin)
+NATIONAL_PROFILE_NAME = "National review panel (all 15 experts)"
 log = logging.getLogger(__name__)
 
 
@@ -47,8 +52,79 @@ def read_clusters(path: Path = DEMO_DIR / "clusters.yaml") -> list[ClusterRead]:
     return [ClusterRead.model_validate(cluster) for cluster in data["clusters"]]
 
 
+def read_panels(path: Path = DEMO_DIR / "panels.yaml") -> list[dict[str, Any]]:
+    panels: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))["panels"]
+    return panels
+
+
+def panel_code(category: str) -> str:
+    return "DEMO-" + category.upper().replace("_", "-")
+
+
+def load_panel(session: Session, source: dict[str, Any], *, actor: Principal = DEMO_ACTOR) -> Panel:
+    """One panel of panels.yaml with its experts, and every expert's judgments written as the expert would."""
+    panel = create_panel(
+        session,
+        data=PanelCreate(
+            code=panel_code(source["category"]),
+            name=source["name"],
+            name_zh=source["name_zh"],
+            category=source["category"],
+            experts=[
+                ExpertCreate(code=expert["expert_code"], name=expert["name"], name_zh=expert["name_zh"])
+                for expert in source["experts"]
+            ],
+        ),
+        actor=actor,
+    )
+    for expert in source["experts"]:
+        for node, judgment in expert["judgments"].items():
+            write_judgment(
+                session,
+                panel_id=panel.id,
+                expert_code=expert["expert_code"],
+                node=node,
+                data=JudgmentWrite.model_validate({**judgment, "version": 0}),
+                actor=actor,
+            )
+    return panel
+
+
+def publish_from_panels(
+    session: Session, *, name: str, panels: list[Panel], make_default: bool = False, actor: Principal = DEMO_ACTOR
+) -> WeightProfile:
+    """Group weights of the panels' experts together (AIJ, eigenvector, Saaty RI), published as a profile."""
+    computed = compute_profile(tree_nodes(session), panel_snapshot(session, panel_ids=[panel.id for panel in panels]))
+    single = panels[0] if len(panels) == 1 else None
+    body = {
+        "name": name,
+        "panel_id": single.id if single else None,
+        "category": single.category if single else None,
+        "make_default": make_default,
+        **computed,
+    }
+    return publish_profile(session, data=WeightProfileCreate.model_validate(body), actor=actor)
+
+
+def load_panels(session: Session, *, actor: Principal = DEMO_ACTOR) -> list[WeightProfile]:
+    """Each category's demo panel and its profile, then the default profile from all the demo experts together."""
+    existing = set(session.scalars(select(Panel.code)))
+    published: list[WeightProfile] = []
+    for source in read_panels():
+        if panel_code(source["category"]) not in existing:
+            panel = load_panel(session, source, actor=actor)
+            published.append(publish_from_panels(session, name=source["name"], panels=[panel], actor=actor))
+    demo_panels = list(session.scalars(select(Panel).where(Panel.code.startswith("DEMO-")).order_by(Panel.id)))
+    national = select(WeightProfile.id).where(WeightProfile.name == NATIONAL_PROFILE_NAME)
+    if demo_panels and session.scalars(national).first() is None:
+        published.append(
+            publish_from_panels(session, name=NATIONAL_PROFILE_NAME, panels=demo_panels, make_default=True, actor=actor)
+        )
+    return published
+
+
 def load_demo(session: Session, *, actor: Principal = DEMO_ACTOR) -> ImportResult:
-    """Tree and clusters as an admin would create them, then observations.csv exactly as a user's import."""
+    """Tree and clusters as an admin would create them, observations.csv exactly as a user's import, then panels."""
     upsert_tree(session, nodes=read_indicator_system(), actor=actor)
     existing = set(session.scalars(select(Cluster.code)))
     for cluster in read_clusters():
@@ -56,9 +132,11 @@ def load_demo(session: Session, *, actor: Principal = DEMO_ACTOR) -> ImportResul
             create_cluster(session, data=cluster, actor=actor)
     session.flush()
     csv_path = DEMO_DIR / "observations.csv"
-    return import_observations(
+    result = import_observations(
         session, content=csv_path.read_bytes(), filename=csv_path.name, dry_run=False, actor=actor
     )
+    load_panels(session, actor=actor)
+    return result
 
 
 def database_is_empty(session: Session) -> bool:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from services.indicators.audit.service import record
+from services.indicators.state.service import renew_catalog_version
 from services.indicators.models import Criterion, Indicator
 from shared.auth import Principal
 from shared.errors import InvalidInput
@@ -75,6 +76,7 @@ def upsert_tree(session: Session, *, nodes: Sequence[CriterionNode], actor: Prin
             indicator.position = ind_position
             session.add(indicator)
     session.flush()
+    renew_catalog_version(session)
     record(
         session,
         actor=actor.actor,

@@ -1,0 +1,266 @@
+"""Expert panels, their members and each member's pairwise judgments per node of the indicator tree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from services.indicators.audit.service import record
+from services.indicators.indicator_tree.service import load_tree
+from services.indicators.models import ApiKey, Expert, Judgment, Panel, utcnow
+from shared.auth import Principal, Role
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.schemas.panels import ExpertCreate, ExpertRead, ExpertUpdate, JudgmentRead, JudgmentWrite, PanelCreate
+
+GOAL = "goal"
+
+
+def tree_nodes(session: Session) -> dict[str, list[str]]:
+    """The nodes experts judge: `goal` over the criterion codes, and each criterion over its indicator codes."""
+    criteria = load_tree(session)
+    return {GOAL: [c.code for c in criteria], **{c.code: [i.code for i in c.indicators] for c in criteria}}
+
+
+def list_panels(session: Session) -> list[Panel]:
+    """Every panel with its experts, by code."""
+    return list(session.scalars(select(Panel).options(selectinload(Panel.experts)).order_by(Panel.code)))
+
+
+def get_panel(session: Session, *, panel_id: int) -> Panel:
+    """One panel with its experts."""
+    panel = session.get(Panel, panel_id, options=[selectinload(Panel.experts)])
+    if panel is None:
+        raise NotFound(f"no panel with id {panel_id}")
+    return panel
+
+
+def create_panel(session: Session, *, data: PanelCreate, actor: Principal) -> Panel:
+    """Create a panel with its first experts (admin); audited."""
+    if session.scalars(select(Panel.id).where(Panel.code == data.code)).first() is not None:
+        raise Conflict(f"a panel with code {data.code!r} exists already")
+    for k, expert in enumerate(data.experts):
+        _check_api_key(session, expert.api_key_id, loc=["body", "experts", k, "api_key_id"])
+    panel = Panel(code=data.code, name=data.name, name_zh=data.name_zh, category=data.category)
+    panel.experts = [Expert(**expert.model_dump()) for expert in data.experts]
+    session.add(panel)
+    session.flush()
+    record(
+        session,
+        actor=actor.actor,
+        action="panel.create",
+        entity="panel",
+        entity_id=str(panel.id),
+        after=data.model_dump(mode="json"),
+    )
+    return panel
+
+
+def add_expert(session: Session, *, panel_id: int, data: ExpertCreate, actor: Principal) -> Expert:
+    """Add a member to a panel (admin); audited."""
+    panel = get_panel(session, panel_id=panel_id)
+    if any(expert.code == data.code for expert in panel.experts):
+        raise Conflict(f"panel {panel.code!r} has an expert with code {data.code!r} already")
+    _check_api_key(session, data.api_key_id, loc=["body", "api_key_id"])
+    expert = Expert(panel_id=panel.id, **data.model_dump())
+    session.add(expert)
+    session.flush()
+    record(
+        session,
+        actor=actor.actor,
+        action="expert.create",
+        entity="expert",
+        entity_id=f"{panel.code}/{data.code}",
+        after=ExpertRead.model_validate(expert).model_dump(mode="json"),
+    )
+    return expert
+
+
+def update_expert(session: Session, *, panel_id: int, expert_code: str, data: ExpertUpdate, actor: Principal) -> Expert:
+    """Change an expert's names, weight or linked API key (admin); audited with before and after."""
+    panel = get_panel(session, panel_id=panel_id)
+    expert = _expert(session, panel_id=panel.id, expert_code=expert_code)
+    changes = data.model_dump(exclude_unset=True)
+    for field in ("name", "name_zh", "weight"):
+        if changes.get(field, "") is None:
+            raise InvalidInput(f"{field} cannot be null", errors=[{"loc": ["body", field], "msg": "cannot be null"}])
+    if "api_key_id" in changes:
+        _check_api_key(session, changes["api_key_id"], loc=["body", "api_key_id"])
+    before = ExpertRead.model_validate(expert).model_dump(mode="json")
+    for field, value in changes.items():
+        setattr(expert, field, value)
+    session.flush()
+    record(
+        session,
+        actor=actor.actor,
+        action="expert.update",
+        entity="expert",
+        entity_id=f"{panel.code}/{expert.code}",
+        before=before,
+        after=ExpertRead.model_validate(expert).model_dump(mode="json"),
+    )
+    return expert
+
+
+def list_judgments(
+    session: Session,
+    *,
+    panel_id: int,
+    principal: Principal,
+    node: str | None = None,
+    expert_code: str | None = None,
+) -> list[JudgmentRead]:
+    """The panel's judgments: all for analysts and admins, only their own for experts, none for viewers."""
+    if not principal.role.allows(Role.expert):
+        raise Forbidden("individual judgments are visible only to the expert who gave them and to analysts")
+    panel = get_panel(session, panel_id=panel_id)
+    experts = panel.experts
+    if expert_code is not None:
+        experts = [_expert(session, panel_id=panel.id, expert_code=expert_code)]
+        _require_access(principal, experts[0])
+    elif not principal.role.allows(Role.analyst):
+        experts = [expert for expert in experts if _owns(principal, expert)]
+    codes = {expert.id: expert.code for expert in experts}
+    query = select(Judgment).where(Judgment.expert_id.in_(list(codes))).order_by(Judgment.expert_id, Judgment.id)
+    if node is not None:
+        query = query.where(Judgment.node == node)
+    return [_read(panel.id, codes[j.expert_id], j) for j in session.scalars(query)]
+
+
+def get_judgment(session: Session, *, panel_id: int, expert_code: str, node: str, principal: Principal) -> JudgmentRead:
+    """One expert's judgment for one node, for that expert or an analyst."""
+    if not principal.role.allows(Role.expert):
+        raise Forbidden("individual judgments are visible only to the expert who gave them and to analysts")
+    panel = get_panel(session, panel_id=panel_id)
+    expert = _expert(session, panel_id=panel.id, expert_code=expert_code)
+    _require_access(principal, expert)
+    judgment = _judgment(session, expert_id=expert.id, node=node)
+    if judgment is None:
+        raise NotFound(f"expert {expert_code!r} has no judgment for node {node!r} yet")
+    return _read(panel.id, expert.code, judgment)
+
+
+def write_judgment(
+    session: Session,
+    *,
+    panel_id: int,
+    expert_code: str,
+    node: str,
+    data: JudgmentWrite,
+    actor: Principal,
+) -> JudgmentRead:
+    """Create (version 0) or replace (the version read) an expert's judgment for a node; audited."""
+    panel = get_panel(session, panel_id=panel_id)
+    expert = _expert(session, panel_id=panel.id, expert_code=expert_code)
+    _require_access(actor, expert)
+    children = tree_nodes(session).get(node)
+    if children is None:
+        raise NotFound(f"no node {node!r} in the indicator tree; judge `goal` or a criterion code")
+    if sorted(data.items) != sorted(children):
+        msg = f"node {node!r} compares {children} (in any order), got {data.items}"
+        raise InvalidInput(msg, errors=[{"loc": ["body", "items"], "msg": msg}])
+    judgment = _judgment(session, expert_id=expert.id, node=node)
+    before: dict[str, Any] | None = None
+    if judgment is None:
+        if data.version != 0:
+            raise Conflict(f"expert {expert_code!r} has no judgment for {node!r} yet; send version 0 to create it")
+        judgment = Judgment(expert_id=expert.id, node=node)
+        session.add(judgment)
+    else:
+        if data.version != judgment.version:
+            raise Conflict(
+                f"version {data.version} is stale: the judgment is at version {judgment.version}; read it again"
+            )
+        before = _content(judgment)
+    judgment.items, judgment.matrix = list(data.items), [list(row) for row in data.matrix]
+    judgment.updated_at, judgment.updated_by = utcnow(), actor.actor
+    try:
+        session.flush()
+    except (StaleDataError, IntegrityError) as exc:
+        raise Conflict(f"the judgment of {expert_code!r} for {node!r} changed meanwhile; read it again") from exc
+    record(
+        session,
+        actor=actor.actor,
+        action="judgment.create" if before is None else "judgment.update",
+        entity="judgment",
+        entity_id=f"{panel.code}/{expert.code}/{node}",
+        before=before,
+        after=_content(judgment),
+    )
+    return _read(panel.id, expert.code, judgment)
+
+
+def panel_snapshot(session: Session, *, panel_ids: list[int]) -> list[dict[str, Any]]:
+    """Every judgment of the panels as `{expert, weight, node, items, matrix, version}`, as profiles record them."""
+    query = (
+        select(Judgment, Expert)
+        .join(Expert, Expert.id == Judgment.expert_id)
+        .where(Expert.panel_id.in_(panel_ids))
+        .order_by(Expert.panel_id, Expert.id, Judgment.id)
+    )
+    return [
+        {
+            "expert": expert.code,
+            "weight": expert.weight,
+            "node": judgment.node,
+            "items": list(judgment.items),
+            "matrix": [list(row) for row in judgment.matrix],
+            "version": judgment.version,
+        }
+        for judgment, expert in session.execute(query)
+    ]
+
+
+def _owns(principal: Principal, expert: Expert) -> bool:
+    return principal.key_id is not None and expert.api_key_id == principal.key_id
+
+
+def _require_access(principal: Principal, expert: Expert) -> None:
+    """Analysts and admins reach every expert's judgments; an expert's key only the expert it is linked to."""
+    if principal.role.allows(Role.analyst) or (principal.role is Role.expert and _owns(principal, expert)):
+        return
+    raise Forbidden(f"your key may read and change only its own expert's judgments, not those of {expert.code!r}")
+
+
+def _expert(session: Session, *, panel_id: int, expert_code: str) -> Expert:
+    expert = session.scalars(select(Expert).where(Expert.panel_id == panel_id, Expert.code == expert_code)).first()
+    if expert is None:
+        raise NotFound(f"panel {panel_id} has no expert with code {expert_code!r}")
+    return expert
+
+
+def _judgment(session: Session, *, expert_id: int, node: str) -> Judgment | None:
+    return session.scalars(select(Judgment).where(Judgment.expert_id == expert_id, Judgment.node == node)).first()
+
+
+def _check_api_key(session: Session, api_key_id: int | None, *, loc: list[str | int]) -> None:
+    if api_key_id is None:
+        return
+    key = session.get(ApiKey, api_key_id)
+    if key is None or key.revoked_at is not None:
+        msg = f"no active API key with id {api_key_id}"
+        raise InvalidInput(msg, errors=[{"loc": loc, "msg": msg}])
+
+
+def _content(judgment: Judgment) -> dict[str, Any]:
+    return {
+        "items": list(judgment.items),
+        "matrix": [list(row) for row in judgment.matrix],
+        "version": judgment.version,
+    }
+
+
+def _read(panel_id: int, expert_code: str, judgment: Judgment) -> JudgmentRead:
+    return JudgmentRead(
+        panel_id=panel_id,
+        expert_code=expert_code,
+        node=judgment.node,
+        items=list(judgment.items),
+        matrix=[list(row) for row in judgment.matrix],
+        version=judgment.version,
+        updated_at=judgment.updated_at,
+        updated_by=judgment.updated_by,
+    )

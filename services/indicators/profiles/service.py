@@ -1,0 +1,159 @@
+"""Weight profiles: published group weights of the whole tree, immutable once stored; one of them is the default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, load_only
+
+from services.indicators.audit.service import record
+from services.indicators.indicator_tree.service import load_tree
+from services.indicators.models import Panel, WeightProfile
+from shared.auth import Principal
+from shared.errors import Conflict, InvalidInput, NotFound
+from shared.schemas.panels import WeightProfileCreate, profile_body
+
+SUMMARY_COLUMNS = (
+    WeightProfile.id,
+    WeightProfile.name,
+    WeightProfile.panel_id,
+    WeightProfile.category,
+    WeightProfile.method,
+    WeightProfile.aggregation,
+    WeightProfile.ri_table,
+    WeightProfile.consensus,
+    WeightProfile.is_default,
+    WeightProfile.published_at,
+    WeightProfile.published_by,
+)
+
+
+def list_profiles(session: Session, *, category: str | None = None, panel_id: int | None = None) -> list[WeightProfile]:
+    """Every profile without its weights and judgments, newest first."""
+    query = (
+        select(WeightProfile)
+        .options(load_only(*SUMMARY_COLUMNS))
+        .order_by(WeightProfile.published_at.desc(), WeightProfile.id.desc())
+    )
+    if category is not None:
+        query = query.where(WeightProfile.category == category)
+    if panel_id is not None:
+        query = query.where(WeightProfile.panel_id == panel_id)
+    return list(session.scalars(query))
+
+
+def get_profile(session: Session, *, profile_id: int) -> WeightProfile:
+    """One profile in full."""
+    profile = session.get(WeightProfile, profile_id)
+    if profile is None:
+        raise NotFound(f"no weight profile with id {profile_id}")
+    return profile
+
+
+def default_profile(session: Session) -> WeightProfile:
+    """The default profile, the one rankings use unless told otherwise."""
+    profile = session.scalars(select(WeightProfile).where(WeightProfile.is_default.is_(True))).first()
+    if profile is None:
+        raise NotFound("no default weight profile has been published yet")
+    return profile
+
+
+def publish_profile(session: Session, *, data: WeightProfileCreate, actor: Principal) -> WeightProfile:
+    """Store a new profile (it never changes afterwards); the default when asked or when there is none; audited."""
+    _check_against_tree(session, data)
+    if data.panel_id is not None and session.get(Panel, data.panel_id) is None:
+        msg = f"no panel with id {data.panel_id}"
+        raise InvalidInput(msg, errors=[{"loc": ["body", "panel_id"], "msg": msg}])
+    has_default = session.scalars(select(WeightProfile.id).where(WeightProfile.is_default.is_(True))).first()
+    make_default = data.make_default or has_default is None
+    if make_default:
+        _clear_default(session)
+    profile = WeightProfile(**profile_body(data), is_default=make_default, published_by=actor.actor)
+    session.add(profile)
+    _flush_default_change(session)
+    record(
+        session,
+        actor=actor.actor,
+        action="weight_profile.publish",
+        entity="weight_profile",
+        entity_id=str(profile.id),
+        after=_audit_view(profile),
+    )
+    return profile
+
+
+def set_default(session: Session, *, profile_id: int, actor: Principal) -> WeightProfile:
+    """Make a profile the default and no other (the one thing about a profile that may change); audited."""
+    profile = get_profile(session, profile_id=profile_id)
+    previous = session.scalars(select(WeightProfile.id).where(WeightProfile.is_default.is_(True))).first()
+    if previous != profile.id:
+        _clear_default(session)
+        profile.is_default = True
+        _flush_default_change(session)
+    record(
+        session,
+        actor=actor.actor,
+        action="weight_profile.default",
+        entity="weight_profile",
+        entity_id=str(profile.id),
+        before={"default_profile_id": previous},
+        after={"default_profile_id": profile.id},
+    )
+    return profile
+
+
+def _clear_default(session: Session) -> None:
+    # One statement before the new default is set, so the partial unique index never sees two defaults.
+    session.execute(update(WeightProfile).where(WeightProfile.is_default.is_(True)).values(is_default=False))
+
+
+def _flush_default_change(session: Session) -> None:
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict("another default profile was set at the same time; try again") from exc
+
+
+def _check_against_tree(session: Session, data: WeightProfileCreate) -> None:
+    """Every criterion and indicator of the stored tree, and nothing else, each under its own criterion."""
+    criteria = load_tree(session)
+    criterion_of = {i.code: c.code for c in criteria for i in c.indicators}
+    errors: list[dict[str, Any]] = []
+    given_criteria = {c.code for c in data.criteria}
+    missing = [c.code for c in criteria if c.code not in given_criteria]
+    unknown = sorted(given_criteria - {c.code for c in criteria})
+    if missing or unknown:
+        msg = f"the criteria must be those of the indicator tree; missing {missing}, unknown {unknown}"
+        errors.append({"loc": ["body", "criteria"], "msg": msg})
+    given_indicators = {i.code for i in data.indicators}
+    missing = [code for code in criterion_of if code not in given_indicators]
+    unknown = sorted(given_indicators - set(criterion_of))
+    if missing or unknown:
+        msg = f"the indicators must be those of the indicator tree; missing {missing}, unknown {unknown}"
+        errors.append({"loc": ["body", "indicators"], "msg": msg})
+    for k, indicator in enumerate(data.indicators):
+        expected = criterion_of.get(indicator.code)
+        if expected is not None and indicator.criterion != expected:
+            msg = f"{indicator.code} stands under {expected}, not {indicator.criterion}"
+            errors.append({"loc": ["body", "indicators", k, "criterion"], "msg": msg})
+    if errors:
+        raise InvalidInput("the profile does not fit the indicator tree", errors=errors)
+
+
+def _audit_view(profile: WeightProfile) -> dict[str, Any]:
+    """What the audit log keeps of a publication: everything but the judgment snapshot, which the profile holds."""
+    return {
+        "id": profile.id,
+        "name": profile.name,
+        "panel_id": profile.panel_id,
+        "category": profile.category,
+        "method": profile.method,
+        "aggregation": profile.aggregation,
+        "ri_table": profile.ri_table,
+        "consensus": profile.consensus,
+        "is_default": profile.is_default,
+        "criteria": profile.criteria,
+        "indicators": profile.indicators,
+    }

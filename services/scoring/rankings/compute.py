@@ -1,0 +1,249 @@
+"""Ranking a year's stored data: imputation, fixed- or relative-reference scores, criterion scores, rank change.
+
+Plain functions on the schemas the indicator service returns; no HTTP here, so it can be tested on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from services.scoring.engine.mcda import BoolArray, FloatArray, competition_ranks, score
+from services.scoring.engine.reference import criterion_scores, score_fixed_reference
+from services.scoring.exports.model import Tier, tier_of
+from shared.errors import InvalidInput
+from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead, IndicatorRead
+from shared.schemas.rankings import RankingResult, Reference
+
+FIXED_REFERENCE_METHODS = ("topsis", "wsm")
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One year's scores of the ranked clusters, in the dataset's cluster order."""
+
+    codes: list[str]
+    scores: FloatArray
+    ranks: np.ndarray
+    criteria: list[str]
+    criteria_scores: FloatArray
+    imputed: list[list[str]]
+    clipped: list[list[str]]
+    normalization: str | None
+    higher_is_better: bool
+    warnings: list[str]
+
+
+def _indicators(tree: Sequence[CriterionNode]) -> list[IndicatorRead]:
+    return [indicator for criterion in tree for indicator in criterion.children]
+
+
+def impute(
+    values: FloatArray, categories: Sequence[str], indicators: Sequence[IndicatorRead]
+) -> tuple[FloatArray, np.ndarray, list[str]]:
+    """Missing cells take the median of the same category's clusters that year (else of all clusters)."""
+    filled = values.copy()
+    missing = np.isnan(values)
+    warnings: list[str] = []
+    category_array = np.asarray(categories)
+    for j in np.flatnonzero(missing.any(axis=0)):
+        column = values[:, j]
+        for i in np.flatnonzero(missing[:, j]):
+            peers = column[(category_array == category_array[i]) & ~np.isnan(column)]
+            if peers.size == 0:
+                peers = column[~np.isnan(column)]
+            if peers.size == 0:
+                indicator = indicators[int(j)]
+                filled[i, j] = (indicator.ref_min + indicator.ref_max) / 2
+                warnings.append(f"{indicator.code} has no value at all this year; the middle of its range was used")
+            else:
+                filled[i, j] = float(np.median(peers))
+    return filled, missing, warnings
+
+
+@dataclass(frozen=True)
+class YearMatrix:
+    """A year's decision matrix: the catalogue's clusters with data (dataset order) × the tree's indicators.
+
+    `values` are imputed, `raw` are not (NaN where missing); weights, directions (`types`, 1 benefit, −1 cost),
+    reference ranges and criterion groups (criterion → columns) are what scores the matrix.
+    """
+
+    codes: list[str]
+    categories: list[str]
+    indicators: list[IndicatorRead]
+    raw: FloatArray
+    values: FloatArray
+    missing: BoolArray
+    weights: FloatArray
+    types: list[int]
+    lower: FloatArray
+    upper: FloatArray
+    groups: dict[str, list[int]]
+    warnings: list[str]
+
+    @property
+    def indicator_codes(self) -> list[str]:
+        return [i.code for i in self.indicators]
+
+
+def year_matrix(
+    dataset: DatasetRead, clusters: Mapping[str, ClusterRead], tree: Sequence[CriterionNode], profile: WeightProfileRead
+) -> YearMatrix:
+    """The year's imputed matrix in tree order with the profile's weights; 422 when the tree and data disagree."""
+    indicators = _indicators(tree)
+    codes_in_tree = [i.code for i in indicators]
+    column_of = {code: j for j, code in enumerate(dataset.indicators)}
+    absent = [code for code in codes_in_tree if code not in column_of]
+    if absent:
+        raise InvalidInput(f"the {dataset.year} dataset has no column for {', '.join(absent)}")
+    weight_of = {w.code: w.global_weight for w in profile.indicators}
+    unweighted = [code for code in codes_in_tree if code not in weight_of]
+    if unweighted:
+        raise InvalidInput(f"profile {profile.id} has no weight for {', '.join(unweighted)}")
+
+    rows = [r for r, code in enumerate(dataset.clusters) if code in clusters]
+    codes = [dataset.clusters[r] for r in rows]
+    raw = np.array([[np.nan if v is None else v for v in dataset.values[r]] for r in rows], dtype=np.float64).reshape(
+        len(rows), len(dataset.indicators)
+    )
+    raw = raw[:, [column_of[code] for code in codes_in_tree]]
+    categories = [clusters[code].category for code in codes]
+    # Imputation looks at the whole year (the category's median), whatever subset is ranked afterwards.
+    values, missing, warnings = impute(raw, categories, indicators)
+    return YearMatrix(
+        codes=codes,
+        categories=categories,
+        indicators=indicators,
+        raw=raw,
+        values=values,
+        missing=missing,
+        weights=np.array([weight_of[code] for code in codes_in_tree]),
+        types=[1 if i.direction == "benefit" else -1 for i in indicators],
+        lower=np.array([i.ref_min for i in indicators]),
+        upper=np.array([i.ref_max for i in indicators]),
+        groups={c.code: [codes_in_tree.index(i.code) for i in c.children] for c in tree},
+        warnings=warnings,
+    )
+
+
+def fixed_scores(matrix: YearMatrix, rows: FloatArray, method: str) -> tuple[FloatArray, BoolArray]:
+    """Fixed-reference scores of any rows on `matrix`'s indicators (topsis closeness or wsm), and the clipped cells.
+
+    A row's score depends only on its own values, so rows of other clusters or hypothetical rows may be stacked
+    and scored in one call.
+    """
+    fixed = score_fixed_reference(rows, matrix.weights, matrix.types, matrix.lower, matrix.upper)
+    scores = fixed.scores if method == "topsis" else fixed.scaled @ (matrix.weights / matrix.weights.sum())
+    return np.asarray(scores, dtype=np.float64), fixed.clipped_mask
+
+
+def score_year(
+    dataset: DatasetRead,
+    clusters: Mapping[str, ClusterRead],
+    tree: Sequence[CriterionNode],
+    profile: WeightProfileRead,
+    *,
+    method: str,
+    reference: Reference,
+    category: str | None,
+) -> Scored:
+    """Scores, ranks and criterion scores of the year's clusters (only `category`'s when given)."""
+    if reference == "fixed" and method not in FIXED_REFERENCE_METHODS:
+        raise InvalidInput(
+            f"method {method!r} compares clusters with each other; use reference=relative with it "
+            f"(reference=fixed supports {', '.join(FIXED_REFERENCE_METHODS)})",
+            errors=[{"loc": ["query", "method"], "msg": "needs reference=relative"}],
+        )
+    matrix = year_matrix(dataset, clusters, tree, profile)
+    codes_in_tree = matrix.indicator_codes
+    keep = np.array([category is None or c == category for c in matrix.categories], dtype=bool)
+    codes = [code for code, k in zip(matrix.codes, keep, strict=True) if k]
+    values, missing = matrix.values[keep], matrix.missing[keep]
+    if not codes:
+        raise InvalidInput(f"no clusters of category {category!r} have data in {dataset.year}")
+
+    warnings = list(matrix.warnings)
+    normalization: str | None = None
+    higher_is_better = True
+    if reference == "fixed":
+        scores, clipped = fixed_scores(matrix, values, method)
+        clipped_mask = clipped & ~missing
+    else:
+        result = score(values, matrix.weights, matrix.types, method=method, criteria_names=codes_in_tree)
+        scores, normalization, higher_is_better = result.scores, result.normalization, result.higher_is_better
+        warnings.extend(result.warnings)
+        clipped_mask = np.zeros_like(missing)
+    by_criterion = criterion_scores(
+        values,
+        matrix.weights,
+        matrix.types,
+        matrix.groups,
+        reference=reference,
+        lower=matrix.lower,
+        upper=matrix.upper,
+        criteria_names=codes_in_tree,
+    )
+    warnings.extend(by_criterion.warnings)
+    return Scored(
+        codes=codes,
+        scores=np.asarray(scores, dtype=np.float64),
+        ranks=competition_ranks(np.asarray(scores, dtype=np.float64), higher_is_better=higher_is_better),
+        criteria=list(by_criterion.criteria),
+        criteria_scores=by_criterion.scores,
+        imputed=[[codes_in_tree[j] for j in np.flatnonzero(row)] for row in missing],
+        clipped=[[codes_in_tree[j] for j in np.flatnonzero(row)] for row in clipped_mask],
+        normalization=normalization,
+        higher_is_better=higher_is_better,
+        warnings=warnings,
+    )
+
+
+def tiers(scored: Scored) -> list[Tier]:
+    """Tiers by score relative to the mean; scores that can be negative or where lower is better are first
+    put on a 0–1 scale oriented so that 1 is best."""
+    values = scored.scores
+    if not scored.higher_is_better or (values < 0).any():
+        span = float(values.max() - values.min())
+        values = (values - values.min()) / span if span > 0 else np.ones_like(values)
+        if not scored.higher_is_better:
+            values = 1.0 - values
+    return list(tier_of([float(v) for v in values]))
+
+
+def results(current: Scored, previous: Scored | None, clusters: Mapping[str, ClusterRead]) -> list[RankingResult]:
+    """The ranking rows, best first, with the rank change against the previous year where there is one."""
+    before: dict[str, tuple[int, float]] = {}
+    if previous is not None:
+        before = {
+            c: (int(r), float(s)) for c, r, s in zip(previous.codes, previous.ranks, previous.scores, strict=True)
+        }
+    tier_list = tiers(current)
+    rows: list[RankingResult] = []
+    for i, code in enumerate(current.codes):
+        cluster = clusters[code]
+        rank = int(current.ranks[i])
+        prior = before.get(code)
+        rows.append(
+            RankingResult(
+                cluster_code=code,
+                name=cluster.name,
+                name_zh=cluster.name_zh,
+                category=cluster.category,
+                province=cluster.province,
+                industry=cluster.industry,
+                score=float(current.scores[i]),
+                rank=rank,
+                rank_change=None if prior is None else prior[0] - rank,
+                previous_rank=None if prior is None else prior[0],
+                previous_score=None if prior is None else prior[1],
+                tier=tier_list[i],
+                criteria_scores={c: float(current.criteria_scores[i, k]) for k, c in enumerate(current.criteria)},
+                imputed=current.imputed[i],
+                clipped=current.clipped[i],
+            )
+        )
+    rows.sort(key=lambda r: (r.rank, r.cluster_code))
+    return rows

@@ -1,0 +1,207 @@
+"""Rankings of stored data through the read-through cache, keyed by everything they depend on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.scoring.rankings.compute import Scored, results, score_year
+from shared.cache import Cache, cache_key
+from shared.clients import IndicatorsClient
+from shared.errors import NotFound
+from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead, PlatformState
+from shared.schemas.panels import WeightProfileRead
+from shared.schemas.rankings import (
+    ComparisonResponse,
+    ComparisonRow,
+    RankingMethod,
+    RankingResponse,
+    Reference,
+    YearStanding,
+)
+
+RANKING_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RankingRequest:
+    year: int
+    profile_id: int | None
+    method: RankingMethod
+    reference: Reference
+    category: str | None
+    # Weights by indicator code instead of the profile's, for live tuning (the profile still names the ranking).
+    weights: dict[str, float] | None = None
+
+
+@dataclass
+class Inputs:
+    """What a ranking is computed from, fetched from the indicator service through the cache."""
+
+    state: PlatformState
+    profile: WeightProfileRead
+    tree: list[CriterionNode]
+    clusters: dict[str, ClusterRead]
+
+
+def resolve_profile_id(state: PlatformState, profile_id: int | None) -> int:
+    if profile_id is not None:
+        return profile_id
+    if state.default_profile_id is None:
+        raise NotFound("no weight profile has been published yet; publish one or pass profile=<id>")
+    return state.default_profile_id
+
+
+def version_of(state: PlatformState, year: int) -> str:
+    for dataset in state.datasets:
+        if dataset.year == year:
+            return dataset.version
+    raise NotFound(f"no observations for the year {year}")
+
+
+def ranking_key(state: PlatformState, request: RankingRequest) -> str:
+    """Every input of a ranking is named in its key: the dataset versions, the profile, the catalogue."""
+    previous = {d.year: d.version for d in state.datasets}.get(request.year - 1)
+    return cache_key(
+        "scoring",
+        "ranking",
+        RANKING_SCHEMA_VERSION,
+        {
+            "instance": state.instance_id,
+            "catalog": state.catalog_version,
+            "year": request.year,
+            "version": version_of(state, request.year),
+            "previous_version": previous,
+            "profile": resolve_profile_id(state, request.profile_id),
+            "method": request.method,
+            "reference": request.reference,
+            "category": request.category,
+        },
+    )
+
+
+def load_inputs(indicators: IndicatorsClient, state: PlatformState, profile_id: int, api_key: str) -> Inputs:
+    token = f"{state.instance_id}:{state.catalog_version}"
+    return Inputs(
+        state=state,
+        profile=indicators.weight_profile(profile_id, cache_token=state.instance_id, api_key=api_key),
+        tree=indicators.indicator_tree(cache_token=token, api_key=api_key),
+        clusters={c.code: c for c in indicators.clusters(cache_token=token, api_key=api_key)},
+    )
+
+
+def _dataset(indicators: IndicatorsClient, state: PlatformState, year: int, api_key: str) -> DatasetRead | None:
+    versions = {d.year: d.version for d in state.datasets}
+    if year not in versions:
+        return None
+    return indicators.dataset(year, version=versions[year], api_key=api_key)
+
+
+def _score(inputs: Inputs, dataset: DatasetRead, request: RankingRequest) -> Scored:
+    return score_year(
+        dataset,
+        inputs.clusters,
+        inputs.tree,
+        request.weights or {w.code: w.global_weight for w in inputs.profile.indicators},
+        method=request.method,
+        reference=request.reference,
+        category=request.category,
+    )
+
+
+def compute_ranking(
+    indicators: IndicatorsClient, state: PlatformState, request: RankingRequest, api_key: str
+) -> RankingResponse:
+    inputs = load_inputs(indicators, state, resolve_profile_id(state, request.profile_id), api_key)
+    dataset = _dataset(indicators, state, request.year, api_key)
+    if dataset is None:
+        raise NotFound(f"no observations for the year {request.year}")
+    current = _score(inputs, dataset, request)
+    previous_dataset = _dataset(indicators, state, request.year - 1, api_key)
+    previous = None if previous_dataset is None else _score(inputs, previous_dataset, request)
+    return RankingResponse(
+        year=request.year,
+        dataset_version=dataset.version,
+        previous_year=None if previous is None else request.year - 1,
+        profile=inputs.profile.id,
+        profile_name=inputs.profile.name,
+        method=request.method,
+        normalization=current.normalization,
+        reference=request.reference,
+        category=request.category,
+        synthetic=dataset.synthetic,
+        warnings=current.warnings,
+        results=results(current, previous, inputs.clusters),
+    )
+
+
+def ranking_bytes(
+    indicators: IndicatorsClient, cache: Cache, request: RankingRequest, *, api_key: str, ttl_seconds: float
+) -> bytes:
+    """The ranking as JSON bytes: one uncached state call, then the cache, then (on a miss) the computation."""
+    state = indicators.state(api_key=api_key)
+    key = ranking_key(state, request)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    body = compute_ranking(indicators, state, request, api_key).model_dump_json().encode()
+    cache.set(key, body, ttl_seconds)
+    return body
+
+
+def compare_years(
+    indicators: IndicatorsClient,
+    *,
+    from_year: int,
+    to_year: int,
+    profile_id: int | None,
+    method: RankingMethod,
+    api_key: str,
+) -> ComparisonResponse:
+    """Both years under the same profile on the fixed reference, so a score change is the cluster's own."""
+    state = indicators.state(api_key=api_key)
+    pid = resolve_profile_id(state, profile_id)
+    inputs = load_inputs(indicators, state, pid, api_key)
+    scored = {}
+    for year in (from_year, to_year):
+        dataset = _dataset(indicators, state, year, api_key)
+        if dataset is None:
+            raise NotFound(f"no observations for the year {year}")
+        request = RankingRequest(year=year, profile_id=pid, method=method, reference="fixed", category=None)
+        scored[year] = (dataset.version, _score(inputs, dataset, request))
+    standings: dict[int, dict[str, YearStanding]] = {
+        year: {
+            code: YearStanding(rank=int(rank), score=float(score))
+            for code, rank, score in zip(s.codes, s.ranks, s.scores, strict=True)
+        }
+        for year, (_, s) in scored.items()
+    }
+    empty = YearStanding(rank=None, score=None)
+    rows = []
+    for code in sorted(set(standings[from_year]) | set(standings[to_year])):
+        before, after = standings[from_year].get(code, empty), standings[to_year].get(code, empty)
+        cluster = inputs.clusters[code]
+        rows.append(
+            ComparisonRow.model_validate(
+                {
+                    "cluster_code": code,
+                    "name": cluster.name,
+                    "name_zh": cluster.name_zh,
+                    "category": cluster.category,
+                    "from": before,
+                    "to": after,
+                    "rank_change": None if before.rank is None or after.rank is None else before.rank - after.rank,
+                    "score_change": None if before.score is None or after.score is None else after.score - before.score,
+                }
+            )
+        )
+    rows.sort(key=lambda r: (r.to.rank is None, r.to.rank or 0, r.cluster_code))
+    return ComparisonResponse(
+        from_year=from_year,
+        to_year=to_year,
+        from_version=scored[from_year][0],
+        to_version=scored[to_year][0],
+        profile=pid,
+        method=method,
+        reference="fixed",
+        results=rows,
+    )

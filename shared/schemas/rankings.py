@@ -1,0 +1,102 @@
+"""v1 schemas of rankings of stored data: GET /v1/rankings and GET /v1/rankings/compare."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from shared.schemas.indicators import Category
+
+Reference = Literal["fixed", "relative"]
+RankingMethod = Literal["topsis", "wsm", "vikor", "promethee_ii", "waspas", "edas", "mabac"]
+Tier = Literal["leading", "strong", "moderate", "emerging"]
+
+
+class RankingResult(BaseModel):
+    cluster_code: str = Field(description="Cluster code.")
+    name: str = Field(description="English name.")
+    name_zh: str = Field(description="Chinese name.")
+    category: Category = Field(description="basic, strategic or cutting_edge.")
+    province: str = Field(description="Province (English).")
+    industry: str = Field(description="Industrial field (English).")
+    score: float = Field(
+        description="Overall score; with reference=fixed a closeness in [0, 1] comparable across years."
+    )
+    rank: int = Field(description="1 is best; equal scores share a rank.")
+    rank_change: int | None = Field(
+        description="Previous year's rank minus this year's (positive: moved up); null without a previous year."
+    )
+    previous_rank: int | None = Field(default=None, description="Rank in the previous year under the same settings.")
+    previous_score: float | None = Field(default=None, description="Score in the previous year.")
+    tier: Tier = Field(description="By score relative to the mean: leading ≥120%, strong 90–120%, moderate 50–90%.")
+    criteria_scores: dict[str, float] = Field(description="Score of each criterion's indicators on their own (C1…).")
+    imputed: list[str] = Field(description="Indicators that were missing and scored with the category's median.")
+    clipped: list[str] = Field(
+        default_factory=list, description="Indicators whose value lay outside the reference range (fixed reference)."
+    )
+
+
+class RankingResponse(BaseModel):
+    year: int = Field(description="Year of the data.")
+    dataset_version: str = Field(description="Version of the dataset the ranking came from.")
+    previous_year: int | None = Field(default=None, description="Year the rank change is measured against.")
+    profile: int = Field(description="Id of the published weight profile used.")
+    profile_name: str = Field(default="", description="Name of that profile.")
+    method: RankingMethod = Field(description="Scoring method.")
+    normalization: str | None = Field(default=None, description="Normalisation (relative reference only).")
+    reference: Reference = Field(description="fixed: scaled against reference ranges; relative: this year's field.")
+    category: Category | None = Field(default=None, description="Only this category's clusters; null: all.")
+    synthetic: bool = Field(default=False, description="True when the data is the synthetic demo data.")
+    warnings: list[str] = Field(default_factory=list, description="Notes on the computation.")
+    results: list[RankingResult] = Field(description="Best first.")
+
+
+class YearStanding(BaseModel):
+    rank: int | None = Field(description="Rank that year; null when the cluster has no data that year.")
+    score: float | None = Field(description="Score that year (fixed reference).")
+
+
+class ComparisonRow(BaseModel):
+    cluster_code: str = Field(description="Cluster code.")
+    name: str = Field(description="English name.")
+    name_zh: str = Field(description="Chinese name.")
+    category: Category = Field(description="Category.")
+    from_: YearStanding = Field(alias="from", description="Standing in the first year.")
+    to: YearStanding = Field(description="Standing in the second year.")
+    rank_change: int | None = Field(description="Rank in `from` minus rank in `to` (positive: moved up).")
+    score_change: float | None = Field(
+        description="Score in `to` minus score in `from`: a real change (fixed reference)."
+    )
+
+    model_config = {"populate_by_name": True}
+
+
+class ComparisonResponse(BaseModel):
+    from_year: int = Field(description="First year.")
+    to_year: int = Field(description="Second year.")
+    from_version: str = Field(description="Dataset version of the first year.")
+    to_version: str = Field(description="Dataset version of the second year.")
+    profile: int = Field(description="Weight profile used for both years.")
+    method: RankingMethod = Field(description="Scoring method.")
+    reference: Reference = Field(description="Always fixed, so a score change is a change of the cluster's own values.")
+    results: list[ComparisonRow] = Field(description="By rank in the second year.")
+
+
+class RankingPreviewRequest(BaseModel):
+    """A ranking of stored data under weights being tuned, before any profile is published."""
+
+    year: int = Field(description="Year of the data.", examples=[2024])
+    weights: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
+        description="Global weight of every indicator by code; normalised to sum 1.",
+    )
+    profile: int | None = Field(default=None, description="Profile that names the ranking; default: the default.")
+    method: RankingMethod = Field(default="topsis", description="Scoring method.")
+    reference: Reference = Field(default="fixed", description="fixed or relative.")
+    category: Category | None = Field(default=None, description="Only this category's clusters.")
+
+    @model_validator(mode="after")
+    def _positive_total(self) -> RankingPreviewRequest:
+        if not sum(self.weights.values()) > 0:
+            raise ValueError("the weights must have a positive sum")
+        return self

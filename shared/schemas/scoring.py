@@ -1,0 +1,635 @@
+"""v1 schemas of the scoring service's computations: AHP, scores, method comparison, sensitivity and weights."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.schemas.indicators import Direction
+from shared.schemas.panels import Aggregation, PairwiseJudgment, RiTable
+from shared.schemas.panels import Method as AhpMethod
+
+ScoreMethod = Literal["topsis", "vikor", "promethee_ii", "wsm", "waspas", "edas", "mabac", "wpm", "aras"]
+Normalization = Literal[
+    "vector", "minmax", "max", "sum", "linear", "nonlinear", "enhanced_accuracy", "zavadskas_turskis"
+]
+ObjectiveMethod = Literal["entropy", "critic", "standard_deviation", "merec"]
+CombinationMethod = Literal["linear", "multiplicative"]
+
+# The engine's limit (services.scoring.engine.sensitivity.MAX_SAMPLES), repeated here because shared/ does not
+# import the services; a test keeps the two equal.
+MAX_SENSITIVITY_SAMPLES = 100_000
+DEFAULT_COMPARE_METHODS: list[ScoreMethod] = ["topsis", "vikor", "promethee_ii", "wsm", "waspas", "edas", "mabac"]
+
+NonNegative = Annotated[float, Field(ge=0)]
+PairwiseMatrix = list[list[PairwiseJudgment]]
+
+_MATRIX_DOC = (
+    "Square pairwise comparison matrix: `matrix[i][j]` says how many times more important item i is than item j. "
+    'Each entry is a positive number, a fraction string such as "1/3", or null for a missing judgment (null in '
+    "both `[i][j]` and `[j][i]`). The diagonal is 1 and `[j][i]` is the reciprocal of `[i][j]` (relative tolerance "
+    "1e-3)."
+)
+_METHOD_DOC = (
+    "`eigenvector`: Saaty's principal right eigenvector (Harker's method for missing judgments); "
+    "`geometric_mean`: row geometric mean (logarithmic least squares over the judgments given)."
+)
+_RI_DOC = (
+    "Random index table for the consistency ratio: `saaty` (n ≤ 15), `alonso_lamata` (linear fit, any n), "
+    "`donegan_dodd` (n ≤ 100), `tummala_ling` (n ≤ 15). An n beyond the table is a 422 naming its largest n."
+)
+_SCORE_METHOD_DOC = (
+    "MCDA method: `topsis` (closeness to the ideal, Hwang and Yoon), `vikor` (compromise index Q, v = 0.5; lower "
+    "Q is better), `promethee_ii` (net outranking flow, usual preference function), `wsm` (weighted sum), "
+    "`waspas` (λ = 0.5), `edas` (distance from the average solution; values ≥ 0), `mabac`, `wpm` (weighted "
+    "product), `aras` (additive ratio assessment)."
+)
+_NORMALIZATION_DOC = (
+    "Column normalisation; null: the method's default (`vector` for topsis, `minmax` for vikor and mabac, `sum` "
+    "for wsm, wpm and aras, `linear` for waspas). promethee_ii and edas use none and refuse one. `sum`, `linear`, "
+    "`nonlinear` and `zavadskas_turskis` need values > 0, `max` values ≥ 0."
+)
+
+
+class _Request(BaseModel):
+    # A misspelt field (say `normalisation`) would otherwise be dropped silently and its default used instead.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class _Response(BaseModel):
+    # Constructing a response with NaN or infinity fails, so no such number can reach a client.
+    model_config = ConfigDict(allow_inf_nan=False)
+
+
+# --- examples: outputs computed by the service itself, to 4 decimals; a test checks them against the endpoints ---
+
+DRINKS_MATRIX: list[list[Any]] = [
+    [1, 9, 5, 2, 1, 1, "1/2"],
+    ["1/9", 1, "1/3", "1/9", "1/9", "1/9", "1/9"],
+    ["1/5", 3, 1, "1/3", "1/4", "1/3", "1/9"],
+    ["1/2", 9, 3, 1, "1/2", 1, "1/3"],
+    [1, 9, 4, 2, 1, 2, "1/2"],
+    [1, 9, 3, 1, "1/2", 1, "1/3"],
+    [2, 9, 9, 3, 2, 3, 1],
+]
+DRINKS_LABELS = ["coffee", "wine", "tea", "beer", "soda", "milk", "water"]
+PRIORITIES_EXAMPLE: dict[str, Any] = {
+    "matrix": DRINKS_MATRIX,
+    "labels": DRINKS_LABELS,
+    "method": "eigenvector",
+    "ri_table": "saaty",
+    "cr_threshold": 0.1,
+}
+PRIORITIES_INCOMPLETE_EXAMPLE: dict[str, Any] = {
+    "matrix": [[1, 3, "1/5"], ["1/3", 1, None], [5, None, 1]],
+    "labels": ["a", "b", "c"],
+}
+PRIORITIES_RESULT_EXAMPLE: dict[str, Any] = {
+    "weights": [0.1775, 0.0191, 0.0418, 0.1164, 0.1896, 0.1288, 0.3268],
+    "lambda_max": 7.1766,
+    "ci": 0.0294,
+    "ri": 1.32,
+    "cr": 0.0223,
+    "consistent": True,
+    "completed_matrix": [
+        [1.0, 9.0, 5.0, 2.0, 1.0, 1.0, 0.5],
+        [0.1111, 1.0, 0.3333, 0.1111, 0.1111, 0.1111, 0.1111],
+        [0.2, 3.0, 1.0, 0.3333, 0.25, 0.3333, 0.1111],
+        [0.5, 9.0, 3.0, 1.0, 0.5, 1.0, 0.3333],
+        [1.0, 9.0, 4.0, 2.0, 1.0, 2.0, 0.5],
+        [1.0, 9.0, 3.0, 1.0, 0.5, 1.0, 0.3333],
+        [2.0, 9.0, 9.0, 3.0, 2.0, 3.0, 1.0],
+    ],
+    "inconsistencies": [
+        {"row": 1, "col": 6, "value": 0.1111, "suggested": 0.0586},
+        {"row": 1, "col": 3, "value": 0.1111, "suggested": 0.1645},
+        {"row": 0, "col": 5, "value": 1.0, "suggested": 1.378},
+    ],
+    "labels": ["coffee", "wine", "tea", "beer", "soda", "milk", "water"],
+}
+
+GROUP_EXAMPLE: dict[str, Any] = {
+    "judgments": [
+        {"expert": "e1", "weight": 2, "matrix": [[1, 3, 5], ["1/3", 1, 2], ["1/5", "1/2", 1]]},
+        {"expert": "e2", "weight": 1, "matrix": [[1, 2, 7], ["1/2", 1, 3], ["1/7", "1/3", 1]]},
+        {"expert": "e3", "weight": 1, "matrix": [[1, 4, None], ["1/4", 1, 2], [None, "1/2", 1]]},
+    ],
+    "aggregation": "aij",
+    "method": "eigenvector",
+    "ri_table": "saaty",
+    "cr_threshold": 0.1,
+}
+GROUP_RESULT_EXAMPLE: dict[str, Any] = {
+    "weights": [0.6534, 0.2352, 0.1114],
+    "aggregation": "aij",
+    "aggregated_matrix": [[1.0, 2.913, 5.5934], [0.3433, 1.0, 2.2134], [0.1788, 0.4518, 1.0]],
+    "lambda_max": 3.0022,
+    "ci": 0.0011,
+    "ri": 0.58,
+    "cr": 0.0019,
+    "consistent": True,
+    "consensus": 0.9916,
+    "experts": [
+        {"expert": "e1", "weights": [0.6483, 0.2297, 0.122], "cr": 0.0032, "consistent": True},
+        {"expert": "e2", "weights": [0.6153, 0.2922, 0.0925], "cr": 0.0023, "consistent": True},
+        {"expert": "e3", "weights": [0.7273, 0.1818, 0.0909], "cr": 0.0, "consistent": True},
+    ],
+}
+
+HIERARCHY_EXAMPLE: dict[str, Any] = {
+    "tree": {
+        "name": "Goal",
+        "matrix": [[1, 3], ["1/3", 1]],
+        "children": [
+            {
+                "name": "Jobs",
+                "matrix": [[1, 2, 4], ["1/2", 1, 3], ["1/4", "1/3", 1]],
+                "children": [{"name": "Boston"}, {"name": "Denver"}, {"name": "Austin"}],
+            },
+            {
+                "name": "Climate",
+                "weights": [0.2, 0.3, 0.5],
+                "children": [{"name": "Boston"}, {"name": "Denver"}, {"name": "Austin"}],
+            },
+        ],
+    },
+    "method": "eigenvector",
+    "ri_table": "saaty",
+}
+HIERARCHY_RESULT_EXAMPLE: dict[str, Any] = {
+    "nodes": [
+        {"path": "Goal/Jobs", "local_weight": 0.75, "global_weight": 0.75, "cr": 0.0158},
+        {"path": "Goal/Jobs/Boston", "local_weight": 0.5584, "global_weight": 0.4188, "cr": 0.0},
+        {"path": "Goal/Jobs/Denver", "local_weight": 0.3196, "global_weight": 0.2397, "cr": 0.0},
+        {"path": "Goal/Jobs/Austin", "local_weight": 0.122, "global_weight": 0.0915, "cr": 0.0},
+        {"path": "Goal/Climate", "local_weight": 0.25, "global_weight": 0.25, "cr": 0.0},
+        {"path": "Goal/Climate/Boston", "local_weight": 0.2, "global_weight": 0.05, "cr": 0.0},
+        {"path": "Goal/Climate/Denver", "local_weight": 0.3, "global_weight": 0.075, "cr": 0.0},
+        {"path": "Goal/Climate/Austin", "local_weight": 0.5, "global_weight": 0.125, "cr": 0.0},
+    ],
+    "leaves": {"Boston": 0.4688, "Denver": 0.3147, "Austin": 0.2165},
+    "consistent": True,
+    "cr": 0.0,
+}
+
+SCORE_EXAMPLE: dict[str, Any] = {
+    "alternatives": ["A1", "A2", "A3"],
+    "criteria": [
+        {"name": "cost", "type": "cost", "weight": 0.4},
+        {"name": "quality", "type": "benefit", "weight": 0.6},
+    ],
+    "matrix": [[250, 7], [200, 6], [300, 9]],
+    "method": "topsis",
+    "normalization": "vector",
+}
+SCORE_RESULT_EXAMPLE: dict[str, Any] = {
+    "method": "topsis",
+    "normalization": "vector",
+    "higher_is_better": True,
+    "results": [
+        {"alternative": "A3", "score": 0.6051, "rank": 1},
+        {"alternative": "A2", "score": 0.3949, "rank": 2},
+        {"alternative": "A1", "score": 0.3859, "rank": 3},
+    ],
+    "warnings": [],
+}
+
+COMPARE_EXAMPLE: dict[str, Any] = {
+    **{key: value for key, value in SCORE_EXAMPLE.items() if key not in ("method", "normalization")},
+    "methods": ["topsis", "vikor", "promethee_ii"],
+}
+COMPARE_RESULT_EXAMPLE: dict[str, Any] = {
+    "methods": ["topsis", "vikor", "promethee_ii"],
+    "rankings": [
+        {
+            "method": "topsis",
+            "normalization": "vector",
+            "higher_is_better": True,
+            "results": [
+                {"alternative": "A3", "score": 0.6051, "rank": 1},
+                {"alternative": "A2", "score": 0.3949, "rank": 2},
+                {"alternative": "A1", "score": 0.3859, "rank": 3},
+            ],
+        },
+        {
+            "method": "vikor",
+            "normalization": "minmax",
+            "higher_is_better": False,
+            "results": [
+                {"alternative": "A3", "score": 0.0, "rank": 1},
+                {"alternative": "A1", "score": 0.5, "rank": 2},
+                {"alternative": "A2", "score": 1.0, "rank": 3},
+            ],
+        },
+        {
+            "method": "promethee_ii",
+            "normalization": None,
+            "higher_is_better": True,
+            "results": [
+                {"alternative": "A3", "score": 0.2, "rank": 1},
+                {"alternative": "A1", "score": 0.0, "rank": 2},
+                {"alternative": "A2", "score": -0.2, "rank": 3},
+            ],
+        },
+    ],
+    "spearman": [[1.0, 0.5, 0.5], [0.5, 1.0, 1.0], [0.5, 1.0, 1.0]],
+    "ws": [[1.0, 0.6875, 0.6875], [0.6875, 1.0, 1.0], [0.6875, 1.0, 1.0]],
+    "warnings": [],
+}
+
+SENSITIVITY_EXAMPLE: dict[str, Any] = {
+    **SCORE_EXAMPLE,
+    "samples": 10000,
+    "seed": 42,
+    "concentration": 50,
+    "sweep_criterion": "cost",
+    "sweep_points": 5,
+}
+SENSITIVITY_RESULT_EXAMPLE: dict[str, Any] = {
+    "method": "topsis",
+    "normalization": "vector",
+    "samples": 10000,
+    "seed": 42,
+    "concentration": 50.0,
+    "rank_acceptability": [
+        {"alternative": "A1", "by_rank": [0.0, 0.4462, 0.5538]},
+        {"alternative": "A2", "by_rank": [0.0638, 0.4979, 0.4383]},
+        {"alternative": "A3", "by_rank": [0.9362, 0.0559, 0.0079]},
+    ],
+    "weight_stability": [
+        {"criterion": "cost", "weight": 0.4, "min": 0.3873, "max": 0.5053},
+        {"criterion": "quality", "weight": 0.6, "min": 0.4947, "max": 0.6127},
+    ],
+    "sweep": {
+        "criterion": "cost",
+        "weights": [0.0, 0.25, 0.5, 0.75, 1.0],
+        "scores": {
+            "A1": [0.3333, 0.351, 0.4172, 0.4829, 0.5],
+            "A2": [0.0, 0.246, 0.4947, 0.746, 1.0],
+            "A3": [1.0, 0.754, 0.5053, 0.254, 0.0],
+        },
+        "ranks": {"A1": [2, 2, 3, 2, 2], "A2": [3, 3, 2, 1, 1], "A3": [1, 1, 1, 3, 3]},
+    },
+    "warnings": [],
+}
+
+OBJECTIVE_WEIGHTS_EXAMPLE: dict[str, Any] = {
+    "criteria": [
+        {"name": "cost", "type": "cost"},
+        {"name": "quality", "type": "benefit"},
+        {"name": "delivery", "type": "benefit"},
+    ],
+    "matrix": [[250, 7, 3], [200, 6, 5], [300, 9, 4], [275, 8, 2]],
+    "method": "entropy",
+}
+OBJECTIVE_WEIGHTS_RESULT_EXAMPLE: dict[str, Any] = {
+    "method": "entropy",
+    "weights": {"cost": 0.1438, "quality": 0.1502, "delivery": 0.7061},
+    "warnings": [],
+}
+
+COMBINED_WEIGHTS_EXAMPLE: dict[str, Any] = {
+    "subjective": [0.5, 0.3, 0.2],
+    "objective": [0.2, 0.3, 0.5],
+    "method": "linear",
+    "alpha": 0.6,
+}
+COMBINED_WEIGHTS_RESULT_EXAMPLE: dict[str, Any] = {
+    "method": "linear",
+    "alpha": 0.6,
+    "weights": [0.38, 0.3, 0.32],
+    "warnings": [],
+}
+
+
+# --- AHP ----------------------------------------------------------------------------------------------------
+
+
+class PrioritiesRequest(_Request):
+    model_config = ConfigDict(json_schema_extra={"examples": [PRIORITIES_EXAMPLE, PRIORITIES_INCOMPLETE_EXAMPLE]})
+
+    matrix: PairwiseMatrix = Field(min_length=1, description=_MATRIX_DOC)
+    labels: list[str] | None = Field(
+        default=None, description="Names of the items compared, in row order (echoed back); one per row, unique."
+    )
+    method: AhpMethod = Field(default="eigenvector", description=_METHOD_DOC)
+    ri_table: RiTable = Field(default="saaty", description=_RI_DOC)
+    cr_threshold: float = Field(default=0.1, ge=0, description="`consistent` is `cr <= cr_threshold`.")
+
+
+class Inconsistency(_Response):
+    row: int = Field(description="Row of the judgment (0-based), in the upper triangle.")
+    col: int = Field(description="Column of the judgment (0-based).")
+    value: float = Field(description="The judgment given.")
+    suggested: float = Field(description="The value `w_row / w_col` that would agree with the priorities.")
+
+
+class PrioritiesResponse(_Response):
+    model_config = ConfigDict(json_schema_extra={"examples": [PRIORITIES_RESULT_EXAMPLE]})
+
+    weights: list[float] = Field(description="Priorities in the order of the rows; they sum to 1.")
+    lambda_max: float = Field(description="Principal eigenvalue of the completed matrix.")
+    ci: float = Field(description="Consistency index `(lambda_max - n) / (n - 1)`; 0 for n ≤ 2.")
+    ri: float = Field(description="Random index of the chosen table for this n; 0 for n ≤ 2.")
+    cr: float = Field(description="Consistency ratio `ci / ri`; 0 for n ≤ 2.")
+    consistent: bool = Field(description="`cr <= cr_threshold`.")
+    completed_matrix: list[list[float]] = Field(
+        description="The matrix as numbers, each missing judgment filled with its consistent value `w_i / w_j`."
+    )
+    inconsistencies: list[Inconsistency] = Field(
+        description="The given judgments that contribute most to the inconsistency, worst first (at most 3); "
+        "empty when the matrix is perfectly consistent."
+    )
+    labels: list[str] | None = Field(default=None, description="The request's labels; null when none were given.")
+
+
+class ExpertMatrix(_Request):
+    expert: str = Field(min_length=1, description="Name or code of the expert; unique within the request.")
+    weight: float = Field(
+        default=1.0, gt=0, description="The expert's weight in the aggregation (default 1); normalised over experts."
+    )
+    matrix: PairwiseMatrix = Field(min_length=1, description=_MATRIX_DOC + " Every expert compares the same items.")
+
+
+class GroupRequest(_Request):
+    model_config = ConfigDict(json_schema_extra={"examples": [GROUP_EXAMPLE]})
+
+    judgments: list[ExpertMatrix] = Field(min_length=1, description="Each expert's matrix over the same items.")
+    aggregation: Aggregation = Field(
+        default="aij",
+        description="`aij`: element-wise weighted geometric mean of the judgments (over the experts who gave each "
+        "one), then priorities of that matrix; `aip`: weighted arithmetic mean of each expert's priorities.",
+    )
+    method: AhpMethod = Field(default="eigenvector", description=_METHOD_DOC)
+    ri_table: RiTable = Field(default="saaty", description=_RI_DOC)
+    cr_threshold: float = Field(default=0.1, ge=0, description="`consistent` is `cr <= cr_threshold`.")
+
+
+class ExpertPriorities(_Response):
+    expert: str = Field(description="The expert.")
+    weights: list[float] = Field(description="The expert's own priorities; they sum to 1.")
+    cr: float = Field(description="Consistency ratio of the expert's matrix.")
+    consistent: bool = Field(description="`cr <= cr_threshold`.")
+
+
+class GroupResponse(_Response):
+    model_config = ConfigDict(json_schema_extra={"examples": [GROUP_RESULT_EXAMPLE]})
+
+    weights: list[float] = Field(description="Group priorities in the order of the rows; they sum to 1.")
+    aggregation: Aggregation = Field(description="How the experts were combined.")
+    aggregated_matrix: list[list[float]] | None = Field(
+        description="`aij`: the group matrix (a pair nobody judged filled with `w_i / w_j`); `aip`: null."
+    )
+    lambda_max: float = Field(description="`aij`: of the group matrix; `aip`: weighted mean of the experts' values.")
+    ci: float = Field(description="Consistency index, as `lambda_max`.")
+    ri: float = Field(description="Random index for this n.")
+    cr: float = Field(description="Consistency ratio, as `lambda_max`.")
+    consistent: bool = Field(description="`cr <= cr_threshold`.")
+    consensus: float = Field(
+        description="Goepel's relative homogeneity of the experts' priorities from Shannon α/β entropy: 1 when "
+        "all experts give the same priorities, lower as they diverge (0 to 1)."
+    )
+    experts: list[ExpertPriorities] = Field(description="Each expert's own priorities and consistency.")
+
+
+class HierarchyNode(_Request):
+    name: str = Field(min_length=1, description="Name of the node; a leaf's name may stand under several parents.")
+    matrix: PairwiseMatrix | None = Field(
+        default=None, description="Pairwise comparison of the node's children, in their order (see priorities)."
+    )
+    weights: list[float] | None = Field(
+        default=None, description="Given weights of the children instead of a matrix (≥ 0, normalised)."
+    )
+    children: list[HierarchyNode] | None = Field(
+        default=None, description="The nodes below; a leaf has none, and no matrix or weights."
+    )
+
+
+class HierarchyRequest(_Request):
+    model_config = ConfigDict(json_schema_extra={"examples": [HIERARCHY_EXAMPLE]})
+
+    tree: HierarchyNode = Field(description="The goal, with criteria (and sub-criteria, alternatives) below.")
+    method: AhpMethod = Field(default="eigenvector", description=_METHOD_DOC)
+    ri_table: RiTable = Field(default="saaty", description=_RI_DOC)
+    cr_threshold: float = Field(default=0.1, ge=0, description="A matrix is consistent when `cr <= cr_threshold`.")
+
+
+class NodeWeight(_Response):
+    path: str = Field(description="Names from the goal down, joined by `/`, e.g. `Goal/Jobs/Boston`.")
+    local_weight: float = Field(description="Weight among its siblings.")
+    global_weight: float = Field(description="Product of the local weights from the goal down.")
+    cr: float = Field(description="Consistency ratio of the matrix weighing this node's children; 0 otherwise.")
+
+
+class HierarchyResponse(_Response):
+    model_config = ConfigDict(json_schema_extra={"examples": [HIERARCHY_RESULT_EXAMPLE]})
+
+    nodes: list[NodeWeight] = Field(description="Every node below the goal, depth first, one entry per place.")
+    leaves: dict[str, float] = Field(
+        description="Global weight of each leaf by name, summed over every place it stands; they sum to 1."
+    )
+    consistent: bool = Field(description="Whether every matrix in the tree is within `cr_threshold`.")
+    cr: float = Field(description="Consistency ratio of the goal's matrix (0 when it gives weights).")
+
+
+# --- scores -------------------------------------------------------------------------------------------------
+
+
+class Criterion(_Request):
+    name: str = Field(min_length=1, description="Name of the criterion; unique.")
+    type: Direction = Field(description="`benefit`: more is better; `cost`: less is better.")
+    weight: float = Field(ge=0, description="Weight ≥ 0; the weights are normalised to sum 1 (with a warning).")
+
+
+class DecisionProblem(_Request):
+    alternatives: list[str] = Field(min_length=1, description="Names of the alternatives (the rows); unique.")
+    criteria: list[Criterion] = Field(min_length=1, description="The criteria (the columns), in matrix order.")
+    matrix: list[list[float | None]] = Field(
+        min_length=1,
+        description="`matrix[i][j]` is alternative i's value on criterion j; every value is a finite number "
+        "(null is a missing value: a 422 naming the cell). A criterion on which every alternative is equal, "
+        "zeros included, is left out with a warning.",
+    )
+    normalization: Normalization | None = Field(default=None, description=_NORMALIZATION_DOC)
+
+
+class ScoreRequest(DecisionProblem):
+    model_config = ConfigDict(json_schema_extra={"examples": [SCORE_EXAMPLE]})
+
+    method: ScoreMethod = Field(default="topsis", description=_SCORE_METHOD_DOC)
+
+
+class RankedAlternative(_Response):
+    alternative: str = Field(description="The alternative.")
+    score: float = Field(description="The method's own score (for vikor Q, where lower is better).")
+    rank: int = Field(description="1 is best whatever the method's direction; equal scores share a rank.")
+
+
+class ScoreResponse(_Response):
+    model_config = ConfigDict(json_schema_extra={"examples": [SCORE_RESULT_EXAMPLE]})
+
+    method: str = Field(description="The method used.")
+    normalization: str | None = Field(description="The normalisation used; null for methods without one.")
+    higher_is_better: bool = Field(description="Direction of `score`: false for vikor.")
+    results: list[RankedAlternative] = Field(description="Every alternative, best first.")
+    warnings: list[str] = Field(description="Notes: weights normalised, criteria left out, and the like.")
+
+
+class CompareRequest(DecisionProblem):
+    model_config = ConfigDict(json_schema_extra={"examples": [COMPARE_EXAMPLE]})
+
+    methods: list[ScoreMethod] = Field(
+        default_factory=lambda: list(DEFAULT_COMPARE_METHODS),
+        min_length=1,
+        description="Methods to run, each once (default: topsis, vikor, promethee_ii, wsm, waspas, edas, mabac). "
+        "`normalization` applies to each method that uses one. " + _SCORE_METHOD_DOC,
+    )
+
+
+class MethodRanking(_Response):
+    method: str = Field(description="The method.")
+    normalization: str | None = Field(description="The normalisation it used; null for methods without one.")
+    higher_is_better: bool = Field(description="Direction of `score`: false for vikor.")
+    results: list[RankedAlternative] = Field(description="Every alternative, best first.")
+
+
+class CompareResponse(_Response):
+    model_config = ConfigDict(json_schema_extra={"examples": [COMPARE_RESULT_EXAMPLE]})
+
+    methods: list[str] = Field(description="The methods, in the order of the rows and columns of the matrices.")
+    rankings: list[MethodRanking] = Field(description="Each method's ranking, in the order of `methods`.")
+    spearman: list[list[float]] = Field(
+        description="Spearman's rank correlation rs between the rankings of each pair of methods; symmetric, "
+        "1 on the diagonal."
+    )
+    ws: list[list[float]] = Field(
+        description="WS rank similarity coefficient (Sałabun and Urbaniak 2020) of each pair, averaged over both "
+        "directions so the matrix is symmetric; 1 on the diagonal."
+    )
+    warnings: list[str] = Field(description="Notes from every method, each once.")
+
+
+# --- sensitivity --------------------------------------------------------------------------------------------
+
+
+class SensitivityRequest(ScoreRequest):
+    model_config = ConfigDict(json_schema_extra={"examples": [SENSITIVITY_EXAMPLE]})
+
+    samples: int = Field(
+        default=10_000,
+        ge=1,
+        le=MAX_SENSITIVITY_SAMPLES,
+        description=f"Monte Carlo weight samples (1 to {MAX_SENSITIVITY_SAMPLES}). TOPSIS scores them in one "
+        "vectorised pass; the other methods run once per sample, so they take longer.",
+    )
+    seed: int = Field(default=42, ge=0, description="Seed of the generator; the same seed gives the same answer.")
+    concentration: float = Field(
+        default=50,
+        gt=0,
+        description="Weights are drawn from a Dirichlet centred on the given weights, with parameters "
+        "`concentration * w`: larger means closer to them. A criterion of weight 0 stays at 0.",
+    )
+    sweep_criterion: str | None = Field(
+        default=None,
+        description="Name of a criterion whose weight to sweep from 0 to 1 (the others rescaled in proportion); "
+        "null: no sweep.",
+    )
+    sweep_points: int = Field(default=21, ge=2, le=10_001, description="Points of the sweep, 0 and 1 included.")
+
+
+class RankAcceptability(_Response):
+    alternative: str = Field(description="The alternative.")
+    by_rank: list[float] = Field(
+        description="`by_rank[r]` is the share of samples in which it took rank r + 1 (tied alternatives share "
+        "the better rank); the shares sum to 1."
+    )
+
+
+class WeightStability(_Response):
+    criterion: str = Field(description="The criterion.")
+    weight: float = Field(description="Its current weight (normalised).")
+    min: float = Field(description="Lowest weight, the others rescaled in proportion, at which the ranking stays.")
+    max: float = Field(description="Highest such weight; `min <= weight <= max`.")
+
+
+class WeightSweep(_Response):
+    criterion: str = Field(description="The criterion swept.")
+    weights: list[float] = Field(description="Its weight at each point, from 0 to 1.")
+    scores: dict[str, list[float]] = Field(description="Each alternative's score at each point (chart series).")
+    ranks: dict[str, list[int]] = Field(description="Each alternative's rank at each point (1 is best).")
+
+
+class SensitivityResponse(_Response):
+    model_config = ConfigDict(json_schema_extra={"examples": [SENSITIVITY_RESULT_EXAMPLE]})
+
+    method: str = Field(description="The method used.")
+    normalization: str | None = Field(description="The normalisation used; null for methods without one.")
+    samples: int = Field(description="Monte Carlo samples drawn.")
+    seed: int = Field(description="Seed used.")
+    concentration: float = Field(description="Dirichlet concentration used.")
+    rank_acceptability: list[RankAcceptability] = Field(description="Share of samples at each rank, per alternative.")
+    weight_stability: list[WeightStability] = Field(
+        description="For each criterion, the interval of its weight within which the whole ranking stays as it is."
+    )
+    sweep: WeightSweep | None = Field(default=None, description="The sweep of `sweep_criterion`; null without one.")
+    warnings: list[str] = Field(description="Notes: weights normalised, criteria left out, and the like.")
+
+
+# --- weights ------------------------------------------------------------------------------------------------
+
+
+class CriterionDirection(_Request):
+    name: str = Field(min_length=1, description="Name of the criterion; unique.")
+    type: Direction = Field(description="`benefit`: more is better; `cost`: less is better.")
+
+
+class ObjectiveWeightsRequest(_Request):
+    model_config = ConfigDict(json_schema_extra={"examples": [OBJECTIVE_WEIGHTS_EXAMPLE]})
+
+    criteria: list[CriterionDirection] = Field(min_length=1, description="The criteria (the columns), in order.")
+    matrix: list[list[float | None]] = Field(
+        min_length=2,
+        description="`matrix[i][j]` is alternative i's value on criterion j (at least two alternatives); null "
+        "is a missing value (422).",
+    )
+    method: ObjectiveMethod = Field(
+        default="entropy",
+        description="`entropy`: Shannon entropy of each column's shares (values ≥ 0); `critic`: CRITIC on "
+        "direction-aware min-max normalised values; `standard_deviation`: on min-max normalised values, so units "
+        "do not matter; `merec`: removal effects (values > 0). A criterion that does not vary gets 0.",
+    )
+
+
+class ObjectiveWeightsResponse(_Response):
+    model_config = ConfigDict(json_schema_extra={"examples": [OBJECTIVE_WEIGHTS_RESULT_EXAMPLE]})
+
+    method: str = Field(description="The method used.")
+    weights: dict[str, float] = Field(description="Weight of each criterion by name, in request order; sum to 1.")
+    warnings: list[str] = Field(description="Notes, such as criteria that do not vary (weight 0).")
+
+
+class CombinedWeightsRequest(_Request):
+    model_config = ConfigDict(json_schema_extra={"examples": [COMBINED_WEIGHTS_EXAMPLE]})
+
+    subjective: list[NonNegative] = Field(
+        min_length=1, description="Subjective weights (for example AHP priorities), ≥ 0 with a positive sum."
+    )
+    objective: list[NonNegative] = Field(
+        min_length=1, description="Objective weights of the same criteria in the same order, ≥ 0, positive sum."
+    )
+    method: CombinationMethod = Field(
+        default="linear",
+        description="`linear`: `alpha * s + (1 - alpha) * o`; `multiplicative`: `s * o / sum(s * o)` (alpha "
+        "unused). Both sets are normalised to sum 1 first.",
+    )
+    alpha: float = Field(default=0.5, ge=0, le=1, description="Share of the subjective weights in `linear` (0 to 1).")
+
+
+class CombinedWeightsResponse(_Response):
+    model_config = ConfigDict(json_schema_extra={"examples": [COMBINED_WEIGHTS_RESULT_EXAMPLE]})
+
+    method: str = Field(description="The method used.")
+    alpha: float | None = Field(description="The alpha used; null for `multiplicative`.")
+    weights: list[float] = Field(description="Combined weights in the order given; they sum to 1.")
+    warnings: list[str] = Field(description="Notes, such as a set of weights that did not sum to 1.")

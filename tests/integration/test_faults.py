@@ -1,0 +1,302 @@
+"""Faults with real processes: Redis killed and restarted, the indicator service down and back, under a real scoring
+service (uvicorn subprocesses, a redis-server of the test's own)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+import redis
+
+from shared.cache import RedisCache, cache_key
+from shared.clients import IndicatorsClient
+from shared.errors import UpstreamUnavailable
+from tests.bench.common import ROOT, free_port
+from tests.conftest import ADMIN_KEY, unavailable
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+PRIORITIES = {"matrix": [[1, 3, 5], ["1/3", 1, 2], ["1/5", "1/2", 1]]}
+
+
+def wait_until(ready: Callable[[], bool], *, timeout: float, what: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {process.returncode} before it was ready")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} was not ready within {timeout:.0f} s")
+        time.sleep(0.1)
+
+
+def stop(process: subprocess.Popen[bytes] | None, *, kill: bool = False) -> None:
+    if process is None or process.poll() is not None:
+        return
+    if kill:
+        process.kill()
+    else:
+        process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@dataclass
+class Managed:
+    """A process that can be stopped and started again on the same port."""
+
+    name: str
+    port: int
+    command: list[str]
+    env: dict[str, str]
+    ready: Callable[[], bool]
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_until(self.ready, timeout=90, what=self.name, process=self.process)
+
+    def stop(self, *, kill: bool = False) -> None:
+        stop(self.process, kill=kill)
+
+
+def http_ok(url: str) -> Callable[[], bool]:
+    def ready() -> bool:
+        try:
+            return httpx.get(url, timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    return ready
+
+
+def redis_ok(url: str) -> Callable[[], bool]:
+    def ready() -> bool:
+        try:
+            return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+        except redis.RedisError:
+            return False
+
+    return ready
+
+
+def uvicorn(module: str, port: int) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", f"{module}:app", "--host", "127.0.0.1", "--port", str(port),
+            "--no-access-log", "--log-level", "warning"]  # fmt: skip
+
+
+@dataclass
+class Stack:
+    redis: Managed
+    indicators: Managed
+    scoring: Managed
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://127.0.0.1:{self.redis.port}/0"
+
+    @property
+    def indicators_url(self) -> str:
+        return f"http://127.0.0.1:{self.indicators.port}"
+
+    @property
+    def scoring_url(self) -> str:
+        return f"http://127.0.0.1:{self.scoring.port}"
+
+
+@pytest.fixture
+def stack(demo_sqlite_url: str) -> Iterator[Stack]:
+    if not os.path.exists(REDIS_SERVER):
+        unavailable("redis-server", FileNotFoundError(REDIS_SERVER))
+    redis_port, indicators_port, scoring_port = free_port(), free_port(), free_port()
+    base_env = {
+        **os.environ,
+        "ADMIN_API_KEY": ADMIN_KEY,
+        "ENV": "test",
+        "LOG_LEVEL": "WARNING",
+        "HTTP_TIMEOUT_SECONDS": "3",
+        "PYTHONUNBUFFERED": "1",
+    }
+    redis_url = f"redis://127.0.0.1:{redis_port}/0"
+    running = Stack(
+        redis=Managed(
+            "redis-server",
+            redis_port,
+            [REDIS_SERVER, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            base_env,
+            redis_ok(redis_url),
+        ),
+        indicators=Managed(
+            "indicator service",
+            indicators_port,
+            uvicorn("services.indicators.main", indicators_port),
+            {**base_env, "DATABASE_URL": demo_sqlite_url},
+            http_ok(f"http://127.0.0.1:{indicators_port}/readyz"),
+        ),
+        scoring=Managed(
+            "scoring service",
+            scoring_port,
+            uvicorn("services.scoring.main", scoring_port),
+            {**base_env, "REDIS_URL": redis_url, "INDICATORS_URL": f"http://127.0.0.1:{indicators_port}"},
+            http_ok(f"http://127.0.0.1:{scoring_port}/healthz"),
+        ),
+    )
+    try:
+        for managed in (running.redis, running.indicators, running.scoring):
+            managed.start()
+        yield running
+    finally:
+        for managed in (running.scoring, running.indicators, running.redis):
+            managed.stop()
+
+
+def new_viewer_key(stack: Stack) -> str:
+    response = httpx.post(
+        stack.indicators_url + "/v1/api-keys",
+        json={"name": f"viewer-{time.monotonic_ns()}", "role": "viewer"},
+        headers={"X-API-Key": ADMIN_KEY},
+        timeout=10,
+    )
+    response.raise_for_status()
+    key: str = response.json()["key"]
+    return key
+
+
+def scoring_paths(stack: Stack) -> set[str]:
+    return set(httpx.get(stack.scoring_url + "/openapi.json", timeout=10).json()["paths"])
+
+
+def authenticated_scoring_call(stack: Stack, key: str) -> httpx.Response | None:
+    """POST /v1/ahp/priorities with `key`: the scoring service checks the key with the indicator service."""
+    if "/v1/ahp/priorities" not in scoring_paths(stack):
+        return None
+    return httpx.post(stack.scoring_url + "/v1/ahp/priorities", json=PRIORITIES, headers={"X-API-Key": key}, timeout=20)
+
+
+def ranking(stack: Stack, key: str) -> httpx.Response | None:
+    """GET /v1/rankings?year=2024, which reads from the indicator service through the cache (when it exists)."""
+    if "/v1/rankings" not in scoring_paths(stack):
+        return None
+    return httpx.get(stack.scoring_url + "/v1/rankings", params={"year": 2024}, headers={"X-API-Key": key}, timeout=30)
+
+
+def cache_keys(url: str) -> list[str]:
+    """Keys of the read-through cache (not the rate limiter's counters)."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        return [k.decode() for k in client.scan_iter() if not k.startswith(b"ratelimit:")]
+    finally:
+        client.close()
+
+
+def dataset_key(year: int, version: str) -> str:
+    return cache_key("indicators", "dataset", 1, {"path": f"/v1/datasets/{year}", "params": {"v": version}})
+
+
+def ranking_results(response: httpx.Response) -> list[tuple[Any, ...]]:
+    assert response.status_code == 200, response.text
+    return [(r["cluster_code"], r["rank"], r["score"]) for r in response.json()["results"]]
+
+
+def test_scoring_keeps_answering_with_redis_down_and_caches_again_when_it_returns(stack: Stack) -> None:
+    viewer = new_viewer_key(stack)
+    client = IndicatorsClient(stack.indicators_url, api_key=ADMIN_KEY, cache=RedisCache(stack.redis_url), timeout=5)
+    try:
+        version = client.dataset_version(2024).version
+        expected = client.dataset(2024, version=version)
+        assert dataset_key(2024, version) in cache_keys(stack.redis_url)
+        ranked = ranking(stack, viewer)
+        expected_ranking = ranking_results(ranked) if ranked is not None else None
+        assert http_ok(stack.scoring_url + "/readyz")()
+
+        stack.redis.stop(kill=True)
+        assert not redis_ok(stack.redis_url)()
+
+        started = time.monotonic()
+        assert httpx.get(stack.scoring_url + "/readyz", timeout=10).status_code == 200
+        assert client.dataset(2024, version=version) == expected
+        fresh_viewer = new_viewer_key(stack)  # not yet known to scoring: checked with the indicator service now
+        answered = authenticated_scoring_call(stack, fresh_viewer)
+        if answered is not None:
+            assert answered.status_code == 200, answered.text
+            assert abs(sum(answered.json()["weights"]) - 1) < 1e-9
+        ranked = ranking(stack, fresh_viewer)
+        if ranked is not None:
+            assert ranking_results(ranked) == expected_ranking
+        assert time.monotonic() - started < 30, "Redis being down made the services slow"
+
+        stack.redis.start()
+        assert cache_keys(stack.redis_url) == []  # a new, empty Redis
+        deadline = time.monotonic() + 10
+        while dataset_key(2024, version) not in cache_keys(stack.redis_url):
+            assert time.monotonic() < deadline, "the cache did not resume after Redis came back"
+            assert client.dataset(2024, version=version) == expected
+            time.sleep(0.2)
+        if expected_ranking is not None:
+            deadline = time.monotonic() + 10
+            while not any(k.startswith("scoring:") for k in cache_keys(stack.redis_url)):
+                assert time.monotonic() < deadline, "the scoring service did not cache again after Redis came back"
+                ranked = ranking(stack, viewer)
+                assert ranked is not None
+                assert ranking_results(ranked) == expected_ranking
+                time.sleep(0.2)
+    finally:
+        client.close()
+
+
+def test_indicator_service_down_then_back(stack: Stack) -> None:
+    viewer = new_viewer_key(stack)
+    client = IndicatorsClient(stack.indicators_url, api_key=ADMIN_KEY, timeout=3)
+    try:
+        before = client.dataset(2024)
+        assert httpx.get(stack.scoring_url + "/readyz", timeout=10).status_code == 200
+
+        stack.indicators.stop()
+
+        started = time.monotonic()
+        ready = httpx.get(stack.scoring_url + "/readyz", timeout=20)
+        assert ready.status_code == 503
+        assert ready.json()["status"] == "unavailable"
+        assert ready.json()["checks"]["indicators"].startswith("unavailable")
+        assert time.monotonic() - started < 15
+
+        started = time.monotonic()
+        with pytest.raises(UpstreamUnavailable, match="indicators"):
+            client.dataset(2024)
+        assert time.monotonic() - started < 15
+
+        started = time.monotonic()
+        answered = authenticated_scoring_call(stack, f"amc_never_seen_{uuid.uuid4().hex}")
+        if answered is not None:
+            # A key the scoring service has not seen cannot be checked now: 503 naming the upstream, never a 500.
+            assert answered.status_code == 503, answered.text
+            assert answered.headers["content-type"] == "application/problem+json"
+            assert "indicators" in answered.json()["detail"]
+        assert time.monotonic() - started < 15
+
+        stack.indicators.start()
+
+        assert httpx.get(stack.scoring_url + "/readyz", timeout=20).status_code == 200
+        assert client.dataset(2024) == before
+        answered = authenticated_scoring_call(stack, viewer)
+        if answered is not None:
+            assert answered.status_code == 200, answered.text
+        ranked = ranking(stack, viewer)
+        if ranked is not None:
+            ranking_results(ranked)
+    finally:
+        client.close()

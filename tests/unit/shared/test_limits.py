@@ -1,0 +1,199 @@
+"""Request-size limit (413) and per-key rate limit (429 with Retry-After), through a service app and on their own."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+
+from services.indicators.main import create_app as create_indicators_app
+from shared.app import create_service_app
+from shared.auth import Viewer, hash_key
+from shared.limits import MemoryRateLimiter, RedisRateLimiter, make_rate_limiter
+from shared.problems import PROBLEM_MEDIA_TYPE
+from shared.settings import CommonSettings
+from tests.conftest import ADMIN_KEY, indicators_settings
+
+LIMIT = 1000
+
+
+class Echo(BaseModel):
+    text: str
+
+
+def small_app(**overrides: object) -> FastAPI:
+    settings = CommonSettings(admin_api_key=ADMIN_KEY, log_level="WARNING", **overrides)  # type: ignore[arg-type]
+    app = create_service_app(title="Test service", description="", settings=settings)
+
+    @app.post("/v1/echo")
+    def echo(body: Echo, _: Viewer) -> dict[str, int]:
+        return {"length": len(body.text)}
+
+    @app.post("/v1/raw")
+    async def raw(request: Request) -> dict[str, int]:
+        return {"length": len(await request.body())}
+
+    return app
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(small_app(max_request_bytes=LIMIT), headers={"X-API-Key": ADMIN_KEY}) as test_client:
+        yield test_client
+
+
+def assert_problem(response: object, status: int) -> dict[str, object]:
+    assert response.status_code == status, response.text  # type: ignore[attr-defined]
+    assert response.headers["content-type"] == PROBLEM_MEDIA_TYPE  # type: ignore[attr-defined]
+    body: dict[str, object] = response.json()  # type: ignore[attr-defined]
+    assert {"type", "title", "status", "detail"} <= body.keys()
+    assert body["status"] == status
+    return body
+
+
+def test_a_body_within_the_limit_passes(client: TestClient) -> None:
+    assert client.post("/v1/echo", json={"text": "x" * 500}).json() == {"length": 500}
+
+
+def test_a_declared_length_over_the_limit_is_413_before_the_app_runs(client: TestClient) -> None:
+    body = assert_problem(client.post("/v1/echo", json={"text": "x" * 2000}), 413)
+    assert body["title"] == "Payload too large"
+    assert str(body["type"]).endswith("/payload-too-large")
+    assert str(LIMIT) in str(body["detail"])
+
+
+def test_a_chunked_body_is_counted_as_it_streams(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(10):
+            yield b"x" * 300
+
+    response = client.post("/v1/raw", content=chunks())
+    assert "content-length" not in response.request.headers
+    body = assert_problem(response, 413)
+    assert str(body["type"]).endswith("/payload-too-large")
+
+
+def test_a_small_chunked_body_passes(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b"x" * 300
+        yield b"y" * 300
+
+    assert client.post("/v1/raw", content=chunks()).json() == {"length": 600}
+
+
+def test_chunked_json_over_the_limit_is_413_not_400(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"text": "'
+        for _ in range(10):
+            yield b"x" * 300
+        yield b'"}'
+
+    response = client.post("/v1/echo", content=chunks(), headers={"Content-Type": "application/json"})
+    assert_problem(response, 413)
+
+
+def test_the_413_keeps_the_request_id(client: TestClient) -> None:
+    response = client.post("/v1/echo", json={"text": "x" * 2000}, headers={"X-Request-ID": "rid-413"})
+    assert response.headers["X-Request-ID"] == "rid-413"
+
+
+def test_the_indicator_import_keeps_its_own_smaller_file_limit(demo_sqlite_url: str) -> None:
+    settings = indicators_settings(demo_sqlite_url, max_upload_bytes=2000, max_request_bytes=10_000)
+    with TestClient(create_indicators_app(settings), headers={"X-API-Key": ADMIN_KEY}) as client:
+        header = b"cluster_code,indicator_code,year,value\n"
+        medium = header + b"SH-IC,C1.1,2024,5.0\n" * 200
+        response = client.post("/v1/observations/import", files={"file": ("d.csv", medium)})
+        assert "limit of 2000 bytes" in assert_problem(response, 413)["detail"]  # type: ignore[operator]
+        large = header + b"SH-IC,C1.1,2024,5.0\n" * 1000
+        response = client.post("/v1/observations/import", files={"file": ("d.csv", large)})
+        assert "limit of 10000 bytes" in assert_problem(response, 413)["detail"]  # type: ignore[operator]
+
+
+def start_of_a_fresh_window() -> None:
+    """Budgets are per minute of the clock: wait out the last seconds of one, so a test never straddles two."""
+    left = 60 - time.time() % 60
+    if left < 5:
+        time.sleep(left + 0.05)
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_memory_limiter_counts_per_subject_within_a_window() -> None:
+    clock = Clock(1_000_040.0)
+    limiter = MemoryRateLimiter(2, clock=clock)
+    assert limiter.hit("a").allowed
+    assert limiter.hit("a").allowed
+    refused = limiter.hit("a")
+    assert not refused.allowed
+    assert refused.retry_after == 40  # the window of 60 s that began at 1_000_020 ends in 40 s
+    assert limiter.hit("b").allowed
+    clock.now += 40
+    assert limiter.hit("a").allowed
+
+
+def test_retry_after_is_at_least_one_second() -> None:
+    limiter = MemoryRateLimiter(0, clock=Clock(59.999))
+    assert limiter.hit("a").retry_after == 1
+
+
+def test_a_limit_of_zero_disables_the_limiter() -> None:
+    assert make_rate_limiter(None, 0, namespace="x") is None
+    assert isinstance(make_rate_limiter(None, 5, namespace="x"), MemoryRateLimiter)
+    assert isinstance(make_rate_limiter("redis://127.0.0.1:1/0", 5, namespace="x"), RedisRateLimiter)
+
+
+def test_redis_errors_let_requests_through(caplog: pytest.LogCaptureFixture) -> None:
+    limiter = RedisRateLimiter("redis://127.0.0.1:1/0", 1, namespace="test", socket_timeout=0.2)
+    assert all(limiter.hit("a").allowed for _ in range(3))
+    assert any("letting the request through" in r.message for r in caplog.records)
+
+
+def test_the_redis_key_holds_the_key_hash_never_the_key() -> None:
+    limiter = RedisRateLimiter("redis://127.0.0.1:1/0", 1, namespace="scoring-service")
+    key = limiter.key(hash_key("amc_secret"), 7)
+    assert "amc_secret" not in key
+    assert key == f"ratelimit:scoring-service:{hash_key('amc_secret')}:7"
+
+
+def test_a_key_over_its_budget_gets_429_with_retry_after() -> None:
+    start_of_a_fresh_window()
+    with TestClient(small_app(rate_limit_per_minute=3), headers={"X-API-Key": ADMIN_KEY}) as client:
+        for _ in range(3):
+            assert client.post("/v1/echo", json={"text": "x"}).status_code == 200
+        response = client.post("/v1/echo", json={"text": "x"})
+        body = assert_problem(response, 429)
+        assert str(body["type"]).endswith("/too-many-requests")
+        assert 1 <= int(response.headers["Retry-After"]) <= 60
+        # Health checks need no key and are never counted.
+        assert client.get("/healthz").status_code == 200
+
+
+def test_keys_have_separate_budgets_and_unknown_keys_are_not_counted(demo_sqlite_url: str) -> None:
+    start_of_a_fresh_window()
+    settings = indicators_settings(demo_sqlite_url, rate_limit_per_minute=2)
+    with TestClient(create_indicators_app(settings)) as client:
+        viewer = client.post(
+            "/v1/api-keys", json={"name": "v", "role": "viewer"}, headers={"X-API-Key": ADMIN_KEY}
+        ).json()["key"]
+        assert client.get("/v1/clusters", headers={"X-API-Key": ADMIN_KEY}).status_code == 200
+        assert client.get("/v1/clusters", headers={"X-API-Key": ADMIN_KEY}).status_code == 429
+        for _ in range(5):
+            assert client.get("/v1/clusters", headers={"X-API-Key": "amc_unknown"}).status_code == 401
+        assert client.get("/v1/clusters", headers={"X-API-Key": viewer}).status_code == 200
+        assert client.get("/v1/clusters", headers={"X-API-Key": viewer}).status_code == 200
+        assert client.get("/v1/clusters", headers={"X-API-Key": viewer}).status_code == 429
+
+
+def test_rate_limit_off_by_setting() -> None:
+    with TestClient(small_app(rate_limit_per_minute=0), headers={"X-API-Key": ADMIN_KEY}) as client:
+        assert all(client.post("/v1/echo", json={"text": "x"}).status_code == 200 for _ in range(20))
