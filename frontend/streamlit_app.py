@@ -1,9 +1,103 @@
-"""Streamlit front end of the platform (pages in app_pages/); it talks to the services over REST only."""
+"""Streamlit front end of the platform (pages in app_pages/); it talks to the services over REST only.
+
+The sidebar holds the language switch and the sign-in; the pages offered follow the signed-in key's role.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="AMC S&T support evaluation", layout="wide")
-home = st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True)
-st.navigation([home]).run()
+from frontend import api, ui
+from frontend.i18n import language_switch, t
+from shared.errors import DomainError, Unauthorized
+
+st.set_page_config(page_title="AMC S&T support evaluation", page_icon=":material/factory:", layout="wide")
+
+
+def _use_key(key: str) -> None:
+    """Check a key with the indicator service and keep it (with its role) for this session."""
+    try:
+        who = api.whoami(key)
+    except Unauthorized:
+        st.session_state["sign_in_error"] = t("err_unauthorized")
+        return
+    except DomainError as exc:
+        st.session_state["sign_in_error"] = f"{t('err_unavailable')} {exc.detail}"
+        return
+    st.session_state[api.SESSION_KEY] = key
+    st.session_state["who"] = who
+    st.session_state.pop("sign_in_error", None)
+
+
+def _sign_in_with_typed_key() -> None:
+    typed = st.session_state.get("typed_key", "").strip()
+    if typed:
+        _use_key(typed)
+    st.session_state["typed_key"] = ""
+
+
+def _sign_out() -> None:
+    for name in (api.SESSION_KEY, "who"):
+        st.session_state.pop(name, None)
+    st.session_state["signed_out"] = True
+
+
+def sign_in() -> None:
+    """Sidebar: who is signed in, or a field for an API key; the embedded admin key is used unless signed out."""
+    if api.SESSION_KEY not in st.session_state and not st.session_state.get("signed_out"):
+        preset = api.preset_key()
+        if preset:
+            _use_key(preset)
+    who = st.session_state.get("who")
+    with st.sidebar:
+        if who is not None:
+            st.markdown(f"**{t('signed_in_as')}** {who.name}  \n{t('role')}: `{t('role_' + who.role)}`")
+            with st.expander(t("use_other_key")):
+                st.text_input(t("api_key"), type="password", key="typed_key", on_change=_sign_in_with_typed_key)
+                st.button(t("sign_out"), on_click=_sign_out, key="sign_out")
+        else:
+            st.text_input(t("api_key"), type="password", key="typed_key", help=t("api_key_help"))
+            st.button(t("sign_in"), on_click=_sign_in_with_typed_key, type="primary", key="sign_in")
+        if st.session_state.get("sign_in_error"):
+            st.error(st.session_state["sign_in_error"])
+
+
+def pages() -> dict[str, list[st.Page]]:
+    """The navigation, section by section, holding only what the signed-in role may use."""
+    who = st.session_state.get("who")
+    role = who.role if who is not None else None
+    home = st.Page("app_pages/home.py", title=t("page_home"), icon=":material/home:", default=True)
+    if role is None:
+        return {"": [home]}
+
+    def allowed(needed: str) -> bool:
+        return api.role_allows(role, needed)
+
+    panel_pages = [
+        page
+        for page, needed in (
+            (st.Page("app_pages/judgments.py", title=t("page_judgments"), icon=":material/balance:"), "expert"),
+            (st.Page("app_pages/panel.py", title=t("page_panel"), icon=":material/groups:"), "analyst"),
+            (st.Page("app_pages/weights.py", title=t("page_weights"), icon=":material/tune:"), "viewer"),
+        )
+        if allowed(needed)
+    ]
+    analysis = [
+        st.Page("app_pages/ranking.py", title=t("page_ranking"), icon=":material/leaderboard:"),
+        st.Page("app_pages/compare.py", title=t("page_compare"), icon=":material/compare_arrows:"),
+        st.Page("app_pages/sensitivity.py", title=t("page_sensitivity"), icon=":material/ssid_chart:"),
+        st.Page("app_pages/recommendations.py", title=t("page_recommendations"), icon=":material/lightbulb:"),
+    ]
+    data = [st.Page("app_pages/data.py", title=t("page_data"), icon=":material/table_view:")]
+    if allowed("analyst"):
+        data.append(st.Page("app_pages/export.py", title=t("page_export"), icon=":material/download:"))
+    return {"": [home], t("section_panel"): panel_pages, t("section_analysis"): analysis, t("section_data"): data}
+
+
+language_switch()
+sign_in()
+navigation = st.navigation(pages())
+if st.session_state.get("who") is not None:
+    with api.shown_errors(stop=False):
+        ui.synthetic_note(api.current_key(), api.platform_state(api.current_key()))
+navigation.run()

@@ -1,10 +1,22 @@
 """Typed HTTP clients of the services; their GETs go through the read-through cache.
 
-Usable on their own by other systems:
+Usable on their own by other systems (`pip install` the project; no service settings are read): give a base URL
+and a key. Failures arrive as the exceptions of `shared.errors` (NotFound, InvalidInput, UpstreamUnavailable, …)
+carrying the service's problem `detail` and `errors`.
 
-    from shared.clients import IndicatorsClient
-    client = IndicatorsClient("http://127.0.0.1:8001", api_key="...")
-    dataset = client.dataset(2024)
+    from pathlib import Path
+    from shared.clients import IndicatorsClient, ScoringClient
+
+    dataset = IndicatorsClient("http://127.0.0.1:8001", api_key="...").dataset(2024)
+
+    scoring = ScoringClient("http://127.0.0.1:8002", api_key="...", timeout=120)
+    ranking = scoring.ranking(2024)  # the default profile, TOPSIS on the fixed reference
+    for row in ranking.results[:5]:
+        print(row.rank, row.cluster_code, row.name, f"{row.score:.4f}", row.tier)
+    Path("amc-ranking-2024.xlsx").write_bytes(scoring.export(2024, format="xlsx"))  # needs an analyst key
+    scoring.close()
+
+`examples/rank_and_export.py` does the same with the URL and key from the environment.
 """
 
 from __future__ import annotations
@@ -40,6 +52,7 @@ from shared.schemas.indicators import (
     WhoAmI,
 )
 from shared.schemas.panels import JudgmentRead, PanelRead, ProfileSummary, WeightProfileCreate, WeightProfileRead
+from shared.schemas.rankings import RankingMethod, RankingResponse, Reference, WhatIfRequest, WhatIfResponse
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -318,3 +331,59 @@ class RecommendationsClient(ServiceClient):
             api_key=api_key,
         )
         return TypeAdapter(dict[str, Any]).validate_python(body)
+
+
+class ScoringClient(ServiceClient):
+    """Client of the scoring service."""
+
+    service = "scoring"
+
+    def ranking(
+        self,
+        year: int,
+        *,
+        profile: int | None = None,
+        method: RankingMethod = "topsis",
+        category: str | None = None,
+        reference: Reference = "fixed",
+        cache_token: str | None = None,
+        api_key: str | None = None,
+    ) -> RankingResponse:
+        """A ranking of stored data; with `cache_token` read through the cache.
+
+        The token must change whenever the ranking may: the caller builds it from the indicator service's state
+        (instance, catalogue version, the year's and the previous year's dataset versions) and an explicit profile.
+        """
+        return self.get_model(
+            RankingResponse,
+            "/v1/rankings",
+            params={
+                "year": year, "profile": profile, "method": method, "category": category, "reference": reference,
+                "t": cache_token,
+            },
+            resource="ranking" if cache_token else None,
+            ttl_seconds=3600,
+            api_key=api_key,
+        )  # fmt: skip
+
+    def what_if(self, body: WhatIfRequest, *, api_key: str | None = None) -> WhatIfResponse:
+        """Rescore hypothetical rows (one changed indicator each, for any clusters) in one request; never cached."""
+        response = self.request("POST", "/v1/rankings/what-if", json_body=body.model_dump(mode="json"), api_key=api_key)
+        return WhatIfResponse.model_validate(response.json())
+
+    def export(
+        self,
+        year: int,
+        *,
+        profile: int | None = None,
+        format: str = "xlsx",
+        lang: str = "en",
+        method: RankingMethod = "topsis",
+        reference: Reference = "fixed",
+        api_key: str | None = None,
+    ) -> bytes:
+        """The annual-review file of a ranking (`csv`, `xlsx` or `pdf`) as bytes; needs an analyst key."""
+        params = {
+            "year": year, "profile": profile, "format": format, "lang": lang, "method": method, "reference": reference,
+        }  # fmt: skip
+        return self.request("GET", "/v1/rankings/export", params=params, api_key=api_key).content

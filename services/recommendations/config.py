@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
 
 from shared.settings import CommonSettings
 
 
 class RecommendationsSettings(CommonSettings):
-    pass
+    recommendations_ttl_seconds: float = Field(
+        default=3600, gt=0, description="How long a computed answer is cached (its key changes with the data anyway)."
+    )
+    what_if_top_n: int = Field(
+        default=5, ge=1, le=30, description="Top weaknesses per cluster that are rescored and answered with an action."
+    )
+    rules_path: Path | None = Field(default=None, description="Rule base file; default: rules.yaml of the service.")
 
 
 @lru_cache

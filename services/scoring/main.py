@@ -11,6 +11,7 @@ from services.scoring.ahp.router import router as ahp_router
 from services.scoring.config import ScoringSettings, get_settings
 from services.scoring.panels.router import router as panels_router
 from services.scoring.rankings.router import router as rankings_router
+from services.scoring.rankings.what_if import router as what_if_router
 from services.scoring.scores.router import router as scores_router
 from services.scoring.sensitivity.router import router as sensitivity_router
 from services.scoring.weights.router import router as weights_router
@@ -53,6 +54,7 @@ def create_app(settings: ScoringSettings | None = None, *, indicators: Indicator
         readiness=_upstreams,
     )
     app.include_router(rankings_router)
+    app.include_router(what_if_router)
     app.include_router(panels_router)
     app.include_router(ahp_router)
     app.include_router(scores_router)

@@ -100,3 +100,64 @@ class RankingPreviewRequest(BaseModel):
         if not sum(self.weights.values()) > 0:
             raise ValueError("the weights must have a positive sum")
         return self
+
+
+FixedReferenceMethod = Literal["topsis", "wsm"]
+
+
+class WhatIfCandidate(BaseModel):
+    """One hypothetical row: a cluster's stored row (imputed where missing) with one indicator's value changed."""
+
+    cluster_code: str | None = Field(
+        default=None, description="Cluster whose row is changed; default: the request's `cluster_code`."
+    )
+    indicator: str = Field(description="Indicator code whose value changes, e.g. `C2.3`.")
+    value: Annotated[float, Field(allow_inf_nan=False)] = Field(
+        description="The value it would take (beyond the reference range it is clipped, as stored values are)."
+    )
+
+
+class WhatIfRequest(BaseModel):
+    """Candidates to rescore on the fixed reference, for one cluster or many, in one request."""
+
+    year: int = Field(description="Year of the data.", examples=[2024])
+    profile: int | None = Field(default=None, description="Weight profile id; default: the default profile.")
+    method: FixedReferenceMethod = Field(default="topsis", description="topsis (closeness) or wsm, fixed reference.")
+    reference: Literal["fixed"] = Field(
+        default="fixed", description="Always fixed: the other clusters' scores do not move when one cluster's do."
+    )
+    cluster_code: str | None = Field(default=None, description="Cluster of the candidates that name none.")
+    candidates: list[WhatIfCandidate] = Field(
+        min_length=1, max_length=10_000, description="Rows to rescore; each changes one indicator of one cluster."
+    )
+
+    @model_validator(mode="after")
+    def _every_candidate_has_a_cluster(self) -> WhatIfRequest:
+        if self.cluster_code is None and any(c.cluster_code is None for c in self.candidates):
+            raise ValueError("give cluster_code, in the request or in every candidate")
+        return self
+
+
+class WhatIfResult(BaseModel):
+    cluster_code: str = Field(description="Cluster code.")
+    indicator: str = Field(description="Indicator whose value changed.")
+    value: float = Field(description="The value it was given.")
+    current_value: float = Field(description="Its value now (the category's median when the value is missing).")
+    current_score: float = Field(description="The cluster's score now.")
+    current_rank: int = Field(description="The cluster's rank now among all clusters of the year.")
+    score: float = Field(description="The cluster's score with the changed value.")
+    rank: int = Field(
+        description="The rank that score reaches among the other clusters' current scores (1 best; ties share)."
+    )
+    rank_gain: int = Field(description="current_rank − rank: ranks gained (negative: lost).")
+    score_gain: float = Field(description="score − current_score.")
+    clipped: bool = Field(description="Whether the value lay outside the indicator's reference range and was clipped.")
+
+
+class WhatIfResponse(BaseModel):
+    year: int = Field(description="Year of the data.")
+    dataset_version: str = Field(description="Version of the dataset the rows came from.")
+    profile: int = Field(description="Id of the weight profile used.")
+    method: FixedReferenceMethod = Field(description="Scoring method.")
+    reference: Literal["fixed"] = Field(description="Always fixed.")
+    results: list[WhatIfResult] = Field(description="One per candidate, in the order of the request.")

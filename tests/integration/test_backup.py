@@ -64,12 +64,12 @@ def snapshot(url: str, tables: set[str] | None = None) -> Snapshot:
     engine = create_engine(url)
     try:
         names = set(inspect(engine).get_table_names()) - {"alembic_version"}
+        chosen = names if tables is None else names & tables
         with engine.connect() as connection:
             result: Snapshot = {
-                name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()
-                for name in sorted(names if tables is None else names & tables)
+                name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in sorted(chosen)
             }
-            if "observations" in names:
+            if "observations" in chosen:
                 rows = connection.execute(
                     text(
                         "SELECT cluster_id, indicator_id, year, value, source FROM observations "

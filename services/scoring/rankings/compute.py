@@ -90,19 +90,24 @@ class YearMatrix:
 
 
 def year_matrix(
-    dataset: DatasetRead, clusters: Mapping[str, ClusterRead], tree: Sequence[CriterionNode], profile: WeightProfileRead
+    dataset: DatasetRead,
+    clusters: Mapping[str, ClusterRead],
+    tree: Sequence[CriterionNode],
+    weights: Mapping[str, float],
 ) -> YearMatrix:
-    """The year's imputed matrix in tree order with the profile's weights; 422 when the tree and data disagree."""
+    """The year's imputed matrix in tree order with global `weights` by indicator code; 422 when they disagree."""
     indicators = _indicators(tree)
     codes_in_tree = [i.code for i in indicators]
     column_of = {code: j for j, code in enumerate(dataset.indicators)}
     absent = [code for code in codes_in_tree if code not in column_of]
     if absent:
         raise InvalidInput(f"the {dataset.year} dataset has no column for {', '.join(absent)}")
-    weight_of = {w.code: w.global_weight for w in profile.indicators}
-    unweighted = [code for code in codes_in_tree if code not in weight_of]
+    unweighted = [code for code in codes_in_tree if code not in weights]
     if unweighted:
-        raise InvalidInput(f"profile {profile.id} has no weight for {', '.join(unweighted)}")
+        raise InvalidInput(
+            f"no weight for {', '.join(unweighted)}",
+            errors=[{"loc": ["weights", code], "msg": "missing weight"} for code in unweighted],
+        )
 
     rows = [r for r, code in enumerate(dataset.clusters) if code in clusters]
     codes = [dataset.clusters[r] for r in rows]
@@ -120,7 +125,7 @@ def year_matrix(
         raw=raw,
         values=values,
         missing=missing,
-        weights=np.array([weight_of[code] for code in codes_in_tree]),
+        weights=np.array([weights[code] for code in codes_in_tree], dtype=np.float64),
         types=[1 if i.direction == "benefit" else -1 for i in indicators],
         lower=np.array([i.ref_min for i in indicators]),
         upper=np.array([i.ref_max for i in indicators]),
@@ -144,7 +149,7 @@ def score_year(
     dataset: DatasetRead,
     clusters: Mapping[str, ClusterRead],
     tree: Sequence[CriterionNode],
-    profile: WeightProfileRead,
+    weights: Mapping[str, float],
     *,
     method: str,
     reference: Reference,
@@ -157,7 +162,7 @@ def score_year(
             f"(reference=fixed supports {', '.join(FIXED_REFERENCE_METHODS)})",
             errors=[{"loc": ["query", "method"], "msg": "needs reference=relative"}],
         )
-    matrix = year_matrix(dataset, clusters, tree, profile)
+    matrix = year_matrix(dataset, clusters, tree, weights)
     codes_in_tree = matrix.indicator_codes
     keep = np.array([category is None or c == category for c in matrix.categories], dtype=bool)
     codes = [code for code, k in zip(matrix.codes, keep, strict=True) if k]

@@ -29,7 +29,7 @@ from services.scoring.rankings import service
 from shared.cache import Cache
 from shared.clients import IndicatorsClient, RecommendationsClient
 from shared.errors import Conflict, DomainError, UpstreamUnavailable
-from shared.schemas.indicators import CriterionNode, DatasetRead, IndicatorRead
+from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead, IndicatorRead
 from shared.schemas.panels import WeightProfileRead
 from shared.schemas.rankings import RankingResponse
 
@@ -134,6 +134,7 @@ def build_bundle(
         ranking,
         inputs.profile,
         inputs.tree,
+        inputs.clusters,
         dataset,
         advice,
         lang=lang,
@@ -145,13 +146,17 @@ def assemble_bundle(
     ranking: RankingResponse,
     profile: WeightProfileRead,
     tree: Sequence[CriterionNode],
+    clusters: Mapping[str, ClusterRead],
     dataset: DatasetRead,
     recommendations: Sequence[Mapping[str, Any]],
     *,
     lang: Lang,
     generated_at: datetime,
 ) -> ExportBundle:
-    """The export bundle of one ranking; no I/O, so the same inputs always give the same bundle."""
+    """The export bundle of one ranking; no I/O, so the same inputs always give the same bundle.
+
+    In Chinese the province and industry come from the cluster catalogue's Chinese names where it has them.
+    """
     criterion_weight = {c.code: c.weight for c in profile.criteria}
     indicator_weight = {w.code: w.global_weight for w in profile.indicators}
     column_of = {code: j for j, code in enumerate(dataset.indicators)}
@@ -208,8 +213,8 @@ def assemble_bundle(
                 name=r.name,
                 name_zh=r.name_zh,
                 category=r.category,
-                province=r.province,
-                industry=r.industry,
+                province=_localised(r.province, clusters.get(r.cluster_code), "province_zh", lang),
+                industry=_localised(r.industry, clusters.get(r.cluster_code), "industry_zh", lang),
                 rank=r.rank,
                 rank_change=r.rank_change,
                 score=r.score,
@@ -228,6 +233,11 @@ def assemble_bundle(
         recommendations=advice_by_cluster(recommendations, _names(tree, lang)),
         lang=lang,
     )
+
+
+def _localised(english: str, cluster: ClusterRead | None, field: str, lang: Lang) -> str:
+    chinese = getattr(cluster, field, "") if cluster is not None and lang == "zh" else ""
+    return str(chinese) or english
 
 
 def advice_by_cluster(

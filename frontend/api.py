@@ -1,0 +1,411 @@
+"""The front end's one way to the services: clients built from the environment, cached reads, readable errors.
+
+Clients live in `st.cache_resource` (one set per signed-in key); reads live in `st.cache_data`, keyed by the
+platform's state tokens (catalogue version, dataset versions, profile ids) wherever the services give one, so a
+change upstream produces new keys rather than stale answers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from shared.clients import IndicatorsClient, ServiceClient
+from shared.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    UpstreamUnavailable,
+)
+from shared.schemas.indicators import (
+    ClusterRead,
+    CriterionNode,
+    DatasetRead,
+    ImportResult,
+    ObservationHistoryRead,
+    PlatformState,
+    WhoAmI,
+)
+from shared.schemas.panels import JudgmentRead, PanelRead, ProfileSummary, WeightProfileCreate, WeightProfileRead
+from shared.schemas.rankings import ComparisonResponse, RankingResponse
+
+ROLES = ("viewer", "expert", "analyst", "admin")
+SESSION_KEY = "api_key"
+
+
+class _ScoringClient(ServiceClient):
+    service = "scoring"
+
+
+class _RecommendationsClient(ServiceClient):
+    service = "recommendations"
+
+
+@dataclass(frozen=True)
+class Clients:
+    """The three services, each client carrying the signed-in key."""
+
+    indicators: IndicatorsClient
+    scoring: ServiceClient
+    recommendations: ServiceClient
+
+
+def service_urls() -> tuple[str, str, str]:
+    """INDICATORS_URL, SCORING_URL and RECOMMENDATIONS_URL, defaulting to the ports of API.md."""
+
+    def url(name: str, port_env: str, port: int) -> str:
+        return os.environ.get(name) or f"http://127.0.0.1:{os.environ.get(port_env, port)}"
+
+    return (
+        url("INDICATORS_URL", "INDICATORS_PORT", 8001),
+        url("SCORING_URL", "SCORING_PORT", 8002),
+        url("RECOMMENDATIONS_URL", "RECOMMENDATIONS_PORT", 8003),
+    )
+
+
+def preset_key() -> str | None:
+    """The key a newcomer starts with: the local admin key in `make run`'s embedded mode, else FRONTEND_API_KEY."""
+    if os.environ.get("AMC_EMBEDDED", "").lower() in ("1", "true", "yes") and os.environ.get("ADMIN_API_KEY"):
+        return os.environ["ADMIN_API_KEY"]
+    return os.environ.get("FRONTEND_API_KEY") or None
+
+
+@st.cache_resource(show_spinner=False)
+def _clients(urls: tuple[str, str, str], api_key: str) -> Clients:
+    indicators_url, scoring_url, recommendations_url = urls
+    return Clients(
+        indicators=IndicatorsClient(indicators_url, api_key=api_key, timeout=30.0),
+        scoring=_ScoringClient(scoring_url, api_key=api_key, timeout=60.0),
+        recommendations=_RecommendationsClient(recommendations_url, api_key=api_key, timeout=60.0),
+    )
+
+
+def clients(api_key: str) -> Clients:
+    return _clients(service_urls(), api_key)
+
+
+def current_key() -> str:
+    key: str = st.session_state.get(SESSION_KEY) or ""
+    return key
+
+
+def role_allows(role: str | None, needed: str) -> bool:
+    """Roles in increasing order; each may do all that the ones before it may (as the services check)."""
+    return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
+
+
+# --- errors ---------------------------------------------------------------------------------------------------
+
+
+def endpoint_missing(exc: DomainError) -> bool:
+    """A 404/405 from the router itself (not from the domain): the service does not offer this endpoint yet."""
+    return (isinstance(exc, NotFound) and exc.detail == "Not Found") or (
+        exc.status == 405 and exc.detail == "Method Not Allowed"
+    )
+
+
+def _location(loc: Sequence[Any]) -> str:
+    parts = [str(part) for part in loc if part != "body"]
+    return " › ".join(parts)
+
+
+def show_error(exc: DomainError, *, texts: Mapping[str, str] | None = None) -> None:
+    """One readable message per service error; the problem's row or field errors as a table, never a trace."""
+    from frontend.i18n import t
+
+    texts = texts or {}
+    if isinstance(exc, Unauthorized):
+        st.error(t("err_unauthorized"), icon=":material/key_off:")
+    elif isinstance(exc, Forbidden):
+        st.error(f"{t('err_forbidden')} ({exc.detail})", icon=":material/block:")
+    elif isinstance(exc, Conflict):
+        st.error(texts.get("conflict", t("err_conflict")), icon=":material/sync_problem:")
+    elif isinstance(exc, TooManyRequests):
+        st.error(t("err_too_many", seconds=exc.retry_after), icon=":material/hourglass_top:")
+    elif isinstance(exc, UpstreamUnavailable):
+        st.error(f"{t('err_unavailable')} {exc.detail}", icon=":material/cloud_off:")
+    elif endpoint_missing(exc):
+        st.warning(texts.get("missing", t("err_missing_endpoint")), icon=":material/construction:")
+    elif isinstance(exc, NotFound):
+        st.warning(f"{t('err_not_found')} {exc.detail}", icon=":material/search_off:")
+    else:
+        title = t("err_invalid") if isinstance(exc, InvalidInput) else t("err_request")
+        st.error(f"{title} {exc.detail}", icon=":material/error:")
+    rows = [error for error in exc.errors if isinstance(error, dict)]
+    if rows and all("row" in error for error in rows):
+        st.dataframe(
+            [
+                {t("col_row"): e.get("row"), t("col_column"): e.get("column", ""), t("col_message"): e.get("message")}
+                for e in rows
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    elif rows and not isinstance(exc, Forbidden | Unauthorized):
+        for error in rows[:20]:
+            where = _location(error.get("loc", []))
+            st.markdown(f"- {'`' + where + '`: ' if where else ''}{error.get('msg', '')}")
+
+
+@contextmanager
+def shown_errors(*, stop: bool = True, texts: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Turn any service error inside the block into a readable message; then end the page run unless told not to."""
+    try:
+        yield
+    except DomainError as exc:
+        show_error(exc, texts=texts)
+        if stop:
+            st.stop()
+
+
+# --- who is signed in ------------------------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def whoami(api_key: str) -> WhoAmI:
+    return clients(api_key).indicators.whoami(api_key)
+
+
+# --- reads of the indicator service ----------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=3, show_spinner=False)
+def platform_state(api_key: str) -> PlatformState:
+    """The tokens every other cached read is keyed on; kept a few seconds so one page run asks once."""
+    return clients(api_key).indicators.state()
+
+
+def dataset_version(state: PlatformState, year: int) -> str | None:
+    return next((d.version for d in state.datasets if d.year == year), None)
+
+
+def years(state: PlatformState) -> list[int]:
+    return sorted(d.year for d in state.datasets)
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def clusters(api_key: str, catalog_version: str) -> list[ClusterRead]:
+    return clients(api_key).indicators.clusters(cache_token=catalog_version)
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def indicator_tree(api_key: str, catalog_version: str) -> list[CriterionNode]:
+    return clients(api_key).indicators.indicator_tree(cache_token=catalog_version)
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=32)
+def dataset(api_key: str, year: int, version: str) -> DatasetRead:
+    return clients(api_key).indicators.dataset(year)
+
+
+@st.cache_data(ttl=20, show_spinner=False)
+def panels(api_key: str, instance_id: str) -> list[PanelRead]:
+    return clients(api_key).indicators.panels()
+
+
+@st.cache_data(ttl=20, show_spinner=False)
+def profiles(api_key: str, instance_id: str, default_profile_id: int | None) -> list[ProfileSummary]:
+    return clients(api_key).indicators.weight_profiles()
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
+def profile(api_key: str, instance_id: str, profile_id: int) -> WeightProfileRead:
+    """Profiles never change once published (bar their default flag), so the id is key enough."""
+    return clients(api_key).indicators.weight_profile(profile_id)
+
+
+def judgment(api_key: str, panel_id: int, expert: str, node: str) -> JudgmentRead | None:
+    """One expert's stored judgment for a node, with its version; None when there is none yet. Never cached."""
+    try:
+        response = clients(api_key).indicators.request(
+            "GET", f"/v1/panels/{panel_id}/experts/{expert}/judgments/{node}"
+        )
+    except NotFound as exc:
+        if endpoint_missing(exc):
+            raise
+        return None
+    return JudgmentRead.model_validate(response.json())
+
+
+def panel_judgments(api_key: str, panel_id: int) -> list[JudgmentRead]:
+    """All judgments of a panel the key may see; never cached (versions must be fresh)."""
+    return clients(api_key).indicators.panel_judgments(panel_id)
+
+
+def save_judgment(
+    api_key: str, panel_id: int, expert: str, node: str, items: list[str], matrix: list[list[Any]], version: int
+) -> JudgmentRead:
+    response = clients(api_key).indicators.request(
+        "PUT",
+        f"/v1/panels/{panel_id}/experts/{expert}/judgments/{node}",
+        json_body={"items": items, "matrix": matrix, "version": version},
+    )
+    return JudgmentRead.model_validate(response.json())
+
+
+def import_observations(api_key: str, filename: str, content: bytes, *, dry_run: bool) -> ImportResult:
+    mime = "text/csv" if filename.lower().endswith(".csv") else "application/octet-stream"
+    response = clients(api_key).indicators.request(
+        "POST",
+        "/v1/observations/import",
+        params={"dry_run": str(dry_run).lower()},
+        files={"file": (filename, content, mime)},
+    )
+    return ImportResult.model_validate(response.json())
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def observation_history(api_key: str, limit: int, year: int | None, stamp: str) -> list[ObservationHistoryRead]:
+    data = clients(api_key).indicators.get_json("/v1/observations/history", params={"limit": limit, "year": year})
+    return [ObservationHistoryRead.model_validate(row) for row in data]
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=16)
+def observations_csv(api_key: str, year: int | None, version: str | None) -> bytes:
+    return clients(api_key).indicators.request("GET", "/v1/observations/export", params={"year": year}).content
+
+
+def publish_weights(api_key: str, body: WeightProfileCreate) -> WeightProfileRead:
+    return clients(api_key).indicators.publish_profile(body)
+
+
+def forget_platform_reads() -> None:
+    """After a write: drop the cached state and lists, so the next run sees the new tokens."""
+    platform_state.clear()
+    panels.clear()
+    profiles.clear()
+    observation_history.clear()
+
+
+# --- the scoring service ---------------------------------------------------------------------------------------
+
+
+def _post(client: ServiceClient, path: str, body: Mapping[str, Any]) -> Any:
+    return client.request("POST", path, json_body=body).json()
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=512)
+def priorities(api_key: str, body_json: str) -> dict[str, Any]:
+    """POST /v1/ahp/priorities; the body as canonical JSON so equal matrices share an answer."""
+    result: dict[str, Any] = _post(clients(api_key).scoring, "/v1/ahp/priorities", json.loads(body_json))
+    return result
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=256)
+def group(api_key: str, body_json: str) -> dict[str, Any]:
+    result: dict[str, Any] = _post(clients(api_key).scoring, "/v1/ahp/group", json.loads(body_json))
+    return result
+
+
+def publish_panel(api_key: str, panel_id: int, body: Mapping[str, Any]) -> WeightProfileRead:
+    """POST /v1/panels/{id}/publish on the scoring service: the panel's group weights as a new profile."""
+    data = _post(clients(api_key).scoring, f"/v1/panels/{panel_id}/publish", body)
+    return WeightProfileRead.model_validate(data)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=128)
+def ranking(
+    api_key: str,
+    year: int,
+    profile_id: int | None,
+    method: str,
+    reference: str,
+    category: str | None,
+    versions: tuple[str | None, ...],
+) -> RankingResponse:
+    """GET /v1/rankings; `versions` (this and last year's dataset versions, the default profile) key the cache."""
+    data = clients(api_key).scoring.get_json(
+        "/v1/rankings",
+        params={"year": year, "profile": profile_id, "method": method, "reference": reference, "category": category},
+    )
+    return RankingResponse.model_validate(data)
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=256)
+def ranking_preview(
+    api_key: str,
+    year: int,
+    weights_json: str,
+    method: str,
+    reference: str,
+    category: str | None,
+    versions: tuple[str | None, ...],
+) -> RankingResponse:
+    """POST /v1/rankings/preview: the ranking under weights not yet published (live tuning)."""
+    body = {
+        "year": year,
+        "weights": json.loads(weights_json),
+        "method": method,
+        "reference": reference,
+        "category": category,
+    }
+    return RankingResponse.model_validate(_post(clients(api_key).scoring, "/v1/rankings/preview", body))
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=32)
+def rankings_compare(
+    api_key: str, from_year: int, to_year: int, profile_id: int | None, versions: tuple[str | None, ...]
+) -> ComparisonResponse:
+    data = clients(api_key).scoring.get_json(
+        "/v1/rankings/compare", params={"from": from_year, "to": to_year, "profile": profile_id}
+    )
+    return ComparisonResponse.model_validate(data)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=64)
+def objective_weights(api_key: str, body_json: str) -> dict[str, Any]:
+    result: dict[str, Any] = _post(clients(api_key).scoring, "/v1/weights/objective", json.loads(body_json))
+    return result
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=512)
+def combined_weights(api_key: str, body_json: str) -> dict[str, Any]:
+    result: dict[str, Any] = _post(clients(api_key).scoring, "/v1/weights/combined", json.loads(body_json))
+    return result
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=64)
+def sensitivity(api_key: str, body_json: str) -> dict[str, Any]:
+    result: dict[str, Any] = _post(clients(api_key).scoring, "/v1/sensitivity", json.loads(body_json))
+    return result
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=16)
+def export_file(
+    api_key: str, year: int, profile_id: int | None, fmt: str, lang: str, versions: tuple[str | None, ...]
+) -> tuple[bytes, str]:
+    """GET /v1/rankings/export: the file and the name the service gives it."""
+    response = clients(api_key).scoring.request(
+        "GET", "/v1/rankings/export", params={"year": year, "profile": profile_id, "format": fmt, "lang": lang}
+    )
+    disposition = response.headers.get("content-disposition", "")
+    name = disposition.split("filename=")[-1].strip('"; ') if "filename=" in disposition else ""
+    return response.content, name or f"ranking-{year}.{fmt}"
+
+
+# --- the recommendation service --------------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=128)
+def recommendation(
+    api_key: str, code: str, year: int, profile_id: int | None, lang: str, versions: tuple[str | None, ...]
+) -> dict[str, Any]:
+    result: dict[str, Any] = clients(api_key).recommendations.get_json(
+        f"/v1/recommendations/{code}", params={"year": year, "profile": profile_id, "lang": lang}
+    )
+    return result
+
+
+def canonical(body: Any) -> str:
+    """JSON with sorted keys: equal requests give equal cache keys."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":"))

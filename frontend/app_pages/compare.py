@@ -1,0 +1,126 @@
+"""Compare: two to five clusters side by side — criterion radar, indicator values against medians, years."""
+
+from __future__ import annotations
+
+import statistics
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from frontend import api, ui
+from frontend.i18n import t
+
+PAGE = "compare"
+PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#B279A2"]
+
+ctx = ui.page_context()
+st.title(t("page_compare"))
+st.caption(t("compare_intro"))
+
+row = st.columns([1, 3])
+with row[0]:
+    year = ui.year_select(ctx, page=PAGE)
+with row[1]:
+    profile_id = ui.profile_select(ctx, page=PAGE)
+if profile_id is None:
+    st.stop()
+with api.shown_errors(), st.spinner(t("loading_ranking")):
+    ranking = api.ranking(ctx.api_key, year, profile_id, "topsis", "fixed", None, ctx.versions(year))
+by_code = {r.cluster_code: r for r in ranking.results}
+codes = list(by_code)
+if "compare_clusters" not in st.session_state:
+    st.session_state["compare_clusters"] = codes[:3]
+chosen: list[str] = st.multiselect(
+    t("clusters_to_compare"),
+    codes,
+    format_func=ctx.catalog.cluster_name,
+    max_selections=5,
+    key="compare_clusters",
+)
+if len(chosen) < 2:
+    st.info(t("pick_two"))
+    st.stop()
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("criterion_profile"))
+    criteria = [c.code for c in ctx.catalog.criteria]
+    theta = [ctx.catalog.criterion_name(c) for c in criteria]
+    radar = go.Figure()
+    for colour, code in zip(PALETTE, chosen, strict=False):
+        scores = [by_code[code].criteria_scores.get(c, 0.0) for c in criteria]
+        radar.add_trace(
+            go.Scatterpolar(
+                r=[*scores, scores[0]],
+                theta=[*theta, theta[0]],
+                name=ctx.catalog.cluster_name(code),
+                line={"color": colour},
+                fill="toself",
+                opacity=0.55,
+            )
+        )
+    radar.update_layout(polar={"radialaxis": {"range": [0, 1]}})
+    ui.chart(radar, key="compare_radar", height=460)
+with right:
+    st.subheader(t("standing"))
+    st.dataframe(ui.ranking_frame(ctx, [by_code[c] for c in chosen]), hide_index=True, width="stretch")
+
+    st.subheader(t("over_the_years"))
+    history: dict[str, dict[int, float]] = {code: {} for code in chosen}
+    ranks: dict[str, dict[int, int]] = {code: {} for code in chosen}
+    with api.shown_errors(stop=False), st.spinner(t("loading_ranking")):
+        for each_year in api.years(ctx.state):
+            past = api.ranking(ctx.api_key, each_year, profile_id, "topsis", "fixed", None, ctx.versions(each_year))
+            for r in past.results:
+                if r.cluster_code in history:
+                    history[r.cluster_code][each_year] = r.score
+                    ranks[r.cluster_code][each_year] = r.rank
+    lines = go.Figure()
+    for colour, code in zip(PALETTE, chosen, strict=False):
+        points = sorted(history[code].items())
+        lines.add_trace(
+            go.Scatter(
+                x=[y for y, _ in points],
+                y=[s for _, s in points],
+                mode="lines+markers",
+                name=ctx.catalog.cluster_name(code),
+                line={"color": colour},
+                customdata=[ranks[code][y] for y, _ in points],
+                hovertemplate="%{x}: %{y:.4f} (#%{customdata})<extra></extra>",
+            )
+        )
+    lines.update_xaxes(title=t("year"), dtick=1)
+    lines.update_yaxes(title=t("score"))
+    ui.chart(lines, key="compare_lines", height=300)
+
+st.subheader(t("indicator_values"))
+version = api.dataset_version(ctx.state, year)
+with api.shown_errors():
+    data = api.dataset(ctx.api_key, year, version or "")
+row_of = {code: i for i, code in enumerate(data.clusters)}
+categories = sorted({ctx.catalog.clusters[c].category for c in chosen if c in ctx.catalog.clusters})
+rows = []
+for j, code in enumerate(data.indicators):
+    indicator = ctx.catalog.indicators.get(code)
+    if indicator is None:
+        continue
+    line: dict[str, object] = {
+        t("col_indicator"): ctx.catalog.indicator_name(code),
+        t("unit"): ctx.catalog.unit(code),
+        t("direction"): t(f"direction_{indicator.direction}"),
+    }
+    for cluster in chosen:
+        value = data.values[row_of[cluster]][j] if cluster in row_of else None
+        line[ctx.catalog.cluster_name(cluster)] = value
+    for category in categories:
+        peers = [
+            data.values[i][j]
+            for i, c in enumerate(data.clusters)
+            if c in ctx.catalog.clusters
+            and ctx.catalog.clusters[c].category == category
+            and data.values[i][j] is not None
+        ]
+        line[t("median_of", category=ui.category_label(category))] = statistics.median(peers) if peers else None
+    rows.append(line)
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(36 * (len(rows) + 1) + 4, 760))

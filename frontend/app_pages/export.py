@@ -1,0 +1,68 @@
+"""Export: the ranking as CSV, XLSX and PDF, made by the scoring service, to take away."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from frontend import api, ui
+from frontend.i18n import t
+from shared.errors import DomainError
+
+PAGE = "export"
+FORMATS = {
+    "csv": ("text/csv", ":material/csv:"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table:"),
+    "pdf": ("application/pdf", ":material/picture_as_pdf:"),
+}
+
+ctx = ui.page_context()
+st.title(t("page_export"))
+st.caption(t("export_intro"))
+if not ctx.allows("analyst"):
+    st.info(t("needs_role", role=t("role_analyst")))
+    st.stop()
+
+row = st.columns([1, 3, 2])
+with row[0]:
+    year = ui.year_select(ctx, page=PAGE)
+with row[1]:
+    profile_id = ui.profile_select(ctx, page=PAGE)
+if profile_id is None:
+    st.stop()
+with row[2]:
+    language = st.selectbox(
+        t("export_language"), ["en", "zh"], index=0 if ui.lang() == "en" else 1, format_func=lambda x: t(f"lang_{x}")
+    )
+
+files: dict[str, tuple[bytes, str]] = {}
+problem: DomainError | None = None
+progress = st.progress(0.0, text=t("preparing_exports"))
+for number, fmt in enumerate(FORMATS, start=1):
+    try:
+        files[fmt] = api.export_file(ctx.api_key, year, profile_id, fmt, language, ctx.versions(year))
+    except DomainError as exc:
+        problem = exc
+        break
+    progress.progress(number / len(FORMATS), text=t("preparing_exports"))
+progress.empty()
+if problem is not None:
+    api.show_error(problem, texts={"missing": t("export_missing")})
+
+columns = st.columns(len(FORMATS))
+for column, (fmt, (mime, icon)) in zip(columns, FORMATS.items(), strict=True):
+    with column:
+        if fmt in files:
+            content, name = files[fmt]
+            st.download_button(
+                t(f"download_{fmt}"),
+                data=content,
+                file_name=name,
+                mime=mime,
+                icon=icon,
+                key=f"download_{fmt}",
+                on_click="ignore",
+                width="stretch",
+            )
+            st.caption(t("file_size", kb=f"{len(content) / 1024:.1f}"))
+if files:
+    st.info(t("export_synthetic_note"), icon=":material/science:")

@@ -1,0 +1,89 @@
+"""v1 schemas of the recommendation service: GET /v1/recommendations and GET /v1/recommendations/{cluster_code}."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from shared.schemas.indicators import Category, Direction
+
+Lang = Literal["en", "zh"]
+
+
+class Strength(BaseModel):
+    criterion: str = Field(description="Criterion code where the cluster leads its category, e.g. `C4`.")
+    name: str = Field(description="Criterion name in the answer's language.")
+    score: float = Field(description="The cluster's criterion score (fixed reference, 0–1).")
+    category_median: float = Field(description="Median of that criterion score in the cluster's category.")
+    category_top_quartile: float = Field(
+        description="75th percentile of that criterion score in the category; the cluster is at or above it."
+    )
+    text: str = Field(description="The same in one sentence, in the answer's language.")
+
+
+class Weakness(BaseModel):
+    criterion: str = Field(description="Criterion code of the indicator.")
+    indicator: str = Field(description="Indicator code where the cluster lags its category's top quartile.")
+    name: str = Field(description="Indicator name in the answer's language.")
+    unit: str = Field(description="Unit of `value` and `benchmark`, in the answer's language.")
+    direction: Direction = Field(description="`benefit`: more is better; `cost`: less is better.")
+    value: float = Field(description="The cluster's value (its category's median when the value is missing).")
+    benchmark: float = Field(
+        description="The category's top-quartile value: its 75th percentile, the 25th for a cost indicator."
+    )
+    gap: float = Field(description="Normalised gap to the benchmark: a share (0–1) of the indicator's reference range.")
+    potential: float = Field(description="Improvement potential: the indicator's global weight × gap.")
+    imputed: bool = Field(description="Whether the value was missing and imputed with the category's median.")
+
+
+class RecommendationItem(BaseModel):
+    priority: int = Field(description="1 first; ordered by expected rank gain, then improvement potential.")
+    criterion: str = Field(description="Criterion of the weakness the action answers.")
+    indicator: str = Field(description="Indicator of the weakness the action answers (one of `weaknesses`).")
+    title: str = Field(description="Short title of the action.")
+    action: str = Field(description="What to do.")
+    rationale: str = Field(description="The weakness and the numbers behind the action.")
+    rule_id: str = Field(description="Id of the rule in the rule base that gave the action.")
+    policy_path: str = Field(description="Key of the category's policy path the action follows, e.g. `chain_leader`.")
+    policy_path_name: str = Field(description="Name of that policy path in the answer's language.")
+    expected_rank: int = Field(description="Overall rank if this indicator alone reached its benchmark (what-if).")
+    expected_gain: int = Field(description="Ranks gained that way: rank − expected_rank.")
+    expected_score: float = Field(description="Overall score if this indicator alone reached its benchmark.")
+
+
+class CategoryCheck(BaseModel):
+    stated: Category = Field(description="The cluster's stored category (never changed by this service).")
+    nearest: Category = Field(description="Category whose mean indicator profile (other clusters) is nearest.")
+    looks_wrong: bool = Field(
+        description="True when another category is nearest and the stated one is more than `margin` times as far."
+    )
+    distances: dict[str, float] = Field(
+        description="Category → Euclidean distance of the normalised indicator profile to its mean, nearest first."
+    )
+    margin: float = Field(description="How many times farther the stated category must be to look wrong.")
+    evidence: str = Field(description="The numbers behind the verdict, in the answer's language.")
+
+
+class ClusterRecommendations(BaseModel):
+    cluster_code: str = Field(description="Cluster code.")
+    name: str = Field(description="Cluster name in the answer's language.")
+    year: int = Field(description="Year of the data.")
+    dataset_version: str = Field(description="Version of the dataset the diagnosis came from.")
+    profile: int = Field(description="Id of the weight profile of the ranking.")
+    lang: Lang = Field(description="Language of the texts.")
+    synthetic: bool = Field(description="True when the data is the synthetic demo data.")
+    category: Category = Field(description="The cluster's stored category: its peers are that category's clusters.")
+    peer_count: int = Field(description="Clusters in the category that year, this one included.")
+    rank: int = Field(description="Overall rank among all clusters of the year (1 best).")
+    score: float = Field(description="Overall score (fixed reference, 0–1).")
+    strengths: list[Strength] = Field(
+        description="Criteria where the cluster is at or above its category's top quartile."
+    )
+    weaknesses: list[Weakness] = Field(
+        description="Indicators below the category's top quartile, largest improvement potential first."
+    )
+    recommendations: list[RecommendationItem] = Field(
+        description="Actions for the top weaknesses from the category's policy paths, by expected rank gain."
+    )
+    category_check: CategoryCheck = Field(description="Whether the indicators look like the stated category's.")
