@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from shared.clients import IndicatorsClient, ServiceClient
+from shared.clients import IndicatorsClient, RecommendationsClient, ScoringClient, ServiceClient
 from shared.errors import (
     Conflict,
     DomainError,
@@ -38,17 +38,10 @@ from shared.schemas.indicators import (
 )
 from shared.schemas.panels import JudgmentRead, PanelRead, ProfileSummary, WeightProfileCreate, WeightProfileRead
 from shared.schemas.rankings import ComparisonResponse, RankingResponse
+from shared.schemas.recommendations import ClusterRecommendations
 
 ROLES = ("viewer", "expert", "analyst", "admin")
 SESSION_KEY = "api_key"
-
-
-class _ScoringClient(ServiceClient):
-    service = "scoring"
-
-
-class _RecommendationsClient(ServiceClient):
-    service = "recommendations"
 
 
 @dataclass(frozen=True)
@@ -56,8 +49,8 @@ class Clients:
     """The three services, each client carrying the signed-in key."""
 
     indicators: IndicatorsClient
-    scoring: ServiceClient
-    recommendations: ServiceClient
+    scoring: ScoringClient
+    recommendations: RecommendationsClient
 
 
 def service_urls() -> tuple[str, str, str]:
@@ -85,8 +78,8 @@ def _clients(urls: tuple[str, str, str], api_key: str) -> Clients:
     indicators_url, scoring_url, recommendations_url = urls
     return Clients(
         indicators=IndicatorsClient(indicators_url, api_key=api_key, timeout=30.0),
-        scoring=_ScoringClient(scoring_url, api_key=api_key, timeout=60.0),
-        recommendations=_RecommendationsClient(recommendations_url, api_key=api_key, timeout=60.0),
+        scoring=ScoringClient(scoring_url, api_key=api_key, timeout=60.0),
+        recommendations=RecommendationsClient(recommendations_url, api_key=api_key, timeout=60.0),
     )
 
 
@@ -324,11 +317,13 @@ def ranking(
     versions: tuple[str | None, ...],
 ) -> RankingResponse:
     """GET /v1/rankings; `versions` (this and last year's dataset versions, the default profile) key the cache."""
-    data = clients(api_key).scoring.get_json(
-        "/v1/rankings",
-        params={"year": year, "profile": profile_id, "method": method, "reference": reference, "category": category},
+    return clients(api_key).scoring.ranking(
+        year,
+        profile=profile_id,
+        method=method,
+        reference=reference,
+        category=category,  # type: ignore[arg-type]
     )
-    return RankingResponse.model_validate(data)
 
 
 @st.cache_data(ttl=300, show_spinner=False, max_entries=256)
@@ -399,11 +394,8 @@ def export_file(
 @st.cache_data(ttl=600, show_spinner=False, max_entries=128)
 def recommendation(
     api_key: str, code: str, year: int, profile_id: int | None, lang: str, versions: tuple[str | None, ...]
-) -> dict[str, Any]:
-    result: dict[str, Any] = clients(api_key).recommendations.get_json(
-        f"/v1/recommendations/{code}", params={"year": year, "profile": profile_id, "lang": lang}
-    )
-    return result
+) -> ClusterRecommendations:
+    return clients(api_key).recommendations.recommendation(code, year, profile_id, lang)  # type: ignore[arg-type]
 
 
 def canonical(body: Any) -> str:

@@ -344,7 +344,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "search": ("Search", "搜索"),
     "search_placeholder": ("cluster name or code", "集群名称或代码"),
     "mean_score": ("Mean score", "平均得分"),
-    "first_place": ("First place", "第一名"),
     "compared_with": ("Change measured against", "变化对比年份"),
     "imputed_note": (
         "Missing values scored with the category's median: ",
@@ -365,6 +364,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "spearman_heatmap": ("Rank correlation between methods (Spearman)", "方法间排名相关性（Spearman）"),
     "ranks_by_method": ("Rank by method", "各方法排名"),
+    "methods_left_out": ("Left out — ", "未纳入比较："),
     # --- compare --------------------------------------------------------------------------------------------
     "compare_intro": (
         "Two to five clusters side by side: criterion scores, indicator values against category medians, "
@@ -423,7 +423,25 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Recommendations need GET /v1/recommendations on the recommendation service, which it does not offer yet.",
         "对策建议需要建议服务的 GET /v1/recommendations 接口，该接口尚未提供。",
     ),
-    "why_category": ("Why this category", "类型依据"),
+    "peers": ("Peers in the category", "同类集群数"),
+    "peers_help": ("Clusters of the same category that year, this one included.", "当年同类型集群数（含本集群）。"),
+    "category_check": ("Category check", "类型核验"),
+    "category_looks_wrong": (
+        "The indicators look more like a {nearest} cluster.",
+        "从指标画像看，该集群更接近{nearest}集群。",
+    ),
+    "imputed_star": (
+        "\\* missing value, taken as the category's median.",
+        "\\* 缺失值，按同类中位数计。",
+    ),
+    "gap_axis": ("gap, share of the indicator's reference range", "差距（占指标参考区间的比例）"),
+    "expected_rank": ("Rank if closed", "补齐后排名"),
+    "expected_rank_help": (
+        "The overall rank if this indicator alone reached its benchmark.",
+        "仅该指标达到标杆值时的总排名。",
+    ),
+    "choose_options": ("Choose", "请选择"),
+    "leading_count": ("In the leading tier", "领先梯队集群数"),
     "strengths": ("Strengths", "优势"),
     "weaknesses": ("Weaknesses", "短板"),
     "actions": ("Recommended actions", "对策建议"),
@@ -442,6 +460,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "criteria_shown": ("Criteria shown", "显示的准则"),
     "all_criteria": ("all criteria", "全部准则"),
     "missing_cells": ("Missing values", "缺失值"),
+    "indicator_legend": ("What the codes stand for", "指标代码说明"),
     "dataset_version": ("Dataset version", "数据版本"),
     "download_observations": ("Download the {year} observations (CSV)", "下载{year}年观测数据（CSV）"),
     "position_in_range": ("Where each value lies in its reference range", "各数值在参考区间中的位置"),

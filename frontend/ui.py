@@ -293,6 +293,8 @@ def criterion_weight_sliders(profile: WeightProfileRead, catalog: Catalog, *, ke
         with columns[index % 2]:
             raw[code] = st.slider(catalog.criterion_name(code), 0.0, 1.0, step=0.005, key=keys[code], format="%.3f")
     st.button(t("reset_weights"), on_click=reset, key=f"{key}:{profile.id}:reset", icon=":material/restart_alt:")
+    if all(raw[code] == round(weight, 3) for code, weight in start.items()):
+        return start  # untouched: the profile's own weights, not their rounding on the sliders
     total = sum(raw.values())
     if total <= 0:
         st.warning(t("weights_all_zero"))
@@ -315,8 +317,11 @@ def ranking_frame(ctx: Context, results: Sequence[RankingResult], *, baseline: d
 
     rows = []
     for r in results:
-        row = {
-            t("col_rank"): r.rank,
+        row: dict[str, Any] = {t("col_rank"): r.rank}
+        if baseline is not None:
+            before = baseline.get(r.cluster_code)
+            row[t("col_shift")] = rank_change_text(None if before is None else before - r.rank)
+        row |= {
             t("col_cluster"): ctx.catalog.cluster_name(r.cluster_code),
             t("score"): round(r.score, 4),
             t("col_tier"): tier_label(r.tier),
@@ -325,9 +330,6 @@ def ranking_frame(ctx: Context, results: Sequence[RankingResult], *, baseline: d
             t("col_industry"): ctx.catalog.industry(r.cluster_code),
             t("col_rank_change"): rank_change_text(r.rank_change),
         }
-        if baseline is not None:
-            before = baseline.get(r.cluster_code)
-            row[t("col_shift")] = rank_change_text(None if before is None else before - r.rank)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -338,3 +340,29 @@ def view_switch(options: Sequence[str], *, key: str) -> str:
         t("view"), options, format_func=t, key=key, default=options[0], label_visibility="collapsed"
     )
     return str(value or options[0])
+
+
+def score_shift_chart(
+    ctx: Context, before: Sequence[RankingResult], after: Sequence[RankingResult], *, key: str
+) -> None:
+    """Each cluster's score under the profile and under the tuned weights, best (tuned) first."""
+    previous = {r.cluster_code: r.score for r in before}
+    ordered = list(after)[::-1]
+    names = [ctx.catalog.cluster_name(r.cluster_code) for r in ordered]
+    fig = go.Figure()
+    for r, name in zip(ordered, names, strict=True):
+        if r.cluster_code in previous:
+            fig.add_trace(
+                go.Scatter(x=[previous[r.cluster_code], r.score], y=[name, name], mode="lines",
+                           line={"color": "#BAB0AC", "width": 2}, showlegend=False, hoverinfo="skip")
+            )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(x=[previous.get(r.cluster_code) for r in ordered], y=names, mode="markers",
+                   name=t("score_profile"), marker={"color": "#BAB0AC", "size": 9})
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(x=[r.score for r in ordered], y=names, mode="markers", name=t("score_tuned"),
+                   marker={"color": "#4C78A8", "size": 9})
+    )  # fmt: skip
+    fig.update_xaxes(title=t("score"))
+    chart(fig, key=key, height=max(320, 22 * len(ordered) + 90))

@@ -25,6 +25,7 @@ from shared.clients import IndicatorsClient, RecommendationsClient, ScoringClien
 from shared.errors import DomainError, NotFound, UpstreamUnavailable
 from shared.schemas.indicators import ImportResult
 from shared.schemas.rankings import RankingMethod, RankingResponse, Reference
+from shared.schemas.recommendations import ClusterRecommendations
 
 EXIT_OK = 0
 EXIT_OTHER = 1
@@ -321,48 +322,49 @@ def recommend(
 ) -> None:
     """Show one cluster's strengths, weaknesses and recommended actions."""
 
-    def work(connection: Connection) -> dict[str, Any]:
+    def work(connection: Connection) -> ClusterRecommendations:
         client = make_client(RecommendationsClient, connection.recommendations_url, connection.api_key)
         try:
             return client.recommendation(cluster, year, profile, lang.value)
         finally:
             client.close()
 
-    advice: dict[str, Any] = _run(ctx, f"Diagnosing {cluster}", work)
+    advice: ClusterRecommendations = _run(ctx, f"Diagnosing {cluster}", work)
     console = Console()
-    score = advice.get("score")
     console.print(
         Text(
-            f"{advice.get('cluster_code', cluster)} · {advice.get('year', year)} · {advice.get('category', '')} · "
-            f"rank {advice.get('rank', '–')} · score " + (f"{score:.4f}" if isinstance(score, float) else "–"),
+            f"{advice.cluster_code} {advice.name} · {advice.year} · {advice.category} ({advice.peer_count} peers) · "
+            f"rank {advice.rank} · score {advice.score:.4f} · dataset {advice.dataset_version}",
             style="bold",
         )
     )
-    strengths = advice.get("strengths") or []
     console.print(Text("Strengths", style="bold green"))
-    for strength in strengths:
-        console.print(Text(f"  • {strength}"))
-    if not strengths:
+    for strength in advice.strengths:
+        console.print(Text(f"  • {strength.text}"))
+    if not advice.strengths:
         console.print(Text("  none"))
-    weaknesses = advice.get("weaknesses") or []
-    if weaknesses:
-        table = Table(title="Weaknesses against the category's peers")
-        for column in ("Criterion", "Indicator", "Value", "Benchmark", "Gap"):
-            table.add_column(column, justify="left" if column in ("Criterion", "Indicator") else "right")
-        for w in weaknesses:
+    if advice.weaknesses:
+        table = Table(title="Weaknesses against the category's top quartile")
+        table.add_column("Indicator")
+        for column in ("Value", "Benchmark", "Unit", "Gap (share of range)"):
+            table.add_column(column, justify="left" if column == "Unit" else "right")
+        for w in advice.weaknesses:
             table.add_row(
-                str(w.get("criterion", "")),
-                str(w.get("indicator", "")),
-                _number(w.get("value")),
-                _number(w.get("benchmark")),
-                f"{w['gap']:.0%}" if isinstance(w.get("gap"), int | float) else "–",
+                f"{w.indicator} {w.name}" + (" (imputed)" if w.imputed else ""),
+                _number(w.value),
+                _number(w.benchmark),
+                w.unit,
+                f"{w.gap:.0%}",
             )
         console.print(table)
     console.print(Text("Actions", style="bold"))
-    for action in sorted(advice.get("recommendations") or [], key=lambda a: a.get("priority", 0)):
-        console.print(Text(f"  {action.get('priority')}. {action.get('title', '')}", style="bold"))
-        console.print(Text(f"     {action.get('action', '')}"))
-        console.print(Text(f"     Why: {action.get('rationale', '')}", style="dim"))
+    for action in advice.recommendations:
+        console.print(Text(f"  {action.priority}. {action.title}", style="bold"))
+        console.print(Text(f"     {action.action}"))
+        console.print(Text(f"     Why: {action.rationale}", style="dim"))
+        console.print(Text(f"     Expected: rank {action.expected_rank} (+{action.expected_gain})", style="dim"))
+    if advice.category_check.looks_wrong:
+        console.print(Text(f"Category check: {advice.category_check.evidence}", style="yellow"))
 
 
 def _number(value: object) -> str:

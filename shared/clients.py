@@ -53,6 +53,7 @@ from shared.schemas.indicators import (
 )
 from shared.schemas.panels import JudgmentRead, PanelRead, ProfileSummary, WeightProfileCreate, WeightProfileRead
 from shared.schemas.rankings import RankingMethod, RankingResponse, Reference, WhatIfRequest, WhatIfResponse
+from shared.schemas.recommendations import ClusterRecommendations, Lang
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -308,29 +309,31 @@ class RemoteKeyResolver:
 
 
 class RecommendationsClient(ServiceClient):
-    """Client of the recommendation service: each cluster's strengths, weaknesses and actions (API.md shape)."""
+    """Client of the recommendation service: each cluster's strengths, weaknesses and actions."""
 
     service = "recommendations"
 
     def all_recommendations(
-        self, year: int, profile: int | None = None, lang: str = "en", *, api_key: str | None = None
-    ) -> list[dict[str, Any]]:
-        """One object per cluster: `cluster_code`, `strengths`, `weaknesses`, `recommendations`, … (never cached)."""
-        body = self.get_json(
-            "/v1/recommendations", params={"year": year, "profile": profile, "lang": lang}, api_key=api_key
+        self, year: int, profile: int | None = None, lang: Lang = "en", *, api_key: str | None = None
+    ) -> list[ClusterRecommendations]:
+        """One object per cluster with data that year, in rank order (never cached here: the service caches)."""
+        return self.get_model(
+            list[ClusterRecommendations],
+            "/v1/recommendations",
+            params={"year": year, "profile": profile, "lang": lang},
+            api_key=api_key,
         )
-        return TypeAdapter(list[dict[str, Any]]).validate_python(body)
 
     def recommendation(
-        self, cluster_code: str, year: int, profile: int | None = None, lang: str = "en", *, api_key: str | None = None
-    ) -> dict[str, Any]:
-        """The diagnosis and actions of one cluster (never cached)."""
-        body = self.get_json(
+        self, cluster_code: str, year: int, profile: int | None = None, lang: Lang = "en", *, api_key: str | None = None
+    ) -> ClusterRecommendations:
+        """One cluster's diagnosis against its category's peers and its actions."""
+        return self.get_model(
+            ClusterRecommendations,
             f"/v1/recommendations/{cluster_code}",
             params={"year": year, "profile": profile, "lang": lang},
             api_key=api_key,
         )
-        return TypeAdapter(dict[str, Any]).validate_python(body)
 
 
 class ScoringClient(ServiceClient):

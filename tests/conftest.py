@@ -143,3 +143,19 @@ def scoring_client(indicators_client: TestClient) -> Iterator[TestClient]:
     settings = ScoringSettings(admin_api_key=ADMIN_KEY, env="test", log_level="WARNING")
     with TestClient(create_scoring_app(settings, indicators=indicators), headers={"X-API-Key": ADMIN_KEY}) as client:
         yield client
+
+
+@pytest.fixture
+def recommendations_client(indicators_client: TestClient, scoring_client: TestClient) -> Iterator[TestClient]:
+    """The recommendation service through its ASGI app, reading the indicator and scoring ASGI apps (demo data)."""
+    from services.recommendations.config import RecommendationsSettings
+    from services.recommendations.main import create_app as create_recommendations_app
+    from shared.cache import MemoryCache
+    from shared.clients import IndicatorsClient, ScoringClient
+
+    indicators = IndicatorsClient("http://indicators", http=indicators_client, cache=MemoryCache())
+    scoring = ScoringClient("http://scoring", http=scoring_client, cache=MemoryCache())
+    settings = RecommendationsSettings(admin_api_key=ADMIN_KEY, env="test", log_level="WARNING")
+    app = create_recommendations_app(settings, indicators=indicators, scoring=scoring)
+    with TestClient(app, headers={"X-API-Key": ADMIN_KEY}) as client:
+        yield client

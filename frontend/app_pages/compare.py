@@ -37,6 +37,7 @@ chosen: list[str] = st.multiselect(
     format_func=ctx.catalog.cluster_name,
     max_selections=5,
     key="compare_clusters",
+    placeholder=t("choose_options"),
 )
 if len(chosen) < 2:
     st.info(t("pick_two"))
@@ -46,25 +47,33 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("criterion_profile"))
     criteria = [c.code for c in ctx.catalog.criteria]
-    theta = [ctx.catalog.criterion_name(c) for c in criteria]
+    names = [ctx.catalog.criterion_name(c) for c in criteria]
     radar = go.Figure()
     for colour, code in zip(PALETTE, chosen, strict=False):
         scores = [by_code[code].criteria_scores.get(c, 0.0) for c in criteria]
         radar.add_trace(
             go.Scatterpolar(
                 r=[*scores, scores[0]],
-                theta=[*theta, theta[0]],
+                theta=[*criteria, criteria[0]],
                 name=ctx.catalog.cluster_name(code),
                 line={"color": colour},
                 fill="toself",
                 opacity=0.55,
+                hovertext=[*names, names[0]],
+                hovertemplate="%{hovertext}: %{r:.3f}<extra></extra>",
             )
         )
     radar.update_layout(polar={"radialaxis": {"range": [0, 1]}})
     ui.chart(radar, key="compare_radar", height=460)
+    st.caption(" · ".join(names))
 with right:
     st.subheader(t("standing"))
-    st.dataframe(ui.ranking_frame(ctx, [by_code[c] for c in chosen]), hide_index=True, width="stretch")
+    standing = ui.ranking_frame(ctx, [by_code[c] for c in chosen])
+    st.dataframe(
+        standing[[t("col_rank"), t("col_cluster"), t("score"), t("col_tier"), t("col_rank_change")]],
+        hide_index=True,
+        width="stretch",
+    )
 
     st.subheader(t("over_the_years"))
     history: dict[str, dict[int, float]] = {code: {} for code in chosen}
@@ -112,7 +121,7 @@ for j, code in enumerate(data.indicators):
     }
     for cluster in chosen:
         value = data.values[row_of[cluster]][j] if cluster in row_of else None
-        line[ctx.catalog.cluster_name(cluster)] = value
+        line[ctx.catalog.cluster_name(cluster)] = float("nan") if value is None else value
     for category in categories:
         peers = [
             data.values[i][j]
@@ -121,6 +130,13 @@ for j, code in enumerate(data.indicators):
             and ctx.catalog.clusters[c].category == category
             and data.values[i][j] is not None
         ]
-        line[t("median_of", category=ui.category_label(category))] = statistics.median(peers) if peers else None
+        line[t("median_of", category=ui.category_label(category))] = statistics.median(peers) if peers else float("nan")
     rows.append(line)
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(36 * (len(rows) + 1) + 4, 760))
+table = pd.DataFrame(rows)
+numbers = list(table.columns[3:])
+st.dataframe(
+    table.style.format("{:g}", subset=numbers, na_rep="—"),
+    hide_index=True,
+    width="stretch",
+    height=min(36 * (len(rows) + 1) + 4, 760),
+)

@@ -40,24 +40,36 @@ if view == "tab_browse":
     columns = [
         j for j, code in enumerate(data.indicators) if not chosen or ctx.catalog.criterion_of.get(code) in chosen
     ]
-    headers = [
-        f"{ctx.catalog.indicator_name(data.indicators[j])} ({ctx.catalog.unit(data.indicators[j])})"
-        if data.indicators[j] in ctx.catalog.indicators
-        else data.indicators[j]
-        for j in columns
-    ]
+    headers = [data.indicators[j] for j in columns]
     frame = pd.DataFrame(
-        [[row[j] for j in columns] for row in data.values],
+        [[float("nan") if row[j] is None else row[j] for j in columns] for row in data.values],
         columns=headers,
         index=[ctx.catalog.cluster_name(c) for c in data.clusters],
     )
+    # Codes as headers keep 30 columns readable; the name and unit are in each header's tooltip.
+    column_config = {
+        code: st.column_config.NumberColumn(code, help=f"{ctx.catalog.indicator_name(code)} ({ctx.catalog.unit(code)})")
+        for code in headers
+        if code in ctx.catalog.indicators
+    }
     missing = sum(1 for row in data.values for j in columns if row[j] is None)
     metrics = st.columns(4)
     metrics[0].metric(t("metric_clusters"), len(data.clusters))
     metrics[1].metric(t("metric_indicators"), len(columns))
     metrics[2].metric(t("missing_cells"), missing)
     metrics[3].metric(t("dataset_version"), data.version[:8])
-    st.dataframe(frame, width="stretch", height=420, key="data_table")
+    st.dataframe(
+        frame.style.format("{:g}", na_rep="—"),
+        width="stretch",
+        height=420,
+        key="data_table",
+        column_config=column_config,
+    )
+    with st.expander(t("indicator_legend")):
+        st.markdown(
+            "  \n".join(f"**{code}** {ctx.catalog.indicator_name(code, with_code=False)} ({ctx.catalog.unit(code)})"
+                         for code in headers if code in ctx.catalog.indicators)
+        )  # fmt: skip
 
     with api.shown_errors(stop=False):
         st.download_button(

@@ -35,7 +35,7 @@ cols[3].metric(
     help=f"{t('weight_profile')}: {default.name}" if default else t("no_profile_yet"),
 )
 
-left, right = st.columns(2)
+left, right = st.columns([2, 3])
 with left:
     st.subheader(t("clusters_by_category"))
     counts = Counter(c.category for c in ctx.catalog.clusters.values())

@@ -174,6 +174,11 @@ for rank, entry in enumerate(result.get("inconsistencies", []), start=1):
         option = ui.SAATY_SCALE[min(max(index + step, 0), len(ui.SAATY_SCALE) - 1)]
     suggestions[(i, j)] = (rank, suggested, option)
 
+# The result column stays in view while the expert scrolls through the pairs.
+st.html(
+    "<style>[data-testid='stColumn']:has(.st-key-judgment_result)"
+    "{position: sticky; top: 3.75rem; align-self: flex-start;}</style>"
+)
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader(t("pairwise_comparisons"))
@@ -191,7 +196,7 @@ with left:
             key=slider_key(i, j),
         )
 
-with right:
+with right, st.container(key="judgment_result"):
     st.subheader(t("live_result"))
     if st.session_state.get("judgment_flash"):
         st.success(st.session_state.pop("judgment_flash"), icon=":material/check:")
@@ -216,22 +221,26 @@ with right:
     fig = go.Figure(
         go.Bar(
             x=result["weights"],
-            y=names,
+            y=items,
             orientation="h",
             name=t("weights_now"),
             marker_color="#4C78A8",
             text=[f"{w:.3f}" for w in result["weights"]],
             textposition="auto",
+            hovertext=names,
+            hovertemplate="%{hovertext}: %{x:.4f}<extra></extra>",
         )
     )
     if saved_result is not None:
         fig.add_trace(
             go.Scatter(
                 x=saved_result["weights"],
-                y=names,
+                y=items,
                 mode="markers",
                 name=t("weights_saved"),
                 marker={"symbol": "line-ns-open", "size": 22, "color": "#333", "line": {"width": 3}},
+                hovertext=names,
+                hovertemplate="%{hovertext}: %{x:.4f}<extra></extra>",
             )
         )
     fig.update_yaxes(autorange="reversed")

@@ -188,7 +188,9 @@ else:
     else:
         st.markdown(t("publish_intro"))
         with st.form("publish_form"):
-            name = st.text_input(t("profile_name"), value=f"{panel.name} — {date.today().isoformat()}")
+            name = st.text_input(
+                t("profile_name"), value=f"{panel.name} — {date.today().isoformat()}", key="publish_name"
+            )
             columns = st.columns(3)
             method = columns[0].selectbox(
                 t("priority_method"), ["eigenvector", "geometric_mean"], format_func=lambda m: t(f"ahp_{m}")
@@ -200,7 +202,9 @@ else:
                 format_func=lambda r: t(f"ri_{r}"),
             )
             make_default = st.checkbox(t("make_default"))
-            submitted = st.form_submit_button(t("publish"), type="primary", icon=":material/publish:")
+            submitted = st.form_submit_button(
+                t("publish"), type="primary", icon=":material/publish:", key="publish_submit"
+            )
         if submitted:
             body = {
                 "name": name,

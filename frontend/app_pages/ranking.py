@@ -8,7 +8,7 @@ import streamlit as st
 
 from frontend import api, ui
 from frontend.i18n import t
-from shared.errors import DomainError
+from shared.errors import DomainError, InvalidInput
 
 PAGE = "ranking"
 METHODS = ["topsis", "wsm", "vikor", "promethee_ii", "waspas", "edas", "mabac"]
@@ -53,10 +53,18 @@ if view == "tab_ranking":
     filters = st.columns(4)
     provinces = sorted({ctx.catalog.province(r.cluster_code) for r in results})
     industries = sorted({ctx.catalog.industry(r.cluster_code) for r in results})
-    chosen_provinces = filters[0].multiselect(t("col_province"), provinces, key="ranking_provinces")
-    chosen_industries = filters[1].multiselect(t("col_industry"), industries, key="ranking_industries")
+    chosen_provinces = filters[0].multiselect(
+        t("col_province"), provinces, key="ranking_provinces", placeholder=t("choose_options")
+    )
+    chosen_industries = filters[1].multiselect(
+        t("col_industry"), industries, key="ranking_industries", placeholder=t("choose_options")
+    )
     chosen_tiers = filters[2].multiselect(
-        t("col_tier"), ["leading", "strong", "moderate", "emerging"], format_func=ui.tier_label, key="ranking_tiers"
+        t("col_tier"),
+        ["leading", "strong", "moderate", "emerging"],
+        format_func=ui.tier_label,
+        key="ranking_tiers",
+        placeholder=t("choose_options"),
     )
     search = filters[3].text_input(t("search"), key="ranking_search", placeholder=t("search_placeholder"))
     shown = [
@@ -72,8 +80,7 @@ if view == "tab_ranking":
     metrics[1].metric(
         t("mean_score"), ui.score_text(sum(r.score for r in results) / len(results), 3) if results else "—"
     )
-    if results:
-        metrics[2].metric(t("first_place"), ctx.catalog.cluster_name(results[0].cluster_code))
+    metrics[2].metric(t("leading_count"), sum(1 for r in results if r.tier == "leading"))
     metrics[3].metric(t("compared_with"), str(ranking.previous_year or "—"))
 
     frame = ui.ranking_frame(ctx, shown)
@@ -130,30 +137,30 @@ elif view == "tab_what_if":
                 width="stretch",
                 key="what_if_table",
             )
-            codes = [r.cluster_code for r in preview.results]
-            before = {r.cluster_code: r.score for r in ranking.results}
-            fig = go.Figure()
-            fig.add_trace(
-                go.Bar(x=[ctx.catalog.cluster_name(c) for c in codes], y=[before.get(c) for c in codes],
-                       name=t("score_profile"), marker_color="#BAB0AC")
-            )  # fmt: skip
-            fig.add_trace(
-                go.Bar(x=[ctx.catalog.cluster_name(c) for c in codes], y=[r.score for r in preview.results],
-                       name=t("score_tuned"), marker_color="#4C78A8")
-            )  # fmt: skip
-            fig.update_layout(barmode="group")
-            fig.update_yaxes(title=t("score"))
-            ui.chart(fig, key="what_if_bars", height=420)
+            ui.score_shift_chart(ctx, ranking.results, preview.results, key="what_if_chart")
 
 else:
     st.markdown(t("methods_intro"))
     ranks: dict[str, dict[str, int]] = {}
-    with api.shown_errors(), st.spinner(t("computing")):
+    left_out: list[str] = []
+    with st.spinner(t("computing")):
         for name in METHODS:
-            result = api.ranking(ctx.api_key, year, profile_id, name, "relative", category, ctx.versions(year))
+            try:
+                result = api.ranking(ctx.api_key, year, profile_id, name, "relative", category, ctx.versions(year))
+            except InvalidInput as exc:
+                # A method whose normalisation cannot take these values (zeros, say) is left out, with its reason.
+                left_out.append(f"{ui.method_label(name)}: {exc.detail}")
+                continue
+            except DomainError as exc:
+                api.show_error(exc)
+                st.stop()
             ranks[name] = {r.cluster_code: r.rank for r in result.results}
+    if left_out:
+        st.caption(t("methods_left_out") + "; ".join(left_out))
+    if len(ranks) < 2:
+        st.stop()
     table = pd.DataFrame(ranks)
-    table.columns = [ui.method_label(m) for m in METHODS]
+    table.columns = [ui.method_label(m) for m in ranks]
     correlation = table.corr(method="spearman")
     heat = go.Figure(
         go.Heatmap(

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from frontend import api, ui
 from frontend.i18n import lang, t
-from shared.errors import DomainError
 
 PAGE = "recommendations"
-LABELS = {
-    "criterion": "col_criterion",
-    "indicator": "col_indicator",
-    "value": "value",
-    "benchmark": "benchmark",
-    "gap": "gap",
-}
 
 ctx = ui.page_context()
 st.title(t("page_recommendations"))
@@ -37,90 +27,101 @@ with api.shown_errors():
 codes = [r.cluster_code for r in ranking.results]
 with row[2]:
     code = ui.remembered_select(
-        t("cluster"), codes, memory="cluster", page=PAGE, format_func=lambda c: ctx.catalog.cluster_name(c)
+        t("cluster"), codes, memory="cluster", page=PAGE, format_func=lambda c: f"{ctx.catalog.cluster_name(c)} ({c})"
     )
 
-try:
-    with st.spinner(t("loading_recommendations")):
-        advice = api.recommendation(ctx.api_key, code, year, profile_id, lang(), ctx.versions(year))
-except DomainError as exc:
-    api.show_error(exc, texts={"missing": t("recommendations_missing")})
-    st.stop()
+with api.shown_errors(texts={"missing": t("recommendations_missing")}), st.spinner(t("loading_recommendations")):
+    advice = api.recommendation(ctx.api_key, code, year, profile_id, lang(), ctx.versions(year))
 
-
-def named(entry: dict[str, Any]) -> dict[str, Any]:
-    """A strength or weakness as a table row: codes turned into names, the known fields labelled."""
-    row: dict[str, Any] = {}
-    for field, value in entry.items():
-        if field == "criterion" and isinstance(value, str):
-            value = ctx.catalog.criterion_name(value)
-        elif field == "indicator" and isinstance(value, str):
-            value = ctx.catalog.indicator_name(value)
-        elif isinstance(value, float):
-            value = round(value, 4)
-        elif isinstance(value, list | dict):
-            continue
-        row[t(LABELS[field]) if field in LABELS else field] = value
-    return row
-
-
-cluster = ctx.catalog.clusters.get(code)
 metrics = st.columns(4)
-metrics[0].metric(t("col_rank"), advice.get("rank", "—"))
-metrics[1].metric(t("score"), ui.score_text(advice.get("score"), 3))
-metrics[2].metric(
-    t("col_category"), ui.category_label(advice.get("category") or (cluster.category if cluster else None))
-)
-metrics[3].metric(t("col_province"), ctx.catalog.province(code))
-if cluster is not None:
-    reason = cluster.category_reason_zh if lang() == "zh" and cluster.category_reason_zh else cluster.category_reason
-    if reason:
-        st.caption(f"{t('why_category')}: {reason}")
+metrics[0].metric(t("col_rank"), f"{advice.rank} / {len(codes)}")
+metrics[1].metric(t("score"), ui.score_text(advice.score, 3))
+metrics[2].metric(t("col_category"), ui.category_label(advice.category))
+metrics[3].metric(t("peers"), advice.peer_count, help=t("peers_help"))
+check = advice.category_check
+if check.looks_wrong:
+    st.warning(f"{t('category_looks_wrong', nearest=ui.category_label(check.nearest))} {check.evidence}")
+else:
+    st.caption(f"{t('category_check')}: {check.evidence}")
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("strengths"))
-    strengths = advice.get("strengths") or []
-    if not strengths:
+    if not advice.strengths:
         st.caption(t("none_found"))
-    elif all(isinstance(s, dict) for s in strengths):
-        st.dataframe(pd.DataFrame([named(s) for s in strengths]), hide_index=True, width="stretch")
-    else:
-        for item in strengths:
-            st.markdown(f"- {item}")
+    for strength in advice.strengths:
+        st.markdown(f"- {strength.text}")
+    standings = {r.cluster_code: r for r in ranking.results}
+    if code in standings:
+        criteria = [c.code for c in ctx.catalog.criteria]
+        peers = [r for r in ranking.results if r.category == advice.category]
+        medians = [float(pd.Series([p.criteria_scores.get(c, 0.0) for p in peers]).median()) for c in criteria]
+        fig = go.Figure()
+        fig.add_trace(
+            go.Bar(
+                x=criteria,
+                y=[standings[code].criteria_scores.get(c, 0.0) for c in criteria],
+                name=ctx.catalog.cluster_name(code),
+                marker_color="#4C78A8",
+                hovertext=[ctx.catalog.criterion_name(c) for c in criteria],
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=criteria,
+                y=medians,
+                mode="markers",
+                name=t("median_of", category=ui.category_label(advice.category)),
+                marker={"symbol": "line-ew-open", "size": 26, "color": "#E45756", "line": {"width": 3}},
+            )
+        )
+        fig.update_yaxes(title=t("score"), range=[0, 1])
+        ui.chart(fig, key="rec_criteria", height=320)
 with right:
     st.subheader(t("weaknesses"))
-    weaknesses = advice.get("weaknesses") or []
-    if not weaknesses:
+    if not advice.weaknesses:
         st.caption(t("none_found"))
     else:
-        st.dataframe(pd.DataFrame([named(w) for w in weaknesses]), hide_index=True, width="stretch")
-        with_gaps = [w for w in weaknesses if isinstance(w.get("gap"), int | float) and w.get("indicator")]
-        if with_gaps:
-            fig = go.Figure(
-                go.Bar(
-                    x=[w["gap"] for w in with_gaps],
-                    y=[ctx.catalog.indicator_name(w["indicator"]) for w in with_gaps],
-                    orientation="h",
-                    marker_color="#E45756",
-                )
+        table = pd.DataFrame(
+            [
+                {
+                    t("col_indicator"): ctx.catalog.indicator_name(w.indicator),
+                    t("value"): f"{w.value:g} {ctx.catalog.unit(w.indicator)}" + (" *" if w.imputed else ""),
+                    t("benchmark"): f"{w.benchmark:g} {ctx.catalog.unit(w.indicator)}",
+                    t("gap"): f"{w.gap:.1%}",
+                }
+                for w in advice.weaknesses
+            ]
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        if any(w.imputed for w in advice.weaknesses):
+            st.caption(t("imputed_star"))
+        fig = go.Figure(
+            go.Bar(
+                x=[w.gap for w in advice.weaknesses],
+                y=[w.indicator for w in advice.weaknesses],
+                orientation="h",
+                marker_color="#E45756",
+                hovertext=[ctx.catalog.indicator_name(w.indicator) for w in advice.weaknesses],
+                hovertemplate="%{hovertext}: %{x:.1%}<extra></extra>",
             )
-            fig.update_yaxes(autorange="reversed")
-            fig.update_xaxes(title=t("gap"))
-            ui.chart(fig, key="rec_gaps", height=80 + 34 * len(with_gaps), legend=False)
+        )
+        fig.update_yaxes(autorange="reversed")
+        fig.update_xaxes(title=t("gap_axis"), tickformat=".0%")
+        ui.chart(fig, key="rec_gaps", height=90 + 30 * len(advice.weaknesses), legend=False)
 
 st.subheader(t("actions"))
-actions = sorted(advice.get("recommendations") or [], key=lambda a: a.get("priority", 99))
-if not actions:
+if not advice.recommendations:
     st.caption(t("none_found"))
-for action in actions:
+for action in sorted(advice.recommendations, key=lambda a: a.priority):
     with st.container(border=True):
-        criterion = action.get("criterion")
-        heading = f"**{action.get('priority', '')}. {action.get('title', '')}**"
-        if criterion:
-            heading += f"  ·  {ctx.catalog.item_name(criterion)}"
-        st.markdown(heading)
-        if action.get("action"):
-            st.markdown(action["action"])
-        if action.get("rationale"):
-            st.caption(action["rationale"])
+        head, outcome = st.columns([5, 1])
+        head.markdown(f"**{action.priority}. {action.title}**  \n{action.policy_path_name} · {action.indicator}")
+        head.markdown(action.action)
+        head.caption(action.rationale)
+        outcome.metric(
+            t("expected_rank"),
+            action.expected_rank,
+            delta=action.expected_gain or None,
+            help=t("expected_rank_help"),
+        )

@@ -115,7 +115,7 @@ with left:
         )
     )
     bars.update_yaxes(autorange="reversed")
-    bars.update_xaxes(title=t("weight"), range=[0, 1])
+    bars.update_xaxes(title=t("weight"), range=[0, min(1.0, 1.25 * max(s["max"] for s in stability))])
     ui.chart(bars, key="sens_stability", height=360)
 with right:
     sweep = result.get("sweep")

@@ -32,11 +32,17 @@ catalog = ctx.catalog
 view = ui.view_switch(["tab_profile_weights", "tab_tune"], key="weights_view")
 
 if view == "tab_profile_weights":
-    meta = st.columns(4)
-    meta[0].metric(t("priority_method"), t(f"ahp_{profile.method}"))
-    meta[1].metric(t("aggregation"), t(f"group_{profile.aggregation}"))
-    meta[2].metric(t("consensus"), ui.score_text(profile.consensus, 3))
-    meta[3].metric(t("published_by"), profile.published_by, help=str(profile.published_at)[:16])
+    st.markdown(
+        " · ".join(
+            [
+                f"**{t('priority_method')}**: {t(f'ahp_{profile.method}')}",
+                f"**{t('aggregation')}**: {t(f'group_{profile.aggregation}')}",
+                f"**{t('ri_table')}**: {t(f'ri_{profile.ri_table}')}",
+                f"**{t('consensus')}**: {ui.score_text(profile.consensus, 3)}",
+                f"**{t('published_by')}**: {profile.published_by}, {str(profile.published_at)[:16]}",
+            ]
+        )
+    )
     left, right = st.columns(2)
     with left:
         labels = [t("goal")] + [catalog.criterion_name(c.code) for c in profile.criteria]
@@ -73,10 +79,9 @@ if view == "tab_profile_weights":
         ui.chart(fig, key="weights_criteria", height=320, legend=False)
         node_rows = [
             {
-                t("node"): t("goal_node") if n.node == "goal" else catalog.criterion_name(n.node),
-                "CR": round(n.cr, 4),
-                t("consistent"): "✓" if n.consistent else "✗",
-                t("consensus"): None if n.consensus is None else round(n.consensus, 3),
+                t("node"): t("goal") if n.node == "goal" else n.node,
+                "CR": f"{n.cr:.4f} {'✓' if n.consistent else '✗'}",
+                t("consensus"): ui.score_text(n.consensus, 3),
             }
             for n in profile.nodes
         ]
@@ -140,7 +145,7 @@ else:
     def by_criterion(weights: dict[str, float]) -> list[float]:
         return [sum(w for code, w in weights.items() if catalog.criterion_of[code] == c.code) for c in profile.criteria]
 
-    names = [catalog.criterion_name(c.code) for c in profile.criteria]
+    names = [c.code for c in profile.criteria]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=names, y=[c.weight for c in profile.criteria], name=t("weights_profile"),
                          marker_color="#BAB0AC"))  # fmt: skip
@@ -169,7 +174,9 @@ else:
             preview = baseline
         if preview is not None:
             frame = ui.ranking_frame(ctx, preview.results, baseline=baseline_ranks)
-            st.dataframe(frame, hide_index=True, width="stretch", height=380)
+            st.dataframe(frame, hide_index=True, width="stretch", height=380, key="weights_preview_table")
+            if preview is not baseline:
+                ui.score_shift_chart(ctx, baseline.results, preview.results, key="weights_shift")
 
     if ctx.allows("analyst"):
         with st.expander(t("publish_tuned")):

@@ -108,7 +108,8 @@ def main() -> int:
         for name in ("indicators", "scoring", "recommendations"):
             print(f"  {name:<17} http://{shown}:{ports[name]}   docs: http://{shown}:{ports[name]}/docs")
         print(f"  admin API key     {env['ADMIN_API_KEY']}   (kept in {data_dir / 'admin_api_key'})")
-        print(f"  contract check    ADMIN_API_KEY=$(cat {data_dir / 'admin_api_key'}) python3 ../shared/contract/check_v1.py")
+        key_file = data_dir / "admin_api_key"
+        print(f"  contract check    ADMIN_API_KEY=$(cat {key_file}) python3 ../shared/contract/check_v1.py")
         print("Press Ctrl-C to stop.", flush=True)
         while not stopping:
             for name, process in processes.items():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapper, QueryContext, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -20,6 +22,37 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+_aware_columns: dict[Mapper[Any], list[str]] = {}
+
+
+def _aware_datetime_keys(mapper: Mapper[Any]) -> list[str]:
+    if mapper not in _aware_columns:
+        _aware_columns[mapper] = [
+            attribute.key
+            for attribute in mapper.column_attrs
+            if any(isinstance(c.type, DateTime) and c.type.timezone for c in attribute.columns)
+        ]
+    return _aware_columns[mapper]
+
+
+def _utc(target: Base) -> None:
+    for key in _aware_datetime_keys(target.__mapper__):
+        value = target.__dict__.get(key)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            set_committed_value(target, key, value.replace(tzinfo=UTC))
+
+
+@event.listens_for(Base, "load", propagate=True)
+def _utc_on_load(target: Base, _: QueryContext) -> None:
+    """SQLite keeps no time zone: give back the UTC it was written in, so the API never shows a naive time."""
+    _utc(target)
+
+
+@event.listens_for(Base, "refresh", propagate=True)
+def _utc_on_refresh(target: Base, _: QueryContext, __: Any) -> None:
+    _utc(target)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:

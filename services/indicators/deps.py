@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from services.indicators.config import IndicatorsSettings
+from shared.errors import InvalidInput
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -17,6 +19,12 @@ def get_session(request: Request) -> Iterator[Session]:
         try:
             yield session
             session.commit()
+        except (DataError, OverflowError) as exc:
+            # A value the database cannot hold (an id beyond its integers, a text longer than its column) is bad
+            # input that slipped past validation: a 422, never a 500. SQLite's driver raises OverflowError for it.
+            session.rollback()
+            reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+            raise InvalidInput(f"a value in the request is out of range: {reason}") from exc
         except BaseException:
             session.rollback()
             raise

@@ -6,20 +6,21 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from services.recommendations.advice.rulebook import RuleBook
+from services.recommendations.advice.service import Upstreams
 from services.recommendations.config import RecommendationsSettings
+from shared.auth import API_KEY_HEADER
 from shared.cache import Cache
-from shared.clients import IndicatorsClient, ScoringClient
 
 
-def get_indicators(request: Request) -> IndicatorsClient:
-    client: IndicatorsClient = request.app.state.indicators
-    return client
-
-
-def get_scoring(request: Request) -> ScoringClient:
-    client: ScoringClient = request.app.state.scoring
-    return client
+def get_upstreams(request: Request) -> Upstreams:
+    """The clients made in the lifespan and the rule book, with the caller's key to forward upstream."""
+    state = request.app.state
+    return Upstreams(
+        indicators=state.indicators,
+        scoring=state.scoring,
+        rule_book=state.rule_book,
+        api_key=request.headers.get(API_KEY_HEADER, ""),
+    )
 
 
 def get_cache(request: Request) -> Cache:
@@ -27,18 +28,11 @@ def get_cache(request: Request) -> Cache:
     return cache
 
 
-def get_rule_book(request: Request) -> RuleBook:
-    rule_book: RuleBook = request.app.state.rule_book
-    return rule_book
-
-
 def get_settings(request: Request) -> RecommendationsSettings:
     settings: RecommendationsSettings = request.app.state.settings
     return settings
 
 
-IndicatorsDep = Annotated[IndicatorsClient, Depends(get_indicators)]
-ScoringDep = Annotated[ScoringClient, Depends(get_scoring)]
+UpstreamsDep = Annotated[Upstreams, Depends(get_upstreams)]
 CacheDep = Annotated[Cache, Depends(get_cache)]
-RuleBookDep = Annotated[RuleBook, Depends(get_rule_book)]
 SettingsDep = Annotated[RecommendationsSettings, Depends(get_settings)]

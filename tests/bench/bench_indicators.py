@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 
@@ -83,9 +82,9 @@ def main() -> int:
         def plain_copy(table: str, data: bytes, columns: str) -> None:
             raw = engine.raw_connection()
             try:
-                with raw.cursor() as cursor:  # type: ignore[attr-defined]
-                    with cursor.copy(f"COPY {table} {columns} FROM STDIN WITH (FORMAT csv)") as copy:
-                        copy.write(data)
+                statement = f"COPY {table} {columns} FROM STDIN WITH (FORMAT csv)"
+                with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[attr-defined]
+                    copy.write(data)
                 raw.commit()
             finally:
                 raw.close()
@@ -118,11 +117,14 @@ def main() -> int:
         engine.dispose()
 
         key = "bench-admin-key"
-        with running_service("services.indicators.main", {"DATABASE_URL": url, "ADMIN_API_KEY": key}) as base:
-            with httpx.Client(base_url=base, headers={"X-API-Key": key}) as client:
-                body = client.get("/v1/datasets/2024").json()
-                assert len(body["clusters"]) == N_CLUSTERS and len(body["indicators"]) == 30
-                dataset_s, health_s = latency_ratio(client, "/v1/datasets/2024")
+        service_env = {"DATABASE_URL": url, "ADMIN_API_KEY": key}
+        with (
+            running_service("services.indicators.main", service_env) as base,
+            httpx.Client(base_url=base, headers={"X-API-Key": key}) as client,
+        ):
+            body = client.get("/v1/datasets/2024").json()
+            assert (len(body["clusters"]), len(body["indicators"])) == (N_CLUSTERS, 30)
+            dataset_s, health_s = latency_ratio(client, "/v1/datasets/2024")
         results |= {
             "dataset_median_ms": round(dataset_s * 1000, 3),
             "healthz_median_ms": round(health_s * 1000, 3),

@@ -54,7 +54,10 @@ def counts(url: str) -> dict[str, int]:
 
 
 def post_csv(client: TestClient, body: str) -> httpx.Response:
-    return client.post("/v1/observations/import", files={"file": ("import.csv", body.encode(), "text/csv")})
+    response: httpx.Response = client.post(
+        "/v1/observations/import", files={"file": ("import.csv", body.encode(), "text/csv")}
+    )
+    return response
 
 
 def hold_after_reading(monkeypatch: pytest.MonkeyPatch, lock_taken_at: list[float]) -> None:

@@ -1,15 +1,12 @@
-"""Faults with real processes: Redis killed and restarted, the indicator service down and back, under a real scoring
-service (uvicorn subprocesses, a redis-server of the test's own)."""
+"""Faults with real processes: Redis and the indicator service killed and restarted under a running scoring service."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,83 +17,14 @@ import redis
 from shared.cache import RedisCache, cache_key
 from shared.clients import IndicatorsClient
 from shared.errors import UpstreamUnavailable
-from tests.bench.common import ROOT, free_port
+from tests.bench.common import free_port
 from tests.conftest import ADMIN_KEY, unavailable
+from tests.integration.processes import Managed, http_ok, redis_ok, uvicorn
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 PRIORITIES = {"matrix": [[1, 3, 5], ["1/3", 1, 2], ["1/5", "1/2", 1]]}
-
-
-def wait_until(ready: Callable[[], bool], *, timeout: float, what: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with code {process.returncode} before it was ready")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} was not ready within {timeout:.0f} s")
-        time.sleep(0.1)
-
-
-def stop(process: subprocess.Popen[bytes] | None, *, kill: bool = False) -> None:
-    if process is None or process.poll() is not None:
-        return
-    if kill:
-        process.kill()
-    else:
-        process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
-@dataclass
-class Managed:
-    """A process that can be stopped and started again on the same port."""
-
-    name: str
-    port: int
-    command: list[str]
-    env: dict[str, str]
-    ready: Callable[[], bool]
-    process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        wait_until(self.ready, timeout=90, what=self.name, process=self.process)
-
-    def stop(self, *, kill: bool = False) -> None:
-        stop(self.process, kill=kill)
-
-
-def http_ok(url: str) -> Callable[[], bool]:
-    def ready() -> bool:
-        try:
-            return httpx.get(url, timeout=1).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    return ready
-
-
-def redis_ok(url: str) -> Callable[[], bool]:
-    def ready() -> bool:
-        try:
-            return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
-        except redis.RedisError:
-            return False
-
-    return ready
-
-
-def uvicorn(module: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", f"{module}:app", "--host", "127.0.0.1", "--port", str(port),
-            "--no-access-log", "--log-level", "warning"]  # fmt: skip
 
 
 @dataclass

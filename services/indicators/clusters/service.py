@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.indicators.audit.service import record
-from services.indicators.state.service import renew_catalog_version
 from services.indicators.models import Cluster
+from services.indicators.state.service import renew_catalog_version
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound
 from shared.schemas.indicators import ClusterRead

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from services.indicators.audit.service import record
-from services.indicators.state.service import renew_catalog_version
 from services.indicators.models import Criterion, Indicator
+from services.indicators.state.service import renew_catalog_version
 from shared.auth import Principal
 from shared.errors import InvalidInput
 from shared.schemas.indicators import CriterionNode, IndicatorRead

@@ -134,13 +134,13 @@ class ValidRows:
 
 def _table(content: bytes, filename: str | None) -> tuple[int, list[str], pd.DataFrame]:
     """The header line, the column names and every data row as text, indexed by its line number in the file."""
+    rows: list[tuple[int, list[Any]]] | pd.DataFrame
     if is_xlsx(content, filename):
         rows = list(_xlsx_rows(content))
     else:
         text = _decode_csv(content)
-        rows = None if '"' in text and _has_quoted_newline(text) else _fast_csv_rows(text)
-        if rows is None:
-            rows = list(_csv_rows(content))
+        fast = None if '"' in text and _has_quoted_newline(text) else _fast_csv_rows(text)
+        rows = fast if fast is not None else list(_csv_rows(content))
     if isinstance(rows, pd.DataFrame):
         header = ["" if c is None else str(c) for c in rows.iloc[0].tolist()]
         return 1, header, rows.iloc[1:]
@@ -152,7 +152,7 @@ def _table(content: bytes, filename: str | None) -> tuple[int, list[str], pd.Dat
     return header_line, [str(c) for c in header], frame
 
 
-def _fast_csv_rows(text: str) -> pd.DataFrame | list[tuple[int, list[str]]] | None:
+def _fast_csv_rows(text: str) -> pd.DataFrame | None:
     """The C parser of pandas when every row is one line (then a row's line number is its position)."""
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, header=None)

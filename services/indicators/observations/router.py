@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -60,11 +62,10 @@ def export_observations(
     """Observations as CSV in the import format (UTF-8 with BOM)."""
     body = service.export_csv(session, year=year, cluster_code=cluster_code)
     name = f"observations{'-' + str(year) if year else ''}{'-' + cluster_code if cluster_code else ''}.csv"
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    # Headers are latin-1: an ASCII name for every client, the exact one (RFC 6266 filename*) for those that read it.
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return Response(body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition})
 
 
 @router.get("/history", response_model=list[ObservationHistoryRead])

@@ -14,7 +14,7 @@ from services.scoring.engine.mcda import BoolArray, FloatArray, competition_rank
 from services.scoring.engine.reference import criterion_scores, score_fixed_reference
 from services.scoring.exports.model import Tier, tier_of
 from shared.errors import InvalidInput
-from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead, IndicatorRead
+from shared.schemas.indicators import Category, ClusterRead, CriterionNode, DatasetRead, IndicatorRead
 from shared.schemas.rankings import RankingResult, Reference
 
 FIXED_REFERENCE_METHODS = ("topsis", "wsm")
@@ -72,7 +72,7 @@ class YearMatrix:
     """
 
     codes: list[str]
-    categories: list[str]
+    categories: list[Category]
     indicators: list[IndicatorRead]
     raw: FloatArray
     values: FloatArray
@@ -109,7 +109,12 @@ def year_matrix(
             errors=[{"loc": ["weights", code], "msg": "missing weight"} for code in unweighted],
         )
 
-    rows = [r for r, code in enumerate(dataset.clusters) if code in clusters]
+    # A cluster without a single value that year is not part of it (the dataset lists every cluster of the catalogue).
+    rows = [
+        r
+        for r, code in enumerate(dataset.clusters)
+        if code in clusters and any(v is not None for v in dataset.values[r])
+    ]
     codes = [dataset.clusters[r] for r in rows]
     raw = np.array([[np.nan if v is None else v for v in dataset.values[r]] for r in rows], dtype=np.float64).reshape(
         len(rows), len(dataset.indicators)

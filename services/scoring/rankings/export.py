@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 
 import shared
 from services.scoring.exports import (
@@ -29,9 +29,10 @@ from services.scoring.rankings import service
 from shared.cache import Cache
 from shared.clients import IndicatorsClient, RecommendationsClient
 from shared.errors import Conflict, DomainError, UpstreamUnavailable
-from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead, IndicatorRead
+from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead
 from shared.schemas.panels import WeightProfileRead
-from shared.schemas.rankings import RankingResponse
+from shared.schemas.rankings import RankingResponse, RankingResult
+from shared.schemas.recommendations import ClusterRecommendations
 
 ExportFormat = Literal["csv", "xlsx", "pdf"]
 
@@ -60,31 +61,6 @@ class ExportFile:
     content: bytes
     media_type: str
     filename: str
-
-
-class _Weakness(BaseModel):
-    criterion: str = Field(description="Criterion code.")
-    indicator: str = Field(description="Indicator code.")
-    value: float | None = Field(description="The cluster's value.")
-    benchmark: float = Field(description="The peers' reference value.")
-    gap: float = Field(description="Shortfall as a share of the benchmark.")
-
-
-class _Recommendation(BaseModel):
-    priority: int = Field(description="1 first.")
-    criterion: str = Field(description="Criterion code.")
-    title: str = Field(description="Short title.")
-    action: str = Field(description="What to do.")
-    rationale: str = Field(description="The weakness and numbers behind it.")
-
-
-class _ClusterRecommendations(BaseModel):
-    """The part of a recommendation object (API.md) that an export shows."""
-
-    cluster_code: str = Field(description="Cluster code.")
-    strengths: list[str | dict[str, Any]] = Field(default_factory=list, description="Text or structured strengths.")
-    weaknesses: list[_Weakness] = Field(default_factory=list, description="Gaps to the category's peers.")
-    recommendations: list[_Recommendation] = Field(default_factory=list, description="Actions, priority 1 first.")
 
 
 def export_ranking(
@@ -129,7 +105,10 @@ def build_bundle(
     dataset = indicators.dataset(ranking.year, version=ranking.dataset_version, api_key=api_key)
     if dataset.version != ranking.dataset_version:
         raise Conflict(f"the {ranking.year} data changed while the export was being made; ask again")
-    advice = recommendations.all_recommendations(ranking.year, ranking.profile, lang, api_key=api_key)
+    try:
+        advice = recommendations.all_recommendations(ranking.year, ranking.profile, lang, api_key=api_key)
+    except ValidationError as exc:
+        raise UpstreamUnavailable(f"the recommendations service answered in an unexpected shape: {exc}") from exc
     return assemble_bundle(
         ranking,
         inputs.profile,
@@ -148,7 +127,7 @@ def assemble_bundle(
     tree: Sequence[CriterionNode],
     clusters: Mapping[str, ClusterRead],
     dataset: DatasetRead,
-    recommendations: Sequence[Mapping[str, Any]],
+    recommendations: Sequence[ClusterRecommendations],
     *,
     lang: Lang,
     generated_at: datetime,
@@ -164,6 +143,7 @@ def assemble_bundle(
     indicator_codes = [i.code for c in tree for i in c.children]
     criteria_cr = {c.code: c.cr for c in profile.criteria if c.cr is not None}
     criteria_cr.update({node.node: node.cr for node in profile.nodes})
+    places = {r.cluster_code: _place(r, clusters.get(r.cluster_code), lang) for r in ranking.results}
     return ExportBundle(
         year=ranking.year,
         previous_year=ranking.previous_year,
@@ -213,8 +193,8 @@ def assemble_bundle(
                 name=r.name,
                 name_zh=r.name_zh,
                 category=r.category,
-                province=_localised(r.province, clusters.get(r.cluster_code), "province_zh", lang),
-                industry=_localised(r.industry, clusters.get(r.cluster_code), "industry_zh", lang),
+                province=places[r.cluster_code][0],
+                industry=places[r.cluster_code][1],
                 rank=r.rank,
                 rank_change=r.rank_change,
                 score=r.score,
@@ -230,57 +210,28 @@ def assemble_bundle(
             )
             for r in ranking.results
         ],
-        recommendations=advice_by_cluster(recommendations, _names(tree, lang)),
+        recommendations=advice_by_cluster(recommendations),
         lang=lang,
     )
 
 
-def _localised(english: str, cluster: ClusterRead | None, field: str, lang: Lang) -> str:
-    chinese = getattr(cluster, field, "") if cluster is not None and lang == "zh" else ""
-    return str(chinese) or english
+def _place(result: RankingResult, cluster: ClusterRead | None, lang: Lang) -> tuple[str, str]:
+    """Province and industry in the bundle's language."""
+    if lang != "zh" or cluster is None:
+        return result.province, result.industry
+    return cluster.province_zh or result.province, cluster.industry_zh or result.industry
 
 
-def advice_by_cluster(
-    recommendations: Sequence[Mapping[str, Any]], names: Mapping[str, str] | None = None
-) -> dict[str, ClusterAdvice]:
-    """Strengths, weaknesses and actions by cluster from the recommendation service's answer (API.md shape).
-
-    `names` (criterion and indicator code → name) turns a strength given as a bare code into words.
-    """
-    try:
-        parsed = [_ClusterRecommendations.model_validate(item) for item in recommendations]
-    except ValidationError as exc:
-        raise UpstreamUnavailable(f"the recommendations service answered in an unexpected shape: {exc}") from exc
+def advice_by_cluster(recommendations: Sequence[ClusterRecommendations]) -> dict[str, ClusterAdvice]:
+    """Strengths, weaknesses and actions by cluster, as the recommendation service worded them."""
     return {
         item.cluster_code: ClusterAdvice(
-            strengths=[_strength_text(s, names or {}) for s in item.strengths],
+            strengths=[s.text for s in item.strengths],
             weaknesses=[Weakness(w.criterion, w.indicator, w.value, w.benchmark, w.gap) for w in item.weaknesses],
             actions=[Action(a.priority, a.criterion, a.title, a.action, a.rationale) for a in item.recommendations],
         )
-        for item in parsed
+        for item in recommendations
     }
-
-
-def _names(tree: Sequence[CriterionNode], lang: Lang) -> dict[str, str]:
-    nodes: list[CriterionNode | IndicatorRead] = [*tree, *(i for c in tree for i in c.children)]
-    return {node.code: node.name_zh if lang == "zh" else node.name for node in nodes}
-
-
-def _strength_text(strength: str | dict[str, Any], names: Mapping[str, str]) -> str:
-    """A strength as one line: the service's own wording when it gives one, else its code, name and numbers."""
-    if isinstance(strength, str):
-        return f"{strength} {names[strength]}" if strength in names else strength
-    for key in ("text", "summary", "title", "message"):
-        if isinstance(strength.get(key), str):
-            return str(strength[key])
-    code = strength.get("indicator") or strength.get("criterion")
-    head = f"{code} {names.get(code, '')}".strip() if isinstance(code, str) else ""
-    numbers = ", ".join(
-        f"{key} {value:.4g}" if isinstance(value, float) else f"{key} {value}"
-        for key, value in strength.items()
-        if key not in ("criterion", "indicator")
-    )
-    return f"{head}: {numbers}" if head and numbers else head or numbers
 
 
 def file_name(bundle: ExportBundle, export_format: ExportFormat) -> str:

@@ -75,24 +75,24 @@ def what_if(indicators: IndicatorsClient, body: WhatIfRequest, *, api_key: str) 
     row_of = {code: i for i, code in enumerate(matrix.codes)}
     column_of = {code: j for j, code in enumerate(matrix.indicator_codes)}
     cluster_codes = [c.cluster_code or body.cluster_code or "" for c in body.candidates]
-    unknown_clusters = [
-        {"loc": ["body", "candidates", k, "cluster_code"], "msg": "no such cluster"}
-        if code not in inputs.clusters
-        else {"loc": ["body", "candidates", k, "cluster_code"], "msg": f"no observations in {body.year}"}
-        for k, code in enumerate(cluster_codes)
-        if code not in row_of
-    ]
-    if unknown_clusters:
-        named = sorted({f"{cluster_codes[e['loc'][2]]} ({e['msg']})" for e in unknown_clusters})
-        raise NotFound(f"no {body.year} data for: {', '.join(named)}", errors=unknown_clusters)
-    unknown_indicators = [
-        {"loc": ["body", "candidates", k, "indicator"], "msg": "not an indicator of the tree"}
-        for k, c in enumerate(body.candidates)
-        if c.indicator not in column_of
-    ]
-    if unknown_indicators:
-        named = sorted({body.candidates[e["loc"][2]].indicator for e in unknown_indicators})
-        raise InvalidInput(f"unknown indicator code(s): {', '.join(named)}", errors=unknown_indicators)
+    absent = [(k, code) for k, code in enumerate(cluster_codes) if code not in row_of]
+    if absent:
+        reasons = {
+            code: "no such cluster" if code not in inputs.clusters else f"no observations in {body.year}"
+            for _, code in absent
+        }
+        raise NotFound(
+            f"no {body.year} data for: " + ", ".join(f"{code} ({reason})" for code, reason in sorted(reasons.items())),
+            errors=[{"loc": ["body", "candidates", k, "cluster_code"], "msg": reasons[code]} for k, code in absent],
+        )
+    unknown = [k for k, c in enumerate(body.candidates) if c.indicator not in column_of]
+    if unknown:
+        raise InvalidInput(
+            "unknown indicator code(s): " + ", ".join(sorted({body.candidates[k].indicator for k in unknown})),
+            errors=[
+                {"loc": ["body", "candidates", k, "indicator"], "msg": "not an indicator of the tree"} for k in unknown
+            ],
+        )
 
     m, k = len(matrix.codes), len(body.candidates)
     rows = np.array([row_of[code] for code in cluster_codes])

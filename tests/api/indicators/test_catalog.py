@@ -26,7 +26,8 @@ def test_clusters_have_the_contract_fields_and_three_categories(indicators_clien
         assert {"code", "name", "name_zh", "province", "industry", "category"} <= cluster.keys()
     assert {c["category"] for c in clusters} == {"basic", "strategic", "cutting_edge"}
     basic = indicators_client.get("/v1/clusters", params={"category": "basic"}).json()
-    assert basic and all(c["category"] == "basic" for c in basic)
+    assert basic
+    assert all(c["category"] == "basic" for c in basic)
 
 
 def test_indicator_tree_has_seven_criteria_and_thirty_indicators(indicators_client: TestClient) -> None:

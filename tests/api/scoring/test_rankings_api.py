@@ -57,7 +57,8 @@ def test_fixed_reference_score_matches_an_independent_computation(
 def test_category_filter_keeps_fixed_scores(scoring_client: TestClient) -> None:
     everyone = {r["cluster_code"]: r["score"] for r in scoring_client.get("/v1/rankings?year=2024").json()["results"]}
     basic = scoring_client.get("/v1/rankings", params={"year": 2024, "category": "basic"}).json()["results"]
-    assert basic and all(r["category"] == "basic" for r in basic)
+    assert basic
+    assert all(r["category"] == "basic" for r in basic)
     assert all(abs(r["score"] - everyone[r["cluster_code"]]) < 1e-12 for r in basic)
     assert [r["rank"] for r in basic] == list(range(1, len(basic) + 1))
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
@@ -26,7 +28,7 @@ class Echo(BaseModel):
 
 
 def small_app(**overrides: object) -> FastAPI:
-    settings = CommonSettings(admin_api_key=ADMIN_KEY, log_level="WARNING", **overrides)  # type: ignore[arg-type]
+    settings = CommonSettings.model_validate({"admin_api_key": ADMIN_KEY, "log_level": "WARNING", **overrides})
     app = create_service_app(title="Test service", description="", settings=settings)
 
     @app.post("/v1/echo")
@@ -46,10 +48,10 @@ def client() -> Iterator[TestClient]:
         yield test_client
 
 
-def assert_problem(response: object, status: int) -> dict[str, object]:
-    assert response.status_code == status, response.text  # type: ignore[attr-defined]
-    assert response.headers["content-type"] == PROBLEM_MEDIA_TYPE  # type: ignore[attr-defined]
-    body: dict[str, object] = response.json()  # type: ignore[attr-defined]
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM_MEDIA_TYPE
+    body: dict[str, Any] = response.json()
     assert {"type", "title", "status", "detail"} <= body.keys()
     assert body["status"] == status
     return body
@@ -107,10 +109,10 @@ def test_the_indicator_import_keeps_its_own_smaller_file_limit(demo_sqlite_url: 
         header = b"cluster_code,indicator_code,year,value\n"
         medium = header + b"SH-IC,C1.1,2024,5.0\n" * 200
         response = client.post("/v1/observations/import", files={"file": ("d.csv", medium)})
-        assert "limit of 2000 bytes" in assert_problem(response, 413)["detail"]  # type: ignore[operator]
+        assert "limit of 2000 bytes" in assert_problem(response, 413)["detail"]
         large = header + b"SH-IC,C1.1,2024,5.0\n" * 1000
         response = client.post("/v1/observations/import", files={"file": ("d.csv", large)})
-        assert "limit of 10000 bytes" in assert_problem(response, 413)["detail"]  # type: ignore[operator]
+        assert "limit of 10000 bytes" in assert_problem(response, 413)["detail"]
 
 
 def start_of_a_fresh_window() -> None:

@@ -1,0 +1,365 @@
+"""Every page under AppTest against the real services: it renders, shows its key elements, and reacts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.frontend.support import Platform, open_page
+
+PAGES = ("home", "judgments", "panel", "weights", "ranking", "compare", "sensitivity", "recommendations", "data",
+         "export")  # fmt: skip
+
+
+def metric(at: AppTest, label: str) -> str:
+    return str(next(m for m in at.metric if m.label == label).value)
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page says in markdown, captions, alerts and headings, as one string to search."""
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success") for e in at.get(kind)]
+    parts += [e.value for kind in ("title", "header", "subheader") for e in at.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table on the page that has `column`."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def charts(at: AppTest) -> int:
+    return len(at.get("plotly_chart"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_and_says_the_data_is_synthetic(app: AppTest, page: str) -> None:
+    open_page(app, page)
+    assert app.title, f"{page} has no title"
+    assert not app.error, [e.value for e in app.error]
+    assert any("synthetic" in w.value for w in app.warning), f"{page} does not say the demo data is synthetic"
+
+
+def test_the_embedded_admin_key_signs_a_newcomer_in(app: AppTest) -> None:
+    assert app.session_state["who"].role == "admin"
+    assert metric(app, "Clusters") == "31"
+    assert charts(app) == 2  # clusters by category, top ten
+
+
+# --- judgments -------------------------------------------------------------------------------------------------
+
+
+def test_a_changed_judgment_changes_weights_and_cr_at_once(app: AppTest) -> None:
+    open_page(app, "judgments")
+    assert len(app.select_slider) == 21  # the goal: 7 criteria, 21 pairs
+    before = metric(app, "CR")
+    app.select_slider[0].set_value("1/9").run()
+    assert not app.exception
+    assert metric(app, "CR") != before
+    assert charts(app) == 1  # the live weights chart
+
+
+def test_apply_suggestion_moves_the_most_inconsistent_judgment(app: AppTest) -> None:
+    open_page(app, "judgments")
+    app.select_slider[0].set_value("9").run()  # an extreme judgment makes the matrix inconsistent
+    apply_buttons = [b for b in app.button if str(b.key).startswith("apply:")]
+    assert 1 <= len(apply_buttons) <= 3
+    _, ident_panel, expert, node, i, j = str(apply_buttons[0].key).split(":")
+    slider = app.select_slider(key=f"pair:{ident_panel}:{expert}:{node}:{i}:{j}")
+    before, cr_before = slider.value, metric(app, "CR")
+    apply_buttons[0].click().run()
+    assert app.select_slider(key=f"pair:{ident_panel}:{expert}:{node}:{i}:{j}").value != before
+    assert metric(app, "CR") != cr_before
+
+
+def test_save_keeps_the_version_and_a_stale_save_says_reload(app: AppTest, platform: Platform) -> None:
+    open_page(app, "judgments")
+    app.selectbox(key="node:judgments").set_value("C1").run()
+    assert len(app.select_slider) == 6  # C1 has four indicators
+    app.select_slider[0].set_value("3").run()
+    app.button(key="save").click().run()
+    assert any("Saved" in s.value for s in app.success), texts(app)
+    panel_id, expert = app.session_state["panel"], app.session_state["expert"]
+    # Someone else writes the same judgment meanwhile.
+    with platform.client("indicators") as client:
+        path = f"/v1/panels/{panel_id}/experts/{expert}/judgments/C1"
+        stored = client.get(path).json()
+        stored["matrix"][0][1], stored["matrix"][1][0] = 5, "1/5"
+        client.put(path, json={"items": stored["items"], "matrix": stored["matrix"], "version": stored["version"]})
+    app.select_slider[0].set_value("1/3").run()
+    app.button(key="save").click().run()
+    assert not app.exception
+    assert any("Someone changed this meanwhile" in e.value for e in app.error), texts(app)
+    app.button(key="reload_after_conflict").click().run()
+    assert app.select_slider[0].value == "5"  # their version, now shown
+
+
+# --- panel -----------------------------------------------------------------------------------------------------
+
+
+def test_panel_shows_experts_group_and_consensus(app: AppTest) -> None:
+    open_page(app, "panel")
+    for label in ("Group CR", "Consensus", "Experts"):
+        assert metric(app, label)
+    assert float(metric(app, "Consensus")) <= 1
+    assert "Furthest from the group" in texts(app)
+    assert len(app.dataframe[0].value) == int(metric(app, "Experts"))
+    app.segmented_control(key="panel_view").set_value("tab_all_nodes").run()
+    assert len(app.dataframe[0].value) == 8  # the goal and C1..C7
+
+
+def test_panel_publishes_a_profile(app: AppTest, platform: Platform) -> None:
+    open_page(app, "panel")
+    app.segmented_control(key="panel_view").set_value("tab_publish").run()
+    app.text_input(key="publish_name").set_value("Published from the front-end test")
+    app.button(key="publish_submit").click().run()
+    assert not app.exception
+    assert any("Published" in s.value for s in app.success), texts(app)
+    with platform.client("indicators") as client:
+        names = [p["name"] for p in client.get("/v1/weight-profiles").json()]
+    assert "Published from the front-end test" in names
+
+
+# --- weights and ranking ---------------------------------------------------------------------------------------
+
+
+def test_weights_show_the_tree_and_tuning_moves_the_ranking(app: AppTest) -> None:
+    open_page(app, "weights")
+    assert charts(app) == 2  # sunburst and criterion bars
+    app.segmented_control(key="weights_view").set_value("tab_tune").run()
+    assert len(app.slider) == 8  # seven criteria and alpha
+    profile = app.session_state["profile"]
+    app.slider(key=f"weights_tune:{profile}:C4").set_value(0.9).run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    table = table_with(app, "Shift vs profile")
+    assert len(table) == 31
+    assert any(str(shift).startswith(("▲", "▼")) for shift in table["Shift vs profile"])
+    app.slider(key="combine_alpha").set_value(0.5).run()
+    assert not app.error, [e.value for e in app.error]
+    assert charts(app) == 2  # weights side by side, score shift
+
+
+def test_ranking_table_has_a_row_per_cluster_and_filters(app: AppTest, platform: Platform) -> None:
+    with platform.client("indicators") as client:
+        clusters = client.get("/v1/clusters").json()
+    open_page(app, "ranking")
+    table = table_with(app, "Change vs last year")
+    assert len(table) == len(clusters)
+    assert list(table["Rank"]) == sorted(table["Rank"])
+    assert {"Score", "Tier", "Category", "Province", "Industry", "Change vs last year"} <= set(table.columns)
+    app.selectbox(key="ranking_cat").set_value("basic").run()
+    basic = [c for c in clusters if c["category"] == "basic"]
+    assert len(table_with(app, "Change vs last year")) == len(basic)
+
+
+def test_ranking_what_if_and_method_comparison(app: AppTest) -> None:
+    open_page(app, "ranking")
+    app.segmented_control(key="ranking_view").set_value("tab_what_if").run()
+    assert any("Move a slider" in i.value for i in app.info)
+    profile = app.session_state["profile"]
+    app.slider(key=f"ranking_tune:{profile}:C7").set_value(0.8).run()
+    assert len(table_with(app, "Shift vs profile")) == 31
+    app.segmented_control(key="ranking_view").set_value("tab_methods").run()
+    assert not app.exception
+    methods = table_with(app, "TOPSIS")
+    assert len(methods) == 31 and len(methods.columns) >= 3
+    assert charts(app) == 1  # the Spearman heatmap
+
+
+# --- compare, sensitivity, recommendations ---------------------------------------------------------------------
+
+
+def test_compare_two_to_five_clusters(app: AppTest) -> None:
+    open_page(app, "compare")
+    assert charts(app) == 2  # radar, years
+    chosen = app.multiselect(key="compare_clusters")
+    assert len(chosen.value) == 3
+    chosen.set_value(["SH-IC", "HF-SPEECH"]).run()
+    table = app.dataframe[-1].value
+    assert {"Shanghai integrated circuits", "Hefei intelligent speech"} <= set(table.columns)
+    assert any(column.startswith("median of") for column in table.columns)
+    app.multiselect(key="compare_clusters").set_value(["SH-IC"]).run()
+    assert any("at least two" in i.value for i in app.info)
+
+
+def test_sensitivity_shows_acceptability_stability_and_sweep(app: AppTest) -> None:
+    open_page(app, "sensitivity")
+    assert charts(app) == 3
+    app.selectbox(key="sens_sweep").set_value("C4").run()
+    assert not app.exception
+    assert any("C4" in s.value for s in app.subheader)
+
+
+def test_recommendations_of_a_cluster(app: AppTest) -> None:
+    open_page(app, "recommendations")
+    headings = [s.value for s in app.subheader]
+    assert {"Strengths", "Weaknesses", "Recommended actions"} <= set(headings)
+    app.selectbox(key="cluster:recommendations").set_value("HF-SPEECH").run()
+    assert not app.exception and not app.error
+    assert metric(app, "Category") == "cutting-edge"
+
+
+# --- data and export -------------------------------------------------------------------------------------------
+
+BAD_CSV = b"""cluster_code,indicator_code,year,value
+SH-IC,C1.1,2024,4.5
+NOPE,C1.1,2024,3.0
+SH-IC,C9.9,2024,3.0
+SH-IC,C1.2,2024,lots
+SH-IC,C1.3,twenty,5
+"""
+
+
+def dataset_versions(platform: Platform) -> list[dict[str, object]]:
+    with platform.client("indicators") as client:
+        versions: list[dict[str, object]] = client.get("/v1/state").json()["datasets"]
+        return versions
+
+
+def test_a_dry_run_of_a_bad_csv_shows_every_bad_row_and_writes_nothing(app: AppTest, platform: Platform) -> None:
+    before = dataset_versions(platform)
+    open_page(app, "data")
+    app.segmented_control(key="data_view").set_value("tab_import").run()
+    app.file_uploader(key="import_file").set_value(("bad.csv", BAD_CSV, "text/csv")).run()
+    app.button(key="dry_run").click().run()
+    assert not app.exception
+    assert any("4 bad rows — nothing was written" in e.value for e in app.error), texts(app)
+    rows = app.dataframe[-1].value
+    assert sorted(rows["Row"]) == [3, 4, 5, 6]
+    assert app.button(key="import").disabled
+    assert dataset_versions(platform) == before
+
+
+def test_a_valid_file_is_checked_then_imported(app: AppTest, platform: Platform) -> None:
+    open_page(app, "data")
+    app.segmented_control(key="data_view").set_value("tab_import").run()
+    good = b"cluster_code,indicator_code,year,value,source\nSH-IC,C1.4,2021,7.7,front-end test\n"
+    app.file_uploader(key="import_file").set_value(("good.csv", good, "text/csv")).run()
+    app.button(key="dry_run").click().run()
+    assert any("The file is valid" in s.value for s in app.success), texts(app)
+    assert not app.button(key="import").disabled
+    app.button(key="import").click().run()
+    assert any("Imported 1 rows" in s.value for s in app.success), texts(app)
+    with platform.client("indicators") as client:
+        history = client.get("/v1/observations/history", params={"cluster_code": "SH-IC", "year": 2021}).json()
+    assert any(h["indicator_code"] == "C1.4" and h["new_value"] == 7.7 for h in history)
+
+
+def test_data_browse_shows_the_year(app: AppTest) -> None:
+    open_page(app, "data")
+    assert metric(app, "Clusters") == "31" and metric(app, "Indicators") == "30"
+    assert len(app.get("download_button")) == 1  # the year's observations as CSV
+
+
+def test_export_offers_csv_xlsx_and_pdf(app: AppTest) -> None:
+    open_page(app, "export")
+    assert not app.error, [e.value for e in app.error]
+    labels = [b.label for b in app.get("download_button")]
+    assert labels == ["Download CSV", "Download XLSX", "Download PDF"]
+
+
+# --- roles, sign-in, language, errors --------------------------------------------------------------------------
+
+
+def assert_not_offered(at: AppTest, page: str) -> None:
+    """The navigation of this role has no such page."""
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(f"app_pages/{page}.py")
+
+
+def sign_in(at: AppTest, key: str) -> None:
+    at.text_input(key="typed_key").set_value(key).run()
+    assert not at.exception
+
+
+def test_a_viewer_sees_no_editing_publishing_or_import(app: AppTest, platform: Platform) -> None:
+    _, key = platform.new_key("front-end viewer", "viewer")
+    sign_in(app, key)
+    assert app.session_state["who"].role == "viewer"
+    for page in ("judgments", "panel", "export"):
+        assert_not_offered(app, page)
+    assert any("needs the expert role" in m.value for m in app.markdown)  # the overview says why
+    open_page(app, "data")
+    assert app.segmented_control(key="data_view").options == ["Browse", "History"]
+    open_page(app, "weights")
+    app.segmented_control(key="weights_view").set_value("tab_tune").run()
+    assert not any(e.label == "Publish these weights as a profile" for e in app.expander)
+
+
+def test_an_expert_edits_only_their_own_judgments(app: AppTest, platform: Platform) -> None:
+    key_id, key = platform.new_key("front-end expert", "expert")
+    with platform.client("indicators") as client:
+        panel = next(p for p in client.get("/v1/panels").json() if p["code"] == "DEMO-STRATEGIC")
+        linked = client.patch(f"/v1/panels/{panel['id']}/experts/STRATEGIC-E2", json={"api_key_id": key_id})
+        linked.raise_for_status()
+    sign_in(app, key)
+    open_page(app, "judgments")
+    assert app.selectbox(key="expert:judgments").options == ["Expert B (strategic panel) (STRATEGIC-E2)"]
+    assert len(app.selectbox(key="panel:judgments").options) == 1
+    assert_not_offered(app, "panel")
+    assert_not_offered(app, "export")
+
+
+def test_an_unknown_key_is_refused_with_a_readable_message(app: AppTest) -> None:
+    app.button(key="sign_out").click().run()
+    assert "who" not in app.session_state
+    sign_in(app, "not-a-key")
+    app.button(key="sign_in").click().run()
+    assert any("unknown or has been revoked" in e.value for e in app.sidebar.error)
+    assert any("Sign in with an API key" in i.value for i in app.info)
+
+
+def test_chinese_switches_labels_and_names(app: AppTest) -> None:
+    app.segmented_control(key="lang_switch").set_value("zh").run()
+    assert app.title[0].value == "先进制造业集群科技支撑能力评价"
+    open_page(app, "ranking")
+    table = table_with(app, "排名")
+    assert {"排名", "集群", "得分", "梯队", "类型", "省份", "产业领域"} <= set(table.columns)
+    assert "上海市集成电路" in set(table["集群"])
+    assert set(table["类型"]) <= {"基础型", "战略型", "前沿型"}
+    assert any("合成数据" in w.value for w in app.warning)
+
+
+def test_a_service_that_does_not_answer_is_a_message_not_a_trace(
+    app: AppTest, platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    st.cache_data.clear()
+    monkeypatch.setenv("SCORING_URL", "http://127.0.0.1:9")
+    open_page(app, "ranking")
+    assert not app.exception
+    assert any("A service did not answer" in e.value for e in app.error), texts(app)
+    st.cache_data.clear()
+
+
+def test_every_text_has_english_and_chinese() -> None:
+    import re
+    from pathlib import Path
+
+    from frontend.i18n import STRINGS
+
+    root = Path(__file__).resolve().parents[2] / "frontend"
+    literal = r"\bt\(\s*[\"']([a-z0-9_]+)[\"']\s*[,)]"
+    used = {m for path in root.rglob("*.py") for m in re.findall(literal, path.read_text())}
+    # Keys made from a value: every value they can take.
+    used |= {f"role_{r}" for r in ("viewer", "expert", "analyst", "admin")} | {f"saaty_{n}" for n in range(1, 10)}
+    used |= {f"category_{c}" for c in ("basic", "strategic", "cutting_edge")}
+    used |= {f"tier_{c}" for c in ("leading", "strong", "moderate", "emerging")}
+    used |= {f"method_{m}" for m in ("topsis", "wsm", "vikor", "promethee_ii", "waspas", "edas", "mabac")}
+    used |= {f"ri_{r}" for r in ("saaty", "alonso_lamata", "donegan_dodd", "tummala_ling")}
+    used |= {f"objective_{m}" for m in ("entropy", "critic", "standard_deviation", "merec")}
+    used |= {"ahp_eigenvector", "ahp_geometric_mean", "group_aij", "group_aip", "direction_benefit", "direction_cost"}
+    used |= {"reference_fixed", "reference_relative", "lang_en", "lang_zh", "download_csv", "download_xlsx"}
+    assert used - set(STRINGS) == set()
+    for key, (english, chinese) in STRINGS.items():
+        assert english and chinese, key
+        assert set(re.findall(r"{(\w+)}", english)) == set(re.findall(r"{(\w+)}", chinese)), key
+
+
+def test_the_app_talks_to_the_services_over_rest_only() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "frontend"
+    for path in root.rglob("*.py"):
+        assert not re.search(r"^\s*(from|import)\s+services\b", path.read_text(), re.MULTILINE), path
