@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
@@ -37,8 +37,8 @@ from shared.schemas.indicators import (
     WhoAmI,
 )
 from shared.schemas.panels import JudgmentRead, PanelRead, ProfileSummary, WeightProfileCreate, WeightProfileRead
-from shared.schemas.rankings import ComparisonResponse, RankingResponse
-from shared.schemas.recommendations import ClusterRecommendations
+from shared.schemas.rankings import ComparisonResponse, RankingMethod, RankingResponse, Reference
+from shared.schemas.recommendations import ClusterRecommendations, Lang
 
 ROLES = ("viewer", "expert", "analyst", "admin")
 SESSION_KEY = "api_key"
@@ -198,6 +198,7 @@ def indicator_tree(api_key: str, catalog_version: str) -> list[CriterionNode]:
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=32)
 def dataset(api_key: str, year: int, version: str) -> DatasetRead:
+    """A year's values; `version` (from the state) only keys the cache, so a change of any value is a new entry."""
     return clients(api_key).indicators.dataset(year)
 
 
@@ -320,9 +321,9 @@ def ranking(
     return clients(api_key).scoring.ranking(
         year,
         profile=profile_id,
-        method=method,
-        reference=reference,
-        category=category,  # type: ignore[arg-type]
+        method=cast(RankingMethod, method),
+        reference=cast(Reference, reference),
+        category=category,
     )
 
 
@@ -395,7 +396,8 @@ def export_file(
 def recommendation(
     api_key: str, code: str, year: int, profile_id: int | None, lang: str, versions: tuple[str | None, ...]
 ) -> ClusterRecommendations:
-    return clients(api_key).recommendations.recommendation(code, year, profile_id, lang)  # type: ignore[arg-type]
+    """GET /v1/recommendations/{code}: strengths, weaknesses and actions, in the chosen language."""
+    return clients(api_key).recommendations.recommendation(code, year, profile_id, cast(Lang, lang))
 
 
 def canonical(body: Any) -> str:

@@ -124,11 +124,11 @@ for j, code in enumerate(data.indicators):
         line[ctx.catalog.cluster_name(cluster)] = float("nan") if value is None else value
     for category in categories:
         peers = [
-            data.values[i][j]
+            value
             for i, c in enumerate(data.clusters)
-            if c in ctx.catalog.clusters
+            if (value := data.values[i][j]) is not None
+            and c in ctx.catalog.clusters
             and ctx.catalog.clusters[c].category == category
-            and data.values[i][j] is not None
         ]
         line[t("median_of", category=ui.category_label(category))] = statistics.median(peers) if peers else float("nan")
     rows.append(line)

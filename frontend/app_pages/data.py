@@ -23,10 +23,10 @@ views = ["tab_browse", "tab_import", "tab_history"] if ctx.allows("analyst") els
 view = ui.view_switch(views, key="data_view")
 
 if view == "tab_browse":
-    row = st.columns([1, 4])
-    with row[0]:
+    selectors = st.columns([1, 4])
+    with selectors[0]:
         year = ui.year_select(ctx, page=PAGE)
-    with row[1]:
+    with selectors[1]:
         chosen = st.multiselect(
             t("criteria_shown"),
             [c.code for c in ctx.catalog.criteria],
@@ -42,7 +42,7 @@ if view == "tab_browse":
     ]
     headers = [data.indicators[j] for j in columns]
     frame = pd.DataFrame(
-        [[float("nan") if row[j] is None else row[j] for j in columns] for row in data.values],
+        [[float("nan") if values[j] is None else values[j] for j in columns] for values in data.values],
         columns=headers,
         index=[ctx.catalog.cluster_name(c) for c in data.clusters],
     )
@@ -52,7 +52,7 @@ if view == "tab_browse":
         for code in headers
         if code in ctx.catalog.indicators
     }
-    missing = sum(1 for row in data.values for j in columns if row[j] is None)
+    missing = sum(1 for values in data.values for j in columns if values[j] is None)
     metrics = st.columns(4)
     metrics[0].metric(t("metric_clusters"), len(data.clusters))
     metrics[1].metric(t("metric_indicators"), len(columns))
@@ -83,12 +83,12 @@ if view == "tab_browse":
 
     st.subheader(t("position_in_range"))
     st.caption(t("position_in_range_help"))
-    positions = []
-    for row in data.values:
-        line = []
+    positions: list[list[float | None]] = []
+    for values in data.values:
+        line: list[float | None] = []
         for j in columns:
             indicator = ctx.catalog.indicators.get(data.indicators[j])
-            value = row[j]
+            value = values[j]
             if indicator is None or value is None or indicator.ref_max == indicator.ref_min:
                 line.append(None)
                 continue
@@ -134,10 +134,10 @@ elif view == "tab_import":
             check = {"digest": digest, "ok": True, "result": result}
         st.session_state[CHECK] = check
     if check is not None and not check["ok"]:
-        exc = check["error"]
-        if exc.errors and all("row" in e for e in exc.errors):
-            st.error(t("bad_rows", count=len(exc.errors)), icon=":material/error:")
-        api.show_error(exc)
+        problem = check["error"]
+        if problem.errors and all("row" in e for e in problem.errors):
+            st.error(t("bad_rows", count=len(problem.errors)), icon=":material/error:")
+        api.show_error(problem)
     elif check is not None:
         result = check["result"]
         st.success(

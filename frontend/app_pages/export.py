@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from frontend import api, ui
-from frontend.i18n import t
+from frontend.i18n import lang, t
 from shared.errors import DomainError
 
 PAGE = "export"
@@ -31,7 +31,7 @@ if profile_id is None:
     st.stop()
 with row[2]:
     language = st.selectbox(
-        t("export_language"), ["en", "zh"], index=0 if ui.lang() == "en" else 1, format_func=lambda x: t(f"lang_{x}")
+        t("export_language"), ["en", "zh"], index=0 if lang() == "en" else 1, format_func=lambda x: t(f"lang_{x}")
     )
 
 files: dict[str, tuple[bytes, str]] = {}

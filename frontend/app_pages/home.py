@@ -38,7 +38,7 @@ cols[3].metric(
 left, right = st.columns([2, 3])
 with left:
     st.subheader(t("clusters_by_category"))
-    counts = Counter(c.category for c in ctx.catalog.clusters.values())
+    counts: Counter[str] = Counter(c.category for c in ctx.catalog.clusters.values())
     categories = [c for c in ("basic", "strategic", "cutting_edge") if counts[c]]
     fig = go.Figure(
         go.Bar(

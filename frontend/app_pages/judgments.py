@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import plotly.graph_objects as go
@@ -96,11 +97,11 @@ def load(force: bool = False) -> dict[str, Any]:
     items = stored.items if stored else ctx.catalog.children(node)
     size = len(items)
     matrix = stored.matrix if stored else [[1.0] * size for _ in range(size)]
-    values = {
-        (i, j): ui.nearest_scale_value(matrix[i][j]) if matrix[i][j] else "1"
-        for i in range(size)
-        for j in range(i + 1, size)
-    }
+    values = {}
+    for i in range(size):
+        for j in range(i + 1, size):
+            judged = matrix[i][j]
+            values[(i, j)] = "1" if judged is None else ui.nearest_scale_value(judged)
     store = {
         "ident": ident,
         "items": items,
@@ -192,7 +193,7 @@ with left:
         st.select_slider(
             label,
             options=ui.SAATY_SCALE,
-            format_func=lambda v, a=items[i], b=items[j]: ui.saaty_label(v, a, b),
+            format_func=functools.partial(ui.saaty_label, left=items[i], right=items[j]),
             key=slider_key(i, j),
         )
 

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from frontend import api, ui
-from frontend.i18n import t
+from frontend.i18n import lang, t
 from shared.errors import DomainError
 from shared.schemas.panels import JudgmentRead, PanelRead
 
@@ -139,7 +139,7 @@ if view == "tab_node":
             table = pd.DataFrame(rows).sort_values(t("distance_from_group"), ascending=False)
             st.subheader(t("experts_and_group"))
             furthest = table.head(2)[t("expert")].tolist()
-            st.markdown(t("furthest_experts", names="、".join(furthest) if ui.lang() == "zh" else ", ".join(furthest)))
+            st.markdown(t("furthest_experts", names="、".join(furthest) if lang() == "zh" else ", ".join(furthest)))
             st.dataframe(table, hide_index=True, width="stretch")
 
             heat = go.Figure(

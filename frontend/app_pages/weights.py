@@ -10,6 +10,7 @@ from frontend import api, ui
 from frontend.i18n import t
 from shared.errors import DomainError
 from shared.schemas.panels import CriterionWeight, IndicatorWeight, WeightProfileCreate
+from shared.schemas.rankings import RankingResponse
 
 PAGE = "weights"
 OBJECTIVE_METHODS = ["entropy", "critic", "standard_deviation", "merec"]
@@ -162,6 +163,7 @@ else:
     with api.shown_errors(stop=False):
         baseline = api.ranking(ctx.api_key, year, profile_id, "topsis", "fixed", None, ctx.versions(year))
         baseline_ranks = {r.cluster_code: r.rank for r in baseline.results}
+        preview: RankingResponse | None = baseline
         if ui.is_tuned(profile, tuned_criteria) or alpha < 1.0:
             try:
                 preview = api.ranking_preview(
@@ -170,8 +172,6 @@ else:
             except DomainError as exc:
                 api.show_error(exc, texts={"missing": t("preview_missing")})
                 preview = None
-        else:
-            preview = baseline
         if preview is not None:
             frame = ui.ranking_frame(ctx, preview.results, baseline=baseline_ranks)
             st.dataframe(frame, hide_index=True, width="stretch", height=380, key="weights_preview_table")
@@ -187,7 +187,7 @@ else:
             if submitted:
                 totals = dict(zip([c.code for c in profile.criteria], by_criterion(combined), strict=True))
                 total = sum(combined.values())
-                body = WeightProfileCreate(
+                new_profile = WeightProfileCreate(
                     name=name,
                     panel_id=profile.panel_id,
                     category=profile.category,
@@ -208,7 +208,7 @@ else:
                     make_default=make_default,
                 )
                 try:
-                    published = api.publish_weights(ctx.api_key, body)
+                    published = api.publish_weights(ctx.api_key, new_profile)
                 except DomainError as exc:
                     api.show_error(exc)
                 else:

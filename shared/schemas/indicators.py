@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.errors import NotFound
+
 Category = Literal["basic", "strategic", "cutting_edge"]
 Direction = Literal["benefit", "cost"]
 RoleName = Literal["viewer", "expert", "analyst", "admin"]
@@ -120,3 +122,18 @@ class PlatformState(BaseModel):
     catalog_version: str = Field(description="Changes whenever a cluster or the indicator tree changes.")
     default_profile_id: int | None = Field(description="Id of the default published weight profile; null: none yet.")
     datasets: list[DatasetVersion] = Field(description="Each year with observations and its current version.")
+
+    def profile_id(self, requested: int | None) -> int:
+        """The profile a request means: the one it names, else the default (404 when none is published)."""
+        if requested is not None:
+            return requested
+        if self.default_profile_id is None:
+            raise NotFound("no weight profile has been published yet; publish one or pass profile=<id>")
+        return self.default_profile_id
+
+    def version_of(self, year: int) -> str:
+        """The year's dataset version; 404 when the year has no observations."""
+        for dataset in self.datasets:
+            if dataset.year == year:
+                return dataset.version
+        raise NotFound(f"no observations for the year {year}")

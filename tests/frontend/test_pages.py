@@ -131,7 +131,8 @@ def test_weights_show_the_tree_and_tuning_moves_the_ranking(app: AppTest) -> Non
     assert len(app.slider) == 8  # seven criteria and alpha
     profile = app.session_state["profile"]
     app.slider(key=f"weights_tune:{profile}:C4").set_value(0.9).run()
-    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert not app.exception
+    assert not app.error, [e.value for e in app.error]
     table = table_with(app, "Shift vs profile")
     assert len(table) == 31
     assert any(str(shift).startswith(("▲", "▼")) for shift in table["Shift vs profile"])
@@ -163,7 +164,8 @@ def test_ranking_what_if_and_method_comparison(app: AppTest) -> None:
     app.segmented_control(key="ranking_view").set_value("tab_methods").run()
     assert not app.exception
     methods = table_with(app, "TOPSIS")
-    assert len(methods) == 31 and len(methods.columns) >= 3
+    assert len(methods) == 31
+    assert len(methods.columns) >= 3
     assert charts(app) == 1  # the Spearman heatmap
 
 
@@ -196,7 +198,8 @@ def test_recommendations_of_a_cluster(app: AppTest) -> None:
     headings = [s.value for s in app.subheader]
     assert {"Strengths", "Weaknesses", "Recommended actions"} <= set(headings)
     app.selectbox(key="cluster:recommendations").set_value("HF-SPEECH").run()
-    assert not app.exception and not app.error
+    assert not app.exception
+    assert not app.error
     assert metric(app, "Category") == "cutting-edge"
 
 
@@ -248,7 +251,8 @@ def test_a_valid_file_is_checked_then_imported(app: AppTest, platform: Platform)
 
 def test_data_browse_shows_the_year(app: AppTest) -> None:
     open_page(app, "data")
-    assert metric(app, "Clusters") == "31" and metric(app, "Indicators") == "30"
+    assert metric(app, "Clusters") == "31"
+    assert metric(app, "Indicators") == "30"
     assert len(app.get("download_button")) == 1  # the year's observations as CSV
 
 
@@ -352,7 +356,8 @@ def test_every_text_has_english_and_chinese() -> None:
     used |= {"reference_fixed", "reference_relative", "lang_en", "lang_zh", "download_csv", "download_xlsx"}
     assert used - set(STRINGS) == set()
     for key, (english, chinese) in STRINGS.items():
-        assert english and chinese, key
+        assert english, key
+        assert chinese, key
         assert set(re.findall(r"{(\w+)}", english)) == set(re.findall(r"{(\w+)}", chinese)), key
 
 

@@ -69,3 +69,16 @@ def test_bad_file_writes_nothing_on_postgres(pg_client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert pg_client.get("/v1/datasets/2024").json() == before
+
+
+def test_rows_without_a_source_on_postgres(pg_client: TestClient) -> None:
+    """COPY's CSV format reads an unquoted empty field as NULL; an empty source must stay an empty string."""
+    no_source = "cluster_code,indicator_code,year,value\nSH-IC,C1.1,2024,5.1\nSH-IC,C1.1,2027,2.0\n"
+    response = pg_client.post("/v1/observations/import", files={"file": ("d.csv", no_source.encode())})
+    assert response.status_code == 200, response.text
+    assert (response.json()["inserted"], response.json()["updated"]) == (1, 1)
+    empty_source = "cluster_code,indicator_code,year,value,source\nSH-IC,C1.1,2024,5.2,\nSH-IC,C2.1,2027,3,\n"
+    response = pg_client.post("/v1/observations/import", files={"file": ("d.csv", empty_source.encode())})
+    assert response.status_code == 200, response.text
+    exported = pg_client.get("/v1/observations/export", params={"year": 2027}).text
+    assert "SH-IC,C1.1,2027,2,\n" in exported

@@ -83,8 +83,9 @@ def _copy_frame(session: Session, table: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
     buffer = io.StringIO()
-    frame.to_csv(buffer, header=False, index=False)
-    statement = f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv)"
+    # In COPY's CSV format an unquoted empty field is NULL; with NULL '\N' an empty source stays an empty string.
+    frame.to_csv(buffer, header=False, index=False, na_rep="\\N")
+    statement = f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
     driver_connection = session.connection().connection.driver_connection
     with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
         copy.write(buffer.getvalue())

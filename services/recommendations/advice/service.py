@@ -26,10 +26,9 @@ from services.recommendations.diagnosis import (
     gap_analysis,
 )
 from services.recommendations.rules import RuleBase, format_number
-from services.scoring.rankings.compute import YearMatrix, year_matrix
-from services.scoring.rankings.service import resolve_profile_id, version_of
 from shared.cache import Cache, cache_key, read_through
 from shared.clients import IndicatorsClient, ScoringClient
+from shared.decision_matrix import YearMatrix, year_matrix
 from shared.errors import Conflict, NotFound
 from shared.schemas.indicators import Category, ClusterRead, CriterionNode, PlatformState
 from shared.schemas.rankings import RankingResponse, WhatIfCandidate, WhatIfRequest
@@ -81,8 +80,8 @@ def advice_bytes(
 ) -> bytes:
     """The answer as JSON bytes (an object, or a list for every cluster): one uncached state call, then the cache."""
     state = upstreams.indicators.state(api_key=upstreams.api_key)
-    version = version_of(state, request.year)
-    profile_id = resolve_profile_id(state, request.profile_id)
+    version = state.version_of(request.year)
+    profile_id = state.profile_id(request.profile_id)
     key = cache_key(
         "recommendations",
         "advice",

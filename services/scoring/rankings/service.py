@@ -43,21 +43,6 @@ class Inputs:
     clusters: dict[str, ClusterRead]
 
 
-def resolve_profile_id(state: PlatformState, profile_id: int | None) -> int:
-    if profile_id is not None:
-        return profile_id
-    if state.default_profile_id is None:
-        raise NotFound("no weight profile has been published yet; publish one or pass profile=<id>")
-    return state.default_profile_id
-
-
-def version_of(state: PlatformState, year: int) -> str:
-    for dataset in state.datasets:
-        if dataset.year == year:
-            return dataset.version
-    raise NotFound(f"no observations for the year {year}")
-
-
 def ranking_key(state: PlatformState, request: RankingRequest) -> str:
     """Every input of a ranking is named in its key: the dataset versions, the profile, the catalogue."""
     previous = {d.year: d.version for d in state.datasets}.get(request.year - 1)
@@ -69,9 +54,9 @@ def ranking_key(state: PlatformState, request: RankingRequest) -> str:
             "instance": state.instance_id,
             "catalog": state.catalog_version,
             "year": request.year,
-            "version": version_of(state, request.year),
+            "version": state.version_of(request.year),
             "previous_version": previous,
-            "profile": resolve_profile_id(state, request.profile_id),
+            "profile": state.profile_id(request.profile_id),
             "method": request.method,
             "reference": request.reference,
             "category": request.category,
@@ -111,7 +96,7 @@ def _score(inputs: Inputs, dataset: DatasetRead, request: RankingRequest) -> Sco
 def compute_ranking(
     indicators: IndicatorsClient, state: PlatformState, request: RankingRequest, api_key: str
 ) -> RankingResponse:
-    inputs = load_inputs(indicators, state, resolve_profile_id(state, request.profile_id), api_key)
+    inputs = load_inputs(indicators, state, state.profile_id(request.profile_id), api_key)
     dataset = _dataset(indicators, state, request.year, api_key)
     if dataset is None:
         raise NotFound(f"no observations for the year {request.year}")
@@ -159,7 +144,7 @@ def compare_years(
 ) -> ComparisonResponse:
     """Both years under the same profile on the fixed reference, so a score change is the cluster's own."""
     state = indicators.state(api_key=api_key)
-    pid = resolve_profile_id(state, profile_id)
+    pid = state.profile_id(profile_id)
     inputs = load_inputs(indicators, state, pid, api_key)
     scored = {}
     for year in (from_year, to_year):

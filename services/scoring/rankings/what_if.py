@@ -15,10 +15,11 @@ from fastapi import APIRouter, Request
 from services.scoring.deps import IndicatorsDep
 from services.scoring.engine.mcda import competition_ranks
 from services.scoring.rankings import service
-from services.scoring.rankings.compute import fixed_scores, year_matrix
+from services.scoring.rankings.compute import fixed_scores
 from services.scoring.rankings.router import caller_key
 from shared.auth import Viewer
 from shared.clients import IndicatorsClient
+from shared.decision_matrix import year_matrix
 from shared.errors import InvalidInput, NotFound
 from shared.schemas.rankings import WhatIfRequest, WhatIfResponse, WhatIfResult
 
@@ -66,8 +67,8 @@ UNKNOWN_CLUSTER_PROBLEM: dict[str, Any] = {
 def what_if(indicators: IndicatorsClient, body: WhatIfRequest, *, api_key: str) -> WhatIfResponse:
     """Score every candidate row of `body` in one call and rank each among the other clusters' current scores."""
     state = indicators.state(api_key=api_key)
-    version = service.version_of(state, body.year)
-    inputs = service.load_inputs(indicators, state, service.resolve_profile_id(state, body.profile), api_key)
+    version = state.version_of(body.year)
+    inputs = service.load_inputs(indicators, state, state.profile_id(body.profile), api_key)
     dataset = indicators.dataset(body.year, version=version, api_key=api_key)
     weights = {w.code: w.global_weight for w in inputs.profile.indicators}
     matrix = year_matrix(dataset, inputs.clusters, inputs.tree, weights)
