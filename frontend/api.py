@@ -16,6 +16,7 @@ from typing import Any, cast
 
 import streamlit as st
 
+from frontend.i18n import t
 from shared.clients import IndicatorsClient, RecommendationsClient, ScoringClient, ServiceClient
 from shared.errors import (
     Conflict,
@@ -37,7 +38,7 @@ from shared.schemas.indicators import (
     WhoAmI,
 )
 from shared.schemas.panels import JudgmentRead, PanelRead, ProfileSummary, WeightProfileCreate, WeightProfileRead
-from shared.schemas.rankings import ComparisonResponse, RankingMethod, RankingResponse, Reference
+from shared.schemas.rankings import RankingMethod, RankingResponse, Reference
 from shared.schemas.recommendations import ClusterRecommendations, Lang
 
 ROLES = ("viewer", "expert", "analyst", "admin")
@@ -114,8 +115,6 @@ def _location(loc: Sequence[Any]) -> str:
 
 def show_error(exc: DomainError, *, texts: Mapping[str, str] | None = None) -> None:
     """One readable message per service error; the problem's row or field errors as a table, never a trace."""
-    from frontend.i18n import t
-
     texts = texts or {}
     if isinstance(exc, Unauthorized):
         st.error(t("err_unauthorized"), icon=":material/key_off:")
@@ -346,16 +345,6 @@ def ranking_preview(
         "category": category,
     }
     return RankingResponse.model_validate(_post(clients(api_key).scoring, "/v1/rankings/preview", body))
-
-
-@st.cache_data(ttl=600, show_spinner=False, max_entries=32)
-def rankings_compare(
-    api_key: str, from_year: int, to_year: int, profile_id: int | None, versions: tuple[str | None, ...]
-) -> ComparisonResponse:
-    data = clients(api_key).scoring.get_json(
-        "/v1/rankings/compare", params={"from": from_year, "to": to_year, "profile": profile_id}
-    )
-    return ComparisonResponse.model_validate(data)
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)

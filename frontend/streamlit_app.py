@@ -11,7 +11,9 @@ from frontend import api, ui
 from frontend.i18n import language_switch, t
 from shared.errors import DomainError, Unauthorized
 
-st.set_page_config(page_title="AMC S&T support evaluation", page_icon=":material/factory:", layout="wide")
+st.set_page_config(
+    page_title="AMC S&T support evaluation · 集群科技支撑能力评价", page_icon=":material/factory:", layout="wide"
+)
 
 
 def _use_key(key: str) -> None:

@@ -79,7 +79,7 @@ def main() -> int:
         "frontend": [
             PYTHON, "-m", "streamlit", "run", "frontend/streamlit_app.py",
             "--server.port", str(ports["frontend"]), "--server.address", host,
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
         ],
     }  # fmt: skip
     processes: dict[str, subprocess.Popen[bytes]] = {}

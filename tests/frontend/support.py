@@ -89,12 +89,16 @@ def running_platform(database_url: str, *, admin_key: str, data_dir: Path) -> It
     }
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        for name in SERVICES:
-            command = [sys.executable, "-m", "uvicorn", f"services.{name}.main:app", "--port", str(ports[name]),
-                       "--no-access-log", "--log-level", "warning"]  # fmt: skip
-            processes.append(subprocess.Popen(command, cwd=ROOT, env=env))
-        for name, process in zip(SERVICES, processes, strict=True):
-            _wait_healthy(urls[name], process)
+        # The indicator service first: the other two read it as they start.
+        for batch in (SERVICES[:1], SERVICES[1:]):
+            started = []
+            for name in batch:
+                command = [sys.executable, "-m", "uvicorn", f"services.{name}.main:app", "--port", str(ports[name]),
+                           "--no-access-log", "--log-level", "warning"]  # fmt: skip
+                started.append((name, subprocess.Popen(command, cwd=ROOT, env=env)))
+            processes.extend(process for _, process in started)
+            for name, process in started:
+                _wait_healthy(urls[name], process)
         yield Platform(urls["indicators"], urls["scoring"], urls["recommendations"], admin_key)
     finally:
         for process in processes:

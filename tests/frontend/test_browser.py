@@ -27,17 +27,24 @@ PAGES = ("judgments", "panel", "weights", "ranking", "compare", "sensitivity", "
 VIEWPORT = {"width": 1440, "height": 1000}
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+try:
+    from playwright import sync_api as playwright_api
+except ImportError:  # pragma: no cover - the dev dependencies hold playwright
+    playwright_api = None
 
 
 def require_chromium() -> None:
-    """Debian's chromium drives the test; in CI its absence is a failure, on a laptop a skip."""
-    if Path(CHROMIUM).exists():
+    """Playwright and Debian's chromium drive the test; in CI their absence is a failure, on a laptop a skip."""
+    problem = None
+    if playwright_api is None:
+        problem = "the playwright package is missing (uv sync installs the dev dependencies)"
+    elif not Path(CHROMIUM).exists():
+        problem = f"{CHROMIUM} is missing (make test installs it through infra/scripts/system_deps.sh)"
+    if problem is None:
         return
-    message = f"{CHROMIUM} is missing (make test installs it through infra/scripts/system_deps.sh)"
     if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
+        pytest.fail(problem)
+    pytest.skip(problem)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +52,7 @@ def frontend(platform: Platform) -> Iterator[str]:
     """`streamlit run frontend/streamlit_app.py` on a free port, against the live services."""
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "frontend/streamlit_app.py", "--server.port", str(port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
                "--server.fileWatcherType", "none"]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **platform.app_env})
     url = f"http://127.0.0.1:{port}"
@@ -72,6 +79,7 @@ def frontend(platform: Platform) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     require_chromium()
+    assert playwright_api is not None
     with playwright_api.sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=CHROMIUM,
