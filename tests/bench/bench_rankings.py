@@ -202,7 +202,7 @@ def profiled_scoring_app() -> FastAPI:
 
     timed(service, "ranking_bytes", "ranking_bytes (state call + key + cache read)")
     timed(shared.clients.IndicatorsClient, "state", "GET /v1/state to indicators (round trip + validation)")
-    timed(shared.cache.MemoryCache, "get", "cache read (in-process)")
+    timed(shared.cache.MemoryCache, "get", "in-process LRU read (key memo; the cache without Redis)")
     timed(shared.cache.RedisCache, "get", "cache read (redis)")
     app = create_app()
 
@@ -229,7 +229,9 @@ def breakdown(running: Platform, key: str, n: int = 200) -> dict[str, float]:
     port = free_port()
     command = [arg.replace(":app", ":profiled_scoring_app") for arg in uvicorn("tests.bench.bench_rankings", port)]
     command.append("--factory")
-    profiled = Managed("scoring (instrumented)", port, command, reference.env, http_ok(f"http://127.0.0.1:{port}/healthz"))
+    profiled = Managed(
+        "scoring (instrumented)", port, command, reference.env, http_ok(f"http://127.0.0.1:{port}/healthz")
+    )
     profiled.start()
     try:
         with httpx.Client(base_url=profiled.url, headers={"X-API-Key": key}, timeout=30) as client:

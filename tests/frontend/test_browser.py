@@ -202,6 +202,7 @@ def test_a_newcomer_runs_a_panel_round_in_the_browser(frontend: str, browser: ob
             no_exception_on_page(page)
 
         go_to(page, "panel")
+        page.get_by_text("Furthest from the group").first.wait_for(timeout=60_000)
         assert page.get_by_text("Furthest from the group").count() == 1
         shoot(page, "panel-en")
         view(page, "All nodes")
@@ -221,12 +222,12 @@ def test_a_newcomer_runs_a_panel_round_in_the_browser(frontend: str, browser: ob
         for _ in range(40):
             slider.press("ArrowRight")
         settle(page)
-        assert page.get_by_text("Shift vs profile").count() >= 1
+        page.get_by_text("Shift vs profile").first.wait_for(state="attached", timeout=60_000)
         no_exception_on_page(page)
         shoot(page, "weights-tuned-en")
 
         go_to(page, "ranking")
-        assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
         shoot(page, "ranking-en")
         view(page, "Method comparison")
         no_exception_on_page(page)
@@ -237,6 +238,7 @@ def test_a_newcomer_runs_a_panel_round_in_the_browser(frontend: str, browser: ob
             no_exception_on_page(page)
             assert page.locator('[data-testid="stAlertContentError"]').count() == 0, slug
             shoot(page, f"{slug}-en")
+        page.get_by_role("button", name=re.compile("Download (CSV|XLSX|PDF)")).nth(2).wait_for(timeout=60_000)
         assert page.get_by_role("button", name=re.compile("Download (CSV|XLSX|PDF)")).count() == 3
 
         page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
