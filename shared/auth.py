@@ -10,7 +10,7 @@ import enum
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Protocol
 
@@ -106,10 +106,11 @@ def _spend(request: Request, raw_key: str) -> None:
         )
 
 
-def require(role: Role) -> Callable[[Principal], Principal]:
+def require(role: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets through keys whose role allows `role`'s actions, 403 for the others."""
 
-    def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    # async: it only compares roles, and a sync dependency would cost a thread-pool hop on every request.
+    async def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
         if not principal.role.allows(role):
             raise Forbidden(f"this needs the {role.value} role; your key has {principal.role.value}")
         return principal

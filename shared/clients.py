@@ -21,6 +21,7 @@ carrying the service's problem `detail` and `errors`.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -54,6 +55,7 @@ from shared.schemas.indicators import (
 from shared.schemas.panels import JudgmentRead, PanelRead, ProfileSummary, WeightProfileCreate, WeightProfileRead
 from shared.schemas.rankings import RankingMethod, RankingResponse, Reference, WhatIfRequest, WhatIfResponse
 from shared.schemas.recommendations import ClusterRecommendations, Lang
+from shared.state_channel import StateChannel
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -157,7 +159,7 @@ class ServiceClient:
             error.status = response.status_code
         raise error
 
-    def get_json(
+    def get_bytes(
         self,
         path: str,
         *,
@@ -166,20 +168,32 @@ class ServiceClient:
         ttl_seconds: float = 300.0,
         schema_version: int = 1,
         api_key: str | None = None,
-    ) -> Any:
-        """GET and decode JSON; with `resource` given and a cache set, read through the cache."""
+    ) -> bytes:
+        """GET the raw body; with `resource` given and a cache set, read through the cache."""
         if resource is None or self.cache is None:
-            return self.request("GET", path, params=params, api_key=api_key).json()
+            return self.request("GET", path, params=params, api_key=api_key).content
         key = cache_key(self.service, resource, schema_version, {"path": path, "params": dict(params or {})})
         cached = self.cache.get(key)
         if cached is not None:
-            return json.loads(cached)
-        response = self.request("GET", path, params=params, api_key=api_key)
-        self.cache.set(key, response.content, ttl_seconds)
-        return response.json()
+            return cached
+        content = self.request("GET", path, params=params, api_key=api_key).content
+        self.cache.set(key, content, ttl_seconds)
+        return content
+
+    def get_json(self, path: str, **kwargs: Any) -> Any:
+        """GET and decode JSON (arguments as `get_bytes`)."""
+        return json.loads(self.get_bytes(path, **kwargs))
 
     def get_model(self, model: type[T], path: str, **kwargs: Any) -> T:
-        return TypeAdapter(model).validate_python(self.get_json(path, **kwargs))
+        """GET and validate straight from the JSON bytes (arguments as `get_bytes`)."""
+        adapter: TypeAdapter[T] = _adapter(model)  # type: ignore[arg-type]
+        return adapter.validate_json(self.get_bytes(path, **kwargs))
+
+
+@functools.cache
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    # Building a TypeAdapter costs far more than using one; clients make the same few over and over.
+    return TypeAdapter(model)
 
 
 class IndicatorsClient(ServiceClient):
@@ -187,9 +201,24 @@ class IndicatorsClient(ServiceClient):
 
     service = "indicators"
 
+    # Set by a service that has Redis: the state is then read from the copy the indicator service publishes there.
+    state_channel: StateChannel | None = None
+    _instance_id: str | None = None
+
     def state(self, *, api_key: str | None = None) -> PlatformState:
-        """Never cached: these tokens are what make every other cached answer safe."""
-        return self.get_model(PlatformState, "/v1/state", api_key=api_key)
+        """Never cached: these tokens are what make every other cached answer safe.
+
+        With a state channel, the indicator service's own publication in Redis is read instead of calling it
+        (once the database's instance id is known from a first call); a miss or a Redis error asks over HTTP.
+        """
+        if self.state_channel is not None and self._instance_id is not None:
+            body = self.state_channel.read(self._instance_id)
+            if body is not None:
+                state: PlatformState = _adapter(PlatformState).validate_json(body)
+                return state
+        state = self.get_model(PlatformState, "/v1/state", api_key=api_key)
+        self._instance_id = state.instance_id
+        return state
 
     def clusters(self, *, cache_token: str | None = None, api_key: str | None = None) -> list[ClusterRead]:
         """All clusters; with `cache_token` (the state's catalogue version) read through the cache."""

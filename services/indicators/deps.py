@@ -10,6 +10,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from services.indicators.config import IndicatorsSettings
+from services.indicators.state.service import STATE_CHANGED, current_state, publish
 from shared.errors import InvalidInput
 
 
@@ -19,6 +20,8 @@ def get_session(request: Request) -> Iterator[Session]:
         try:
             yield session
             session.commit()
+            if session.info.pop(STATE_CHANGED, False):
+                publish(request.app.state.state_channel, current_state(session))
         except (DataError, OverflowError) as exc:
             # A value the database cannot hold (an id beyond its integers, a text longer than its column) is bad
             # input that slipped past validation: a 422, never a 500. SQLite's driver raises OverflowError for it.
@@ -30,7 +33,7 @@ def get_session(request: Request) -> Iterator[Session]:
             raise
 
 
-def get_settings(request: Request) -> IndicatorsSettings:
+async def get_settings(request: Request) -> IndicatorsSettings:
     settings: IndicatorsSettings = request.app.state.settings
     return settings
 

@@ -225,3 +225,4 @@ class PlatformState(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[str] = mapped_column(String(40))
     catalog_version: Mapped[str] = mapped_column(String(40))
+    generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

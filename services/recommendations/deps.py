@@ -1,4 +1,7 @@
-"""Injected dependencies of the recommendation service."""
+"""Injected dependencies of the recommendation service.
+
+The getters are async: they only read app.state, and a sync dependency would cost a thread-pool hop per request.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from shared.auth import API_KEY_HEADER
 from shared.cache import Cache
 
 
-def get_upstreams(request: Request) -> Upstreams:
+async def get_upstreams(request: Request) -> Upstreams:
     """The clients made in the lifespan and the rule book, with the caller's key to forward upstream."""
     state = request.app.state
     return Upstreams(
@@ -23,12 +26,12 @@ def get_upstreams(request: Request) -> Upstreams:
     )
 
 
-def get_cache(request: Request) -> Cache:
+async def get_cache(request: Request) -> Cache:
     cache: Cache = request.app.state.cache
     return cache
 
 
-def get_settings(request: Request) -> RecommendationsSettings:
+async def get_settings(request: Request) -> RecommendationsSettings:
     settings: RecommendationsSettings = request.app.state.settings
     return settings
 

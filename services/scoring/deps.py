@@ -1,4 +1,7 @@
-"""Injected dependencies of the scoring service."""
+"""Injected dependencies of the scoring service.
+
+The getters are async: they only read app.state, and a sync dependency would cost a thread-pool hop per request.
+"""
 
 from __future__ import annotations
 
@@ -11,22 +14,22 @@ from shared.cache import Cache
 from shared.clients import IndicatorsClient, RecommendationsClient
 
 
-def get_indicators(request: Request) -> IndicatorsClient:
+async def get_indicators(request: Request) -> IndicatorsClient:
     client: IndicatorsClient = request.app.state.indicators
     return client
 
 
-def get_recommendations(request: Request) -> RecommendationsClient:
+async def get_recommendations(request: Request) -> RecommendationsClient:
     client: RecommendationsClient = request.app.state.recommendations
     return client
 
 
-def get_cache(request: Request) -> Cache:
+async def get_cache(request: Request) -> Cache:
     cache: Cache = request.app.state.cache
     return cache
 
 
-def get_settings(request: Request) -> ScoringSettings:
+async def get_settings(request: Request) -> ScoringSettings:
     settings: ScoringSettings = request.app.state.settings
     return settings
 

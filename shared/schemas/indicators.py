@@ -122,6 +122,7 @@ class PlatformState(BaseModel):
     catalog_version: str = Field(description="Changes whenever a cluster or the indicator tree changes.")
     default_profile_id: int | None = Field(description="Id of the default published weight profile; null: none yet.")
     datasets: list[DatasetVersion] = Field(description="Each year with observations and its current version.")
+    generation: int = Field(default=0, description="Grows by one with every change of the tokens above.")
 
     def profile_id(self, requested: int | None) -> int:
         """The profile a request means: the one it names, else the default (404 when none is published)."""

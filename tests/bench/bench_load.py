@@ -3,9 +3,9 @@
 The indicator, scoring and recommendation services run as real uvicorn processes (one worker each) on the demo data
 in a fresh SQLite database, with REDIS_URL pointing at a private redis-server and RATE_LIMIT_PER_MINUTE=0 (the
 per-key limit of 600 a minute would otherwise answer most of the load with 429). The load generator is this process
-(asyncio with a lean HTTP/1.1 client on asyncio streams: one keep-alive connection per client, 50 in all),
-separate from the servers. Each client cycles
-through the four requests below in turn, starting at a different one, so every endpoint sees the same load:
+(asyncio with a lean HTTP/1.1 client on asyncio streams: one keep-alive connection per client, 50 in all), separate
+from the servers. Each client cycles through the four requests below in turn, starting at a different one, so every
+endpoint sees the same load:
 
 - GET  /v1/rankings?year=2024 (cached: the ranking is computed once before the run)
 - POST /v1/score (API.md's A1..A3 TOPSIS example)
@@ -226,9 +226,12 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far, from /proc/<pid>/stat."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
+    """User + system CPU time of a process so far, from /proc/<pid>/stat; NaN when the process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
     # After the command name: state is field 3, utime field 14, stime field 15 (1-based, see proc(5)).
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 

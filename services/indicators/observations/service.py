@@ -21,6 +21,7 @@ from services.indicators.models import (
     utcnow,
 )
 from services.indicators.observations.importer import IndicatorRule, parse_observations
+from services.indicators.state.service import mark_changed
 from shared.auth import Principal
 from shared.schemas.indicators import ImportResult
 
@@ -76,6 +77,7 @@ def renew_versions(session: Session, years: set[int]) -> None:
         revision.version = uuid.uuid4().hex[:16]
         revision.synthetic = year in synthetic_years
         revision.updated_at = now
+    mark_changed(session)
 
 
 def _copy_frame(session: Session, table: str, frame: pd.DataFrame) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, load_only
 from services.indicators.audit.service import record
 from services.indicators.indicator_tree.service import load_tree
 from services.indicators.models import Panel, WeightProfile
+from services.indicators.state.service import mark_changed
 from shared.auth import Principal
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.schemas.panels import WeightProfileCreate, profile_body
@@ -110,6 +111,7 @@ def _clear_default(session: Session) -> None:
 
 
 def _flush_default_change(session: Session) -> None:
+    mark_changed(session)
     try:
         session.flush()
     except IntegrityError as exc:
