@@ -94,3 +94,14 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
+
+
+def invalid_input_example(detail: str, errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """A 422 problem body as the handlers render it, for the worked examples in OpenAPI documents."""
+    return {
+        "type": TYPE_BASE + "invalid-input",
+        "title": _TITLES[422],
+        "status": 422,
+        "detail": detail,
+        "errors": errors,
+    }

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from services.scoring.ahp import service
 from services.scoring.endpoints import computed, documented
 from shared.auth import Viewer
+from shared.problems import invalid_input_example
 from shared.schemas.scoring import (
     GROUP_RESULT_EXAMPLE,
     HIERARCHY_RESULT_EXAMPLE,
@@ -23,33 +22,18 @@ from shared.schemas.scoring import (
 
 router = APIRouter(prefix="/v1/ahp", tags=["ahp"])
 
-NOT_RECIPROCAL_PROBLEM: dict[str, Any] = {
-    "type": "https://amc-platform.example/problems/invalid-input",
-    "title": "Invalid input",
-    "status": 422,
-    "detail": "the comparison matrix is not valid",
-    "errors": [
-        {"loc": ["body", "matrix", 1, 0], "msg": "must be the reciprocal of [0][1] = 3, that is 0.333333, got 3"}
-    ],
-}
-DISCONNECTED_PROBLEM: dict[str, Any] = {
-    "type": "https://amc-platform.example/problems/invalid-input",
-    "title": "Invalid input",
-    "status": 422,
-    "detail": "the judgments do not connect all items",
-    "errors": [
-        {"loc": ["body", "judgments", 0, "matrix"], "msg": "the judgments leave items [2, 3] unlinked to item 0"}
-    ],
-}
-MATRIX_SIZE_PROBLEM: dict[str, Any] = {
-    "type": "https://amc-platform.example/problems/invalid-input",
-    "title": "Invalid input",
-    "status": 422,
-    "detail": "the hierarchy is not valid",
-    "errors": [
-        {"loc": ["body", "tree", "matrix"], "msg": "'Goal' has 3 children, so its matrix must be 3 x 3, not (2, 2)"}
-    ],
-}
+NOT_RECIPROCAL_PROBLEM = invalid_input_example(
+    "the comparison matrix is not valid",
+    [{"loc": ["body", "matrix", 1, 0], "msg": "must be the reciprocal of [0][1] = 3, that is 0.333333, got 3"}],
+)
+DISCONNECTED_PROBLEM = invalid_input_example(
+    "the judgments do not connect all items",
+    [{"loc": ["body", "judgments", 0, "matrix"], "msg": "the judgments leave items [2, 3] unlinked to item 0"}],
+)
+MATRIX_SIZE_PROBLEM = invalid_input_example(
+    "the hierarchy is not valid",
+    [{"loc": ["body", "tree", "matrix"], "msg": "'Goal' has 3 children, so its matrix must be 3 x 3, not (2, 2)"}],
+)
 
 
 @router.post(

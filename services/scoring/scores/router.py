@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from services.scoring.endpoints import computed, documented
 from services.scoring.scores import service
 from shared.auth import Viewer
+from shared.problems import invalid_input_example
 from shared.schemas.scoring import (
     COMPARE_RESULT_EXAMPLE,
     SCORE_RESULT_EXAMPLE,
@@ -20,22 +19,14 @@ from shared.schemas.scoring import (
 
 router = APIRouter(prefix="/v1", tags=["scores"])
 
-MISSING_VALUE_PROBLEM: dict[str, Any] = {
-    "type": "https://amc-platform.example/problems/invalid-input",
-    "title": "Invalid input",
-    "status": 422,
-    "detail": "missing value: every alternative needs a number on every criterion",
-    "errors": [
-        {"loc": ["body", "matrix", 1, 1], "msg": "missing value: every alternative needs a number on every criterion"}
-    ],
-}
-NEGATIVE_WEIGHT_PROBLEM: dict[str, Any] = {
-    "type": "https://amc-platform.example/problems/invalid-input",
-    "title": "Invalid input",
-    "status": 422,
-    "detail": "body.criteria.0.weight: Input should be greater than or equal to 0",
-    "errors": [{"loc": ["body", "criteria", 0, "weight"], "msg": "Input should be greater than or equal to 0"}],
-}
+MISSING_VALUE_PROBLEM = invalid_input_example(
+    "missing value: every alternative needs a number on every criterion",
+    [{"loc": ["body", "matrix", 1, 1], "msg": "missing value: every alternative needs a number on every criterion"}],
+)
+NEGATIVE_WEIGHT_PROBLEM = invalid_input_example(
+    "body.criteria.0.weight: Input should be greater than or equal to 0",
+    [{"loc": ["body", "criteria", 0, "weight"], "msg": "Input should be greater than or equal to 0"}],
+)
 
 
 @router.post(

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from services.scoring.endpoints import computed, documented
 from services.scoring.sensitivity import service
 from shared.auth import Viewer
+from shared.problems import invalid_input_example
 from shared.schemas.scoring import SENSITIVITY_RESULT_EXAMPLE, SensitivityRequest, SensitivityResponse
 
 router = APIRouter(prefix="/v1", tags=["sensitivity"])
 
-TOO_MANY_SAMPLES_PROBLEM: dict[str, Any] = {
-    "type": "https://amc-platform.example/problems/invalid-input",
-    "title": "Invalid input",
-    "status": 422,
-    "detail": "body.samples: Input should be less than or equal to 100000",
-    "errors": [{"loc": ["body", "samples"], "msg": "Input should be less than or equal to 100000"}],
-}
+TOO_MANY_SAMPLES_PROBLEM = invalid_input_example(
+    "body.samples: Input should be less than or equal to 100000",
+    [{"loc": ["body", "samples"], "msg": "Input should be less than or equal to 100000"}],
+)
 
 
 @router.post(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from services.scoring.endpoints import computed, documented
 from services.scoring.weights import service
 from shared.auth import Viewer
+from shared.problems import invalid_input_example
 from shared.schemas.scoring import (
     COMBINED_WEIGHTS_RESULT_EXAMPLE,
     OBJECTIVE_WEIGHTS_RESULT_EXAMPLE,
@@ -20,20 +19,14 @@ from shared.schemas.scoring import (
 
 router = APIRouter(prefix="/v1/weights", tags=["weights"])
 
-NEGATIVE_VALUE_PROBLEM: dict[str, Any] = {
-    "type": "https://amc-platform.example/problems/invalid-input",
-    "title": "Invalid input",
-    "status": 422,
-    "detail": "entropy weighting needs every value >= 0; 1 value(s) are not",
-    "errors": [{"loc": ["body", "matrix", 1, 1], "msg": "entropy weighting needs every value >= 0"}],
-}
-LENGTHS_DISAGREE_PROBLEM: dict[str, Any] = {
-    "type": "https://amc-platform.example/problems/invalid-input",
-    "title": "Invalid input",
-    "status": 422,
-    "detail": "give one objective weight per subjective weight: 3, not 2",
-    "errors": [{"loc": ["body", "objective"], "msg": "give one objective weight per subjective weight: 3, not 2"}],
-}
+NEGATIVE_VALUE_PROBLEM = invalid_input_example(
+    "entropy weighting needs every value >= 0; 1 value(s) are not",
+    [{"loc": ["body", "matrix", 1, 1], "msg": "entropy weighting needs every value >= 0"}],
+)
+LENGTHS_DISAGREE_PROBLEM = invalid_input_example(
+    "give one objective weight per subjective weight: 3, not 2",
+    [{"loc": ["body", "objective"], "msg": "give one objective weight per subjective weight: 3, not 2"}],
+)
 
 
 @router.post(
