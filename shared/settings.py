@@ -27,6 +27,10 @@ class CommonSettings(BaseSettings):
     scoring_url: str = ""
     recommendations_url: str = ""
     data_dir: Path = Path("./var")
+    state_dir: Path | None = Field(
+        default=None,
+        description="Without Redis: a directory all processes share, where the indicator service publishes its state.",
+    )
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
     http_timeout_seconds: float = Field(default=10.0, gt=0, description="Timeout of calls between services.")

@@ -1,4 +1,7 @@
-"""The indicator service's state tokens published in Redis, so other services need no HTTP call to learn them.
+"""The indicator service's state tokens published where other services can read them without an HTTP call.
+
+In Redis when REDIS_URL is set; on one machine without Redis (the embedded `make run`), in a file under STATE_DIR
+that every process of the platform shares.
 
 The indicator service publishes its current state after every commit that changes it (and whenever it answers
 GET /v1/state); each state carries a generation that only grows, and a publication never replaces a newer one
@@ -9,8 +12,13 @@ state could outlive a write whose publication failed (Redis down at that very mo
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
+import tempfile
 import time
+from pathlib import Path
+from typing import Protocol
 
 import redis
 
@@ -31,8 +39,18 @@ def state_key(instance_id: str) -> str:
     return f"indicators:state:v1:{instance_id}"
 
 
-class StateChannel:
-    """Publish and read the state; every Redis error is a warning and a miss (the caller asks over HTTP)."""
+class StateChannel(Protocol):
+    """Where the state is published and read; a failure is a warning and a miss (the reader asks over HTTP)."""
+
+    def publish(self, instance_id: str, generation: int, body: bytes) -> None: ...
+
+    def read(self, instance_id: str) -> bytes | None: ...
+
+    def close(self) -> None: ...
+
+
+class RedisStateChannel:
+    """The state in a Redis hash, replaced by a compare-and-set script on the generation."""
 
     def __init__(self, url: str, *, ttl_seconds: float = 30.0, socket_timeout: float = 0.5) -> None:
         self._redis = redis.Redis.from_url(url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout)
@@ -62,3 +80,74 @@ class StateChannel:
 
     def close(self) -> None:
         self._redis.close()
+
+
+class FileStateChannel:
+    """The state in a file per database under a directory the processes share, replaced under a file lock.
+
+    A file older than the time to live counts as missing, like an expired Redis key.
+    """
+
+    def __init__(self, directory: Path, *, ttl_seconds: float = 30.0) -> None:
+        self._directory = directory
+        self._ttl = ttl_seconds
+        self._warned_at = 0.0
+
+    def _path(self, instance_id: str) -> Path:
+        return self._directory / f"state-{instance_id}.json"
+
+    def _warn(self, action: str, exc: Exception) -> None:
+        now = time.monotonic()
+        if now - self._warned_at > 30:
+            self._warned_at = now
+            log.warning("state file %s failed, falling back to HTTP: %s", action, exc)
+
+    def publish(self, instance_id: str, generation: int, body: bytes) -> None:
+        path = self._path(instance_id)
+        try:
+            self._directory.mkdir(parents=True, exist_ok=True)
+            with open(self._directory / "state.lock", "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                current = _generation_of(path)
+                if current is not None and current > generation:
+                    return
+                handle, temporary = tempfile.mkstemp(dir=self._directory, prefix=".state-")
+                with os.fdopen(handle, "wb") as out:
+                    out.write(f"{generation}\n".encode() + body)
+                os.replace(temporary, path)
+        except OSError as exc:
+            self._warn("publish", exc)
+
+    def read(self, instance_id: str) -> bytes | None:
+        path = self._path(instance_id)
+        try:
+            if time.time() - path.stat().st_mtime > self._ttl:
+                return None
+            content = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self._warn("read", exc)
+            return None
+        _, _, body = content.partition(b"\n")
+        return body or None
+
+    def close(self) -> None:
+        pass
+
+
+def _generation_of(path: Path) -> int | None:
+    try:
+        with open(path, "rb") as existing:
+            return int(existing.readline())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def make_state_channel(redis_url: str | None, state_dir: Path | None) -> StateChannel | None:
+    """Redis when there is one, else a shared directory when one is set, else none (readers ask over HTTP)."""
+    if redis_url:
+        return RedisStateChannel(redis_url)
+    if state_dir is not None:
+        return FileStateChannel(state_dir)
+    return None

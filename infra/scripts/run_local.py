@@ -58,6 +58,8 @@ def main() -> int:
     env = {
         **os.environ,
         "DATA_DIR": str(data_dir),
+        # Without Redis the processes share this directory, where the indicator service publishes its state.
+        "STATE_DIR": os.environ.get("STATE_DIR", str(data_dir / "state")),
         "ADMIN_API_KEY": admin_key(data_dir),
         "AMC_EMBEDDED": "true",
         "PYTHONUNBUFFERED": "1",

@@ -22,7 +22,7 @@ from services.indicators.profiles.router import router as profiles_router
 from services.indicators.state.router import router as state_router
 from shared.app import create_service_app
 from shared.cache import MemoryCache
-from shared.state_channel import StateChannel
+from shared.state_channel import make_state_channel
 
 
 def _database_check(app: FastAPI) -> dict[str, str]:
@@ -44,7 +44,7 @@ def create_app(settings: IndicatorsSettings | None = None) -> FastAPI:
         app.state.session_factory = make_session_factory(engine)
         app.state.key_resolver = DatabaseKeyResolver(app.state.session_factory)
         app.state.dataset_bodies = MemoryCache(max_entries=64)
-        app.state.state_channel = StateChannel(settings.redis_url) if settings.redis_url else None
+        app.state.state_channel = make_state_channel(settings.redis_url, settings.state_dir)
         yield
         if app.state.state_channel is not None:
             app.state.state_channel.close()

@@ -16,7 +16,7 @@ from shared.app import create_service_app, upstream_check
 from shared.cache import make_cache
 from shared.clients import IndicatorsClient, RemoteKeyResolver, ScoringClient
 from shared.errors import DomainError
-from shared.state_channel import StateChannel
+from shared.state_channel import make_state_channel
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +62,8 @@ def create_app(
         app.state.indicators = indicators or IndicatorsClient(
             settings.indicators_url, cache=app.state.cache, timeout=settings.http_timeout_seconds
         )
-        if settings.redis_url and app.state.indicators.state_channel is None:
-            app.state.indicators.state_channel = StateChannel(settings.redis_url)
+        if app.state.indicators.state_channel is None:
+            app.state.indicators.state_channel = make_state_channel(settings.redis_url, settings.state_dir)
         app.state.scoring = scoring or ScoringClient(
             settings.scoring_url, cache=app.state.cache, timeout=settings.http_timeout_seconds
         )

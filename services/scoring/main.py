@@ -18,7 +18,7 @@ from services.scoring.weights.router import router as weights_router
 from shared.app import create_service_app, upstream_check
 from shared.cache import make_cache
 from shared.clients import IndicatorsClient, RecommendationsClient, RemoteKeyResolver
-from shared.state_channel import StateChannel
+from shared.state_channel import make_state_channel
 
 
 def _upstreams(app: FastAPI) -> dict[str, str]:
@@ -35,8 +35,8 @@ def create_app(settings: ScoringSettings | None = None, *, indicators: Indicator
         app.state.indicators = indicators or IndicatorsClient(
             settings.indicators_url, cache=app.state.cache, timeout=settings.http_timeout_seconds
         )
-        if settings.redis_url and app.state.indicators.state_channel is None:
-            app.state.indicators.state_channel = StateChannel(settings.redis_url)
+        if app.state.indicators.state_channel is None:
+            app.state.indicators.state_channel = make_state_channel(settings.redis_url, settings.state_dir)
         app.state.key_resolver = RemoteKeyResolver(app.state.indicators)
         # Exports carry each cluster's advice; a longer timeout, as the service diagnoses every cluster.
         recommendations = RecommendationsClient(

@@ -5,8 +5,9 @@ the embedded default of `make run`. The indicator and scoring services run as re
 each, RATE_LIMIT_PER_MINUTE=0 so the limiter neither throttles nor adds its Redis round trip); the requests carry a
 viewer key of their own, as another system's would. Run twice: with the in-process cache (no REDIS_URL) and with
 REDIS_URL pointing at a private redis-server. The ranking is computed once before timing, so every timed request is
-a cache hit; what remains per request is the key check, the uncached GET /v1/state to the indicator service (the
-tokens the ranking's cache key is made of) and the cache read. Besides the ratio, the script times that upstream
+a cache hit; what remains per request is the key check, reading the state tokens the ranking's cache key is made of
+(published by the indicator service in Redis, or in a file under STATE_DIR without Redis, as `make run` does; a
+miss would ask GET /v1/state over HTTP) and the cache read. Besides the ratio, the script times that upstream
 call on its own (GET /v1/state straight to the indicator service, with its /healthz), so the report says how much
 of the difference to /healthz the per-request state round trip accounts for.
 
@@ -110,6 +111,9 @@ def platform(
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("REDIS_URL", None)
+    # Without Redis, as `make run` does: the processes share a directory where the indicator service publishes its
+    # state tokens (with Redis, they are published there instead).
+    env["STATE_DIR"] = tempfile.mkdtemp(prefix="amc-bench-state-")
     redis_process = None
     if with_redis:
         if not os.path.exists(REDIS_SERVER):
@@ -263,7 +267,7 @@ def measure(with_redis: bool, database_url: str) -> dict[str, Any]:
         steps = breakdown(running, key)
     extra = ranking_s - health_s
     return {
-        "cache": "redis (private redis-server)" if with_redis else "in-process",
+        "cache": "redis (private redis-server)" if with_redis else "in-process, state file in STATE_DIR",
         "ranking_body_bytes": size,
         "rankings_median_ms": round(ranking_s * 1000, 3),
         "healthz_median_ms": round(health_s * 1000, 3),

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,14 +16,14 @@ from fastapi.testclient import TestClient
 
 from services.indicators.main import create_app
 from shared.clients import IndicatorsClient
-from shared.state_channel import StateChannel, state_key
+from shared.state_channel import FileStateChannel, RedisStateChannel, state_key
 from tests.conftest import ADMIN_KEY, indicators_settings
 
 pytestmark = pytest.mark.integration
 
 
 def test_an_older_generation_never_replaces_a_newer_one(redis_url: str) -> None:
-    channel = StateChannel(redis_url)
+    channel = RedisStateChannel(redis_url)
     instance = uuid.uuid4().hex
     channel.publish(instance, 5, b'{"g": 5}')
     channel.publish(instance, 3, b'{"g": 3}')
@@ -33,7 +36,7 @@ def test_an_older_generation_never_replaces_a_newer_one(redis_url: str) -> None:
 
 
 def test_redis_down_is_a_miss_not_an_error() -> None:
-    channel = StateChannel("redis://127.0.0.1:1/0", socket_timeout=0.2)
+    channel = RedisStateChannel("redis://127.0.0.1:1/0", socket_timeout=0.2)
     channel.publish("x", 1, b"{}")
     assert channel.read("x") is None
 
@@ -53,7 +56,7 @@ def test_an_import_publishes_the_new_state_and_readers_use_it(indicators_with_re
 
     indicators_with_redis.event_hooks["request"].append(count)
     client = IndicatorsClient("http://indicators", http=indicators_with_redis)
-    client.state_channel = StateChannel(indicators_with_redis.app.state.settings.redis_url)  # type: ignore[attr-defined]
+    client.state_channel = RedisStateChannel(indicators_with_redis.app.state.settings.redis_url)  # type: ignore[attr-defined]
     first = client.state()
     assert calls == ["/v1/state"]
     published = json.loads(client.state_channel.read(first.instance_id) or b"{}")
@@ -73,3 +76,34 @@ def test_an_import_publishes_the_new_state_and_readers_use_it(indicators_with_re
     assert after.version_of(2024) != first.version_of(2024)
     assert after.version_of(2023) == first.version_of(2023)
     assert calls.count("/v1/state") == 1, "the new state should have been published by the import itself"
+
+
+def test_file_channel_keeps_the_newest_generation_and_expires(tmp_path: Path) -> None:
+    channel = FileStateChannel(tmp_path / "state", ttl_seconds=30)
+    assert channel.read("db") is None
+    channel.publish("db", 5, b'{"g": 5}')
+    channel.publish("db", 3, b'{"g": 3}')
+    assert channel.read("db") == b'{"g": 5}'
+    channel.publish("db", 5, b'{"g": 5, "again": true}')
+    assert channel.read("db") == b'{"g": 5, "again": true}'
+    stale = tmp_path / "state" / "state-db.json"
+    os.utime(stale, (time.time() - 60, time.time() - 60))
+    assert channel.read("db") is None
+
+
+def test_file_channel_shared_by_an_indicator_service_and_a_reader(demo_sqlite_url: str, tmp_path: Path) -> None:
+    app = create_app(indicators_settings(demo_sqlite_url, state_dir=tmp_path))
+    with TestClient(app, headers={"X-API-Key": ADMIN_KEY}) as indicators:
+        calls: list[str] = []
+        indicators.event_hooks["request"].append(lambda request: calls.append(request.url.path))
+        client = IndicatorsClient("http://indicators", http=indicators)
+        client.state_channel = FileStateChannel(tmp_path)
+        first = client.state()
+        header = "cluster_code,indicator_code,year,value,source\n"
+        imported = indicators.post(
+            "/v1/observations/import", files={"file": ("d.csv", (header + "SH-IC,C1.1,2024,5.9,x\n").encode())}
+        )
+        assert imported.status_code == 200
+        after = client.state()
+        assert after.version_of(2024) != first.version_of(2024)
+        assert calls.count("/v1/state") == 1
