@@ -306,16 +306,21 @@ COMBINED_WEIGHTS_RESULT_EXAMPLE: dict[str, Any] = {
 # --- AHP ----------------------------------------------------------------------------------------------------
 
 
-class PrioritiesRequest(_Request):
+class _AhpSettings(_Request):
+    """How priorities and consistency are computed, the same for one matrix, a panel and a hierarchy."""
+
+    method: AhpMethod = Field(default="eigenvector", description=_METHOD_DOC)
+    ri_table: RiTable = Field(default="saaty", description=_RI_DOC)
+    cr_threshold: float = Field(default=0.1, ge=0, description="A matrix is consistent when `cr <= cr_threshold`.")
+
+
+class PrioritiesRequest(_AhpSettings):
     model_config = ConfigDict(json_schema_extra={"examples": [PRIORITIES_EXAMPLE, PRIORITIES_INCOMPLETE_EXAMPLE]})
 
     matrix: PairwiseMatrix = Field(min_length=1, description=_MATRIX_DOC)
     labels: list[str] | None = Field(
         default=None, description="Names of the items compared, in row order (echoed back); one per row, unique."
     )
-    method: AhpMethod = Field(default="eigenvector", description=_METHOD_DOC)
-    ri_table: RiTable = Field(default="saaty", description=_RI_DOC)
-    cr_threshold: float = Field(default=0.1, ge=0, description="`consistent` is `cr <= cr_threshold`.")
 
 
 class Inconsistency(_Response):
@@ -352,7 +357,7 @@ class ExpertMatrix(_Request):
     matrix: PairwiseMatrix = Field(min_length=1, description=_MATRIX_DOC + " Every expert compares the same items.")
 
 
-class GroupRequest(_Request):
+class GroupRequest(_AhpSettings):
     model_config = ConfigDict(json_schema_extra={"examples": [GROUP_EXAMPLE]})
 
     judgments: list[ExpertMatrix] = Field(min_length=1, description="Each expert's matrix over the same items.")
@@ -361,9 +366,6 @@ class GroupRequest(_Request):
         description="`aij`: element-wise weighted geometric mean of the judgments (over the experts who gave each "
         "one), then priorities of that matrix; `aip`: weighted arithmetic mean of each expert's priorities.",
     )
-    method: AhpMethod = Field(default="eigenvector", description=_METHOD_DOC)
-    ri_table: RiTable = Field(default="saaty", description=_RI_DOC)
-    cr_threshold: float = Field(default=0.1, ge=0, description="`consistent` is `cr <= cr_threshold`.")
 
 
 class ExpertPriorities(_Response):
@@ -406,13 +408,10 @@ class HierarchyNode(_Request):
     )
 
 
-class HierarchyRequest(_Request):
+class HierarchyRequest(_AhpSettings):
     model_config = ConfigDict(json_schema_extra={"examples": [HIERARCHY_EXAMPLE]})
 
     tree: HierarchyNode = Field(description="The goal, with criteria (and sub-criteria, alternatives) below.")
-    method: AhpMethod = Field(default="eigenvector", description=_METHOD_DOC)
-    ri_table: RiTable = Field(default="saaty", description=_RI_DOC)
-    cr_threshold: float = Field(default=0.1, ge=0, description="A matrix is consistent when `cr <= cr_threshold`.")
 
 
 class NodeWeight(_Response):
