@@ -7,7 +7,8 @@ import sys
 import time
 from collections.abc import Callable
 
-from services.scoring.exports import ExportBundle, demo_bundle, render_pdf, render_xlsx
+from services.scoring.exports import ExportBundle, render_pdf, render_xlsx
+from tests.export_bundle import demo_bundle
 
 XLSX_BUDGET_S = 2.0
 PDF_BUDGET_S = 20.0

@@ -1,7 +1,6 @@
 """Annual-review exports of a ranking (CSV, XLSX, PDF) as plain functions of an ExportBundle."""
 
 from services.scoring.exports.csv_export import render_csv
-from services.scoring.exports.demo import demo_bundle
 from services.scoring.exports.fonts import CJKFontMissing
 from services.scoring.exports.model import (
     Action,
@@ -27,7 +26,6 @@ __all__ = [
     "ProfileInfo",
     "RankingRow",
     "Weakness",
-    "demo_bundle",
     "render_csv",
     "render_pdf",
     "render_xlsx",

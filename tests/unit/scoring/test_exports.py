@@ -19,7 +19,6 @@ from services.scoring.exports import (
     Action,
     ClusterAdvice,
     ExportBundle,
-    demo_bundle,
     render_csv,
     render_pdf,
     render_xlsx,
@@ -27,6 +26,7 @@ from services.scoring.exports import (
 )
 from services.scoring.exports.fonts import ENV_OVERRIDE, CJKFontMissing, find_cjk_font
 from services.scoring.exports.xlsx_export import SHEETS
+from tests.export_bundle import demo_bundle
 
 
 @pytest.fixture(scope="module")

@@ -1,17 +1,23 @@
-"""A realistic synthetic export bundle (reference indicator system, demo clusters) for tests and benches."""
+"""A synthetic export bundle for the renderer tests and the export benchmark: the demo's indicator system and
+clusters (services/indicators/demo), further city–industry clusters, scored by the engine's fixed-reference TOPSIS.
+
+The whole chain (ranking, recommendations, export through the services) is tested in tests/api/scoring; this
+bundle only has to look like a real one, so its advice is a short stand-in, not the recommendation service's."""
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
 
+from services.indicators.demo.load import read_clusters, read_indicator_system
+from services.scoring.engine.mcda import competition_ranks
+from services.scoring.engine.reference import criterion_scores, score_fixed_reference
 from services.scoring.exports.model import (
     CATEGORIES,
     Action,
     Category,
     ClusterAdvice,
     CriterionInfo,
-    Direction,
     ExportBundle,
     IndicatorInfo,
     Lang,
@@ -20,61 +26,9 @@ from services.scoring.exports.model import (
     Weakness,
     tier_of,
 )
+from shared.schemas.indicators import IndicatorRead
 
 FloatArray = NDArray[np.float64]
-
-# code, name, name_zh (DOMAIN.md reference indicator system)
-_CRITERIA: tuple[tuple[str, str, str], ...] = (
-    ("C1", "Innovation input and talent", "创新投入与人才"),
-    ("C2", "Innovation platforms", "创新平台"),
-    ("C3", "Innovation output", "创新产出"),
-    ("C4", "Industrial concentration and scale", "产业集聚与规模"),
-    ("C5", "Intelligent and green level", "智能化与绿色化"),
-    ("C6", "Leading firms and industrial chain", "领军企业与产业链"),
-    ("C7", "University–research integration and openness", "产学研融合与开放合作"),
-)
-
-# code, name, name_zh, unit, direction, low, high
-_INDICATORS: tuple[tuple[str, str, str, str, Direction, float, float], ...] = (
-    ("C1.1", "R&D intensity of above-scale firms", "规上企业R&D经费投入强度", "%", "benefit", 1, 6),
-    ("C1.2", "R&D personnel per 10k employees", "每万名从业人员R&D人员", "FTE", "benefit", 200, 1500),
-    ("C1.3", "High-level talent", "高层次人才", "persons", "benefit", 10, 2000),
-    ("C1.4", "Share of government spending on S&T", "财政科技支出占比", "%", "benefit", 2, 10),
-    ("C2.1", "National technology-innovation carriers", "国家级技术创新载体", "count", "benefit", 5, 150),
-    ("C2.2", "Manufacturing innovation centres", "制造业创新中心", "count", "benefit", 0, 5),
-    ("C2.3", "Pilot-test platforms", "中试验证平台", "count", "benefit", 0, 20),
-    ("C2.4", "Common-technology public service platforms", "共性技术公共服务平台", "count", "benefit", 1, 30),
-    ("C3.1", "Invention patents per 10k employees", "每万名从业人员发明专利授权", "count", "benefit", 5, 300),
-    ("C3.2", "PCT applications", "PCT国际专利申请", "count", "benefit", 0, 5000),
-    ("C3.3", "New-product share of sales", "新产品销售收入占比", "%", "benefit", 10, 60),
-    ("C3.4", "National and international standards led", "主导制定国家/国际标准", "count", "benefit", 0, 200),
-    ("C3.5", "First-of-kind equipment certifications", "首台套认定", "count", "benefit", 0, 150),
-    ("C4.1", "Output of the leading industry", "主导产业产值", "100m yuan", "benefit", 300, 20000),
-    ("C4.2", "Location quotient", "区位熵", "ratio", "benefit", 0.5, 5),
-    ("C4.3", "Above-scale firms", "规上企业数", "count", "benefit", 100, 3000),
-    ("C4.4", "Share of the national industry", "占全国同行业比重", "%", "benefit", 1, 30),
-    ("C5.1", "Key-process CNC rate", "关键工序数控化率", "%", "benefit", 40, 85),
-    ("C5.2", "Digital R&D design-tool adoption", "数字化研发设计工具普及率", "%", "benefit", 60, 95),
-    ("C5.3", "Smart factories and digital workshops", "智能工厂与数字化车间", "count", "benefit", 0, 200),
-    ("C5.4", "Energy per 10k yuan of value added", "万元工业增加值能耗", "tce", "cost", 0.1, 1.5),
-    ("C6.1", "Single-product manufacturing champions", "制造业单项冠军", "count", "benefit", 0, 20),
-    ("C6.2", "Specialised “little giant” firms", "专精特新“小巨人”", "count", "benefit", 5, 200),
-    ("C6.3", "Chain-leader firms over 10bn yuan revenue", "营收超百亿链主企业", "count", "benefit", 0, 20),
-    ("C6.4", "Local supply rate of key parts", "关键零部件本地配套率", "%", "benefit", 20, 80),
-    ("C6.5", "External dependence for key components", "关键核心零部件对外依存度", "%", "cost", 10, 80),
-    ("C7.1", "Universities and research institutes", "高校与科研院所", "count", "benefit", 2, 100),
-    ("C7.2", "Technology-contract turnover", "技术合同成交额", "100m yuan", "benefit", 1, 500),
-    (
-        "C7.3",
-        "Joint labs and university–industry alliances",
-        "产学研联合实验室与联盟",
-        "count",
-        "benefit",
-        0,
-        100,
-    ),
-    ("C7.4", "Export share of sales", "出口交货值占比", "%", "benefit", 5, 60),
-)
 
 # Starting criterion weights by category (DOMAIN.md); the demo profile is their mean.
 _CATEGORY_WEIGHTS: dict[Category, tuple[float, ...]] = {
@@ -82,125 +36,6 @@ _CATEGORY_WEIGHTS: dict[Category, tuple[float, ...]] = {
     "strategic": (0.14, 0.20, 0.14, 0.10, 0.10, 0.22, 0.10),
     "cutting_edge": (0.18, 0.12, 0.18, 0.06, 0.08, 0.10, 0.28),
 }
-
-# name, name_zh, category, province, field (DOMAIN.md demo clusters, 2021 and 2022 rounds)
-_NAMED_CLUSTERS: tuple[tuple[str, str, Category, str, str], ...] = (
-    (
-        "Shenzhen next-generation ICT",
-        "深圳市新一代信息通信",
-        "strategic",
-        "Guangdong",
-        "information technology",
-    ),
-    ("Shenzhen advanced battery materials", "深圳市先进电池材料", "strategic", "Guangdong", "new materials"),
-    (
-        "Guangzhou–Shenzhen–Foshan–Dongguan intelligent equipment",
-        "广深佛莞智能装备",
-        "strategic",
-        "Guangdong",
-        "high-end equipment",
-    ),
-    (
-        "Guangzhou–Foshan–Huizhou ultra-HD video and smart home appliances",
-        "广佛惠超高清视频和智能家电",
-        "basic",
-        "Guangdong",
-        "consumer goods",
-    ),
-    (
-        "Shenzhen–Guangzhou high-end medical devices",
-        "深广高端医疗器械",
-        "strategic",
-        "Guangdong",
-        "biomedicine",
-    ),
-    (
-        "Dongguan smart mobile terminals",
-        "东莞市智能移动终端",
-        "strategic",
-        "Guangdong",
-        "information technology",
-    ),
-    ("Foshan home furnishing", "佛山市泛家居", "basic", "Guangdong", "consumer goods"),
-    ("Shanghai integrated circuits", "上海市集成电路", "strategic", "Shanghai", "information technology"),
-    ("Shanghai Zhangjiang biomedicine", "上海市张江生物医药", "strategic", "Shanghai", "biomedicine"),
-    (
-        "Chengdu software and information services",
-        "成都市软件和信息服务",
-        "cutting_edge",
-        "Sichuan",
-        "information technology",
-    ),
-    (
-        "Chengdu–Deyang high-end energy equipment",
-        "成德高端能源装备",
-        "strategic",
-        "Sichuan",
-        "high-end equipment",
-    ),
-    ("Qingdao smart home appliances", "青岛市智能家电", "basic", "Shandong", "consumer goods"),
-    (
-        "Nanjing software and information services",
-        "南京市软件和信息服务",
-        "cutting_edge",
-        "Jiangsu",
-        "information technology",
-    ),
-    (
-        "Nanjing new power (smart-grid) equipment",
-        "南京市新型电力（智能电网）装备",
-        "strategic",
-        "Jiangsu",
-        "high-end equipment",
-    ),
-    ("Wuxi Internet of Things", "无锡市物联网", "cutting_edge", "Jiangsu", "information technology"),
-    ("Suzhou nano new materials", "苏州市纳米新材料", "cutting_edge", "Jiangsu", "new materials"),
-    ("Xuzhou construction machinery", "徐州市工程机械", "basic", "Jiangsu", "high-end equipment"),
-    ("Changzhou new carbon materials", "常州市新型碳材料", "strategic", "Jiangsu", "new materials"),
-    ("Changsha construction machinery", "长沙市工程机械", "basic", "Hunan", "high-end equipment"),
-    ("Zhuzhou rail-transit equipment", "株洲市轨道交通装备", "strategic", "Hunan", "high-end equipment"),
-    ("Xi'an aviation", "西安市航空", "strategic", "Shaanxi", "high-end equipment"),
-    ("Hefei intelligent speech", "合肥市智能语音", "cutting_edge", "Anhui", "information technology"),
-    ("Hangzhou digital security", "杭州市数字安防", "cutting_edge", "Zhejiang", "information technology"),
-    ("Ningbo magnetic materials", "宁波市磁性材料", "strategic", "Zhejiang", "new materials"),
-    (
-        "Wuhan optoelectronic information",
-        "武汉市光电子信息",
-        "cutting_edge",
-        "Hubei",
-        "information technology",
-    ),
-    (
-        "Nantong–Taizhou–Yangzhou offshore equipment and high-tech ships",
-        "通泰扬海工装备和高技术船舶",
-        "strategic",
-        "Jiangsu",
-        "high-end equipment",
-    ),
-    (
-        "Suzhou biomedicine and high-end medical devices",
-        "苏州市生物医药及高端医疗器械",
-        "strategic",
-        "Jiangsu",
-        "biomedicine",
-    ),
-    ("Taizhou–Lianyungang–Wuxi biomedicine", "泰连锡生物医药", "strategic", "Jiangsu", "biomedicine"),
-    ("Suzhou–Wuxi–Nantong high-end textiles", "苏锡通高端纺织", "basic", "Jiangsu", "consumer goods"),
-    (
-        "Wuhan–Xiangyang–Shiyan–Suizhou automobiles",
-        "武襄十随汽车",
-        "strategic",
-        "Hubei",
-        "new-energy and connected vehicles",
-    ),
-    (
-        "Chengdu–Chongqing electronic information",
-        "成渝地区电子信息",
-        "strategic",
-        "Sichuan",
-        "information technology",
-    ),
-)
 
 # Further synthetic clusters are a city and an industry: city, city_zh, province.
 _CITIES: tuple[tuple[str, str, str], ...] = (
@@ -319,19 +154,19 @@ _ACTIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     ),
 }
 
-_INTEGER_UNITS = frozenset({"count", "persons", "FTE"})
-
 
 def demo_bundle(n_clusters: int = 80, seed: int = 0, *, lang: Lang = "en", year: int = 2024) -> ExportBundle:
     """A synthetic bundle: named demo clusters, then city–industry ones, scored by fixed-reference TOPSIS."""
     if n_clusters < 1:
         raise ValueError("n_clusters must be at least 1")
     rng = np.random.default_rng(seed)
+    tree = read_indicator_system()
+    tree_indicators = [i for c in tree for i in c.children]
     criterion_weights = np.mean([_CATEGORY_WEIGHTS[c] for c in CATEGORIES], axis=0)
     criterion_weights = criterion_weights / criterion_weights.sum()
-    criterion_codes = [code for code, _, _ in _CRITERIA]
-    criterion_of = np.array([criterion_codes.index(ind[0].split(".")[0]) for ind in _INDICATORS])
-    local = rng.dirichlet(np.full(len(_INDICATORS), 40.0))
+    criterion_codes = [c.code for c in tree]
+    criterion_of = np.array([k for k, c in enumerate(tree) for _ in c.children])
+    local = rng.dirichlet(np.full(len(tree_indicators), 40.0))
     for c in range(len(criterion_codes)):
         local[criterion_of == c] /= local[criterion_of == c].sum()
     global_weights = local * criterion_weights[criterion_of]
@@ -341,34 +176,41 @@ def demo_bundle(n_clusters: int = 80, seed: int = 0, *, lang: Lang = "en", year:
     strength = rng.normal(0.0, 0.8, n_clusters)
     growth = rng.normal(0.08, 0.25, n_clusters)
     shape = np.array([_CATEGORY_SHAPE[c] for c in categories])[:, criterion_of]
-    noise = rng.normal(0.0, 0.7, (n_clusters, len(_INDICATORS)))
+    noise = rng.normal(0.0, 0.7, (n_clusters, len(tree_indicators)))
     latent_now = strength[:, None] + shape + noise
     latent_before = latent_now - growth[:, None] + rng.normal(0.0, 0.15, latent_now.shape)
-    values_now = _to_values(latent_now)
-    values_before = _to_values(latent_before)
+    values_now = _to_values(latent_now, tree_indicators)
+    values_before = _to_values(latent_before, tree_indicators)
     imputed_mask = rng.random(values_now.shape) < 0.02
 
-    scores_now, criteria_now = _fixed_topsis(values_now, local, global_weights, criterion_of)
-    scores_before, _ = _fixed_topsis(values_before, local, global_weights, criterion_of)
-    ranks_now = _competition_ranks(scores_now)
-    ranks_before = _competition_ranks(scores_before)
+    types = [i.direction for i in tree_indicators]
+    lower = np.array([i.ref_min for i in tree_indicators])
+    upper = np.array([i.ref_max for i in tree_indicators])
+    groups = {code: list(np.flatnonzero(criterion_of == k)) for k, code in enumerate(criterion_codes)}
+    scores_now = score_fixed_reference(values_now, global_weights, types, lower, upper).scores
+    scores_before = score_fixed_reference(values_before, global_weights, types, lower, upper).scores
+    criteria_now = criterion_scores(
+        values_now, global_weights, types, groups, reference="fixed", lower=lower, upper=upper
+    ).scores
+    ranks_now = competition_ranks(scores_now)
+    ranks_before = competition_ranks(scores_before)
     tiers = tier_of([float(s) for s in scores_now])
 
     criteria = [
-        CriterionInfo(code=code, name=name, name_zh=name_zh, weight=round(float(w), 6))
-        for (code, name, name_zh), w in zip(_CRITERIA, criterion_weights, strict=True)
+        CriterionInfo(code=c.code, name=c.name, name_zh=c.name_zh, weight=round(float(w), 6))
+        for c, w in zip(tree, criterion_weights, strict=True)
     ]
     indicators = [
         IndicatorInfo(
-            code=code,
-            criterion=code.split(".")[0],
-            name=name,
-            name_zh=name_zh,
-            unit=unit,
-            direction=direction,
+            code=i.code,
+            criterion=criterion_codes[int(k)],
+            name=i.name,
+            name_zh=i.name_zh,
+            unit=i.unit,
+            direction=i.direction,
             weight=round(float(w), 6),
         )
-        for (code, name, name_zh, unit, direction, _, _), w in zip(_INDICATORS, global_weights, strict=True)
+        for i, k, w in zip(tree_indicators, criterion_of, global_weights, strict=True)
     ]
     indicator_codes = [ind.code for ind in indicators]
     rows: list[RankingRow] = []
@@ -425,7 +267,9 @@ def demo_bundle(n_clusters: int = 80, seed: int = 0, *, lang: Lang = "en", year:
 
 def _cluster_identities(n_clusters: int, rng: np.random.Generator) -> list[tuple[str, str, Category, str, str]]:
     """Named demo clusters first, then distinct city–industry pairs drawn with the seed."""
-    clusters = list(_NAMED_CLUSTERS[:n_clusters])
+    clusters: list[tuple[str, str, Category, str, str]] = [
+        (c.name, c.name_zh, c.category, c.province, c.industry) for c in read_clusters()[:n_clusters]
+    ]
     pairs = [(c, i) for c in range(len(_CITIES)) for i in range(len(_INDUSTRIES))]
     order = rng.permutation(len(pairs))
     used_cities: dict[int, int] = {}
@@ -444,44 +288,17 @@ def _cluster_identities(n_clusters: int, rng: np.random.Generator) -> list[tuple
     return clusters
 
 
-def _to_values(latent: FloatArray) -> FloatArray:
-    """Map latent strengths to raw values inside each indicator's range (log scale for wide ranges)."""
+def _to_values(latent: FloatArray, indicators: list[IndicatorRead]) -> FloatArray:
+    """Map latent strengths to raw values inside each indicator's reference range (log scale for wide ranges)."""
     position = 1.0 / (1.0 + np.exp(-latent))
     values = np.empty_like(latent)
-    for j, (_, _, _, unit, direction, low, high) in enumerate(_INDICATORS):
-        p = position[:, j] if direction == "benefit" else 1.0 - position[:, j]
+    for j, indicator in enumerate(indicators):
+        low, high = indicator.ref_min, indicator.ref_max
+        p = position[:, j] if indicator.direction == "benefit" else 1.0 - position[:, j]
         wide = low > 0 and high / low >= 20
         column = low * (high / low) ** p if wide else low + p * (high - low)
-        values[:, j] = np.round(column) if unit in _INTEGER_UNITS else np.round(column, 2)
+        values[:, j] = np.round(column) if indicator.integer else np.round(column, 2)
     return values
-
-
-def _fixed_topsis(
-    values: FloatArray, local: FloatArray, global_weights: FloatArray, criterion_of: NDArray[np.int_]
-) -> tuple[FloatArray, FloatArray]:
-    """TOPSIS against the reference ranges: overall closeness and closeness per criterion."""
-    low = np.array([ind[5] for ind in _INDICATORS])
-    high = np.array([ind[6] for ind in _INDICATORS])
-    benefit = np.array([ind[4] == "benefit" for ind in _INDICATORS])
-    scaled = np.clip((values - low) / (high - low), 0.0, 1.0)
-    scaled = np.where(benefit, scaled, 1.0 - scaled)
-
-    def closeness(weights: FloatArray, columns: NDArray[np.bool_]) -> FloatArray:
-        weighted = scaled[:, columns] * weights[columns]
-        to_ideal = np.sqrt(((weights[columns] - weighted) ** 2).sum(axis=1))
-        to_anti = np.sqrt((weighted**2).sum(axis=1))
-        result: FloatArray = to_anti / (to_ideal + to_anti)
-        return result
-
-    overall = closeness(global_weights, np.ones(len(_INDICATORS), dtype=bool))
-    per_criterion = np.column_stack([closeness(local, criterion_of == c) for c in range(len(_CRITERIA))])
-    return overall, per_criterion
-
-
-def _competition_ranks(scores: FloatArray) -> NDArray[np.int_]:
-    """Rank 1 for the best score; equal scores share the better rank."""
-    ranks: NDArray[np.int_] = 1 + (scores[None, :] > scores[:, None]).sum(axis=1)
-    return ranks
 
 
 def _advice(
