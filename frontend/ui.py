@@ -231,6 +231,19 @@ def profile_select(ctx: Context, *, page: str) -> int | None:
     return chosen
 
 
+def year_and_profile(ctx: Context, *, page: str, widths: list[int]) -> tuple[int, int, list[Any]]:
+    """The year and weight-profile pickers most pages start with, in the first two of `widths` columns; the
+    remaining columns are returned for the page's own pickers. Stops the page when no profile is published."""
+    row = st.columns(widths)
+    with row[0]:
+        year = year_select(ctx, page=page)
+    with row[1]:
+        profile_id = profile_select(ctx, page=page)
+    if profile_id is None:
+        st.stop()
+    return year, profile_id, list(row[2:])
+
+
 def styled(fig: go.Figure, *, height: int = 380, legend: bool = True) -> go.Figure:
     fig.update_layout(
         height=height,

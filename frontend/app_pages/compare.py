@@ -18,13 +18,7 @@ ctx = ui.page_context()
 st.title(t("page_compare"))
 st.caption(t("compare_intro"))
 
-row = st.columns([1, 3])
-with row[0]:
-    year = ui.year_select(ctx, page=PAGE)
-with row[1]:
-    profile_id = ui.profile_select(ctx, page=PAGE)
-if profile_id is None:
-    st.stop()
+year, profile_id, _ = ui.year_and_profile(ctx, page=PAGE, widths=[1, 3])
 with api.shown_errors(), st.spinner(t("loading_ranking")):
     ranking = api.ranking(ctx.api_key, year, profile_id, "topsis", "fixed", None, ctx.versions(year))
 by_code = {r.cluster_code: r for r in ranking.results}

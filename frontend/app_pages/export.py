@@ -22,14 +22,8 @@ if not ctx.allows("analyst"):
     st.info(t("needs_role", role=t("role_analyst")))
     st.stop()
 
-row = st.columns([1, 3, 2])
+year, profile_id, row = ui.year_and_profile(ctx, page=PAGE, widths=[1, 3, 2])
 with row[0]:
-    year = ui.year_select(ctx, page=PAGE)
-with row[1]:
-    profile_id = ui.profile_select(ctx, page=PAGE)
-if profile_id is None:
-    st.stop()
-with row[2]:
     language = st.selectbox(
         t("export_language"), ["en", "zh"], index=0 if lang() == "en" else 1, format_func=lambda x: t(f"lang_{x}")
     )

@@ -18,16 +18,10 @@ ctx = ui.page_context()
 st.title(t("page_ranking"))
 st.caption(t("ranking_intro"))
 
-row = st.columns([1, 3, 2, 2, 2])
+year, profile_id, row = ui.year_and_profile(ctx, page=PAGE, widths=[1, 3, 2, 2, 2])
 with row[0]:
-    year = ui.year_select(ctx, page=PAGE)
-with row[1]:
-    profile_id = ui.profile_select(ctx, page=PAGE)
-if profile_id is None:
-    st.stop()
-with row[2]:
     method = st.selectbox(t("method"), METHODS, format_func=ui.method_label, key="ranking_method")
-with row[3]:
+with row[1]:
     reference = st.selectbox(
         t("reference"),
         ["fixed", "relative"] if method in FIXED_METHODS else ["relative"],
@@ -35,7 +29,7 @@ with row[3]:
         key=f"ranking_reference_{method in FIXED_METHODS}",
         help=t("reference_help"),
     )
-with row[4]:
+with row[2]:
     category = st.selectbox(
         t("col_category"),
         [None, "basic", "strategic", "cutting_edge"],

@@ -15,17 +15,11 @@ ctx = ui.page_context()
 st.title(t("page_recommendations"))
 st.caption(t("recommendations_intro"))
 
-row = st.columns([1, 3, 3])
-with row[0]:
-    year = ui.year_select(ctx, page=PAGE)
-with row[1]:
-    profile_id = ui.profile_select(ctx, page=PAGE)
-if profile_id is None:
-    st.stop()
+year, profile_id, row = ui.year_and_profile(ctx, page=PAGE, widths=[1, 3, 3])
 with api.shown_errors():
     ranking = api.ranking(ctx.api_key, year, profile_id, "topsis", "fixed", None, ctx.versions(year))
 codes = [r.cluster_code for r in ranking.results]
-with row[2]:
+with row[0]:
     code = ui.remembered_select(
         t("cluster"), codes, memory="cluster", page=PAGE, format_func=lambda c: f"{ctx.catalog.cluster_name(c)} ({c})"
     )

@@ -15,14 +15,8 @@ ctx = ui.page_context()
 st.title(t("page_sensitivity"))
 st.caption(t("sensitivity_intro"))
 
-row = st.columns([1, 3, 2])
+year, profile_id, row = ui.year_and_profile(ctx, page=PAGE, widths=[1, 3, 2])
 with row[0]:
-    year = ui.year_select(ctx, page=PAGE)
-with row[1]:
-    profile_id = ui.profile_select(ctx, page=PAGE)
-if profile_id is None:
-    st.stop()
-with row[2]:
     category = st.selectbox(
         t("col_category"), [None, "basic", "strategic", "cutting_edge"], format_func=ui.category_label, key="sens_cat"
     )
