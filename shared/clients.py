@@ -87,6 +87,9 @@ class ServiceClient:
         self.api_key = api_key
         self.cache = cache
         self.read_retries = read_retries
+        # The deadline of one whole call, retries included: a hung upstream costs a caller `timeout`, not a
+        # multiple of it.
+        self.timeout = timeout
         self._http = http or httpx.Client(
             base_url=self.base_url, timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0))
         )
@@ -119,17 +122,31 @@ class ServiceClient:
         attempts = 1 + (self.read_retries if method == "GET" else 0)
         all_headers = {**self._headers(api_key), **(headers or {})}
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
+        deadline = time.monotonic() + self.timeout
         for attempt in range(attempts):
+            remaining = deadline - time.monotonic()
             try:
+                if remaining <= 0:
+                    raise httpx.TimeoutException("no time left for another attempt")
                 response = self._http.request(
-                    method, path, params=clean_params, json=json_body, files=files, headers=all_headers
+                    method,
+                    path,
+                    params=clean_params,
+                    json=json_body,
+                    files=files,
+                    headers=all_headers,
+                    timeout=httpx.Timeout(remaining, connect=min(remaining, 3.0)),
                 )
             except httpx.TransportError as exc:
-                if attempt + 1 < attempts:
-                    time.sleep(0.1 * 2**attempt)
+                pause = 0.1 * 2**attempt
+                if attempt + 1 < attempts and deadline - time.monotonic() > pause:
+                    time.sleep(pause)
                     continue
-                raise UpstreamUnavailable(f"the {self.service} service did not answer: {exc!s}") from exc
-            if response.status_code >= 500 and attempt + 1 < attempts:
+                raise UpstreamUnavailable(
+                    f"the {self.service} service did not answer within {self.timeout:g} s "
+                    f"({self.base_url}; {type(exc).__name__}: {exc!s})"
+                ) from exc
+            if response.status_code >= 500 and attempt + 1 < attempts and deadline - time.monotonic() > 0.1:
                 time.sleep(0.1 * 2**attempt)
                 continue
             self._raise_for_problem(response)

@@ -13,10 +13,18 @@ class DomainError(Exception):
     title: str = "Bad request"
     type_slug: str = "bad-request"
 
-    def __init__(self, detail: str, *, errors: Sequence[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: Sequence[dict[str, Any]] | None = None,
+        extensions: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors: list[dict[str, Any]] = list(errors or [])
+        # RFC 9457 extension members rendered beside `errors` (for example `error_count` of a long error list).
+        self.extensions: dict[str, Any] = dict(extensions or {})
 
 
 class InvalidInput(DomainError):

@@ -41,6 +41,7 @@ def problem_response(
     type_slug: str | None = None,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": TYPE_BASE + (type_slug or str(status)),
@@ -50,6 +51,7 @@ def problem_response(
     }
     if errors:
         body["errors"] = errors
+    body.update(extensions or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
@@ -61,7 +63,13 @@ async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
     return problem_response(
-        exc.status, exc.detail, title=exc.title, type_slug=exc.type_slug, errors=exc.errors, headers=headers
+        exc.status,
+        exc.detail,
+        title=exc.title,
+        type_slug=exc.type_slug,
+        errors=exc.errors,
+        headers=headers,
+        extensions=exc.extensions,
     )
 
 
@@ -81,12 +89,17 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     headers = dict(exc.headers) if exc.headers else None
     # An HTTPException may name its problem type (shared.limits.BodyTooLarge does), like a DomainError.
     type_slug: str | None = getattr(exc, "type_slug", None)
-    return problem_response(exc.status_code, str(exc.detail), type_slug=type_slug, headers=headers)
+    # FastAPI's "There was an error parsing the body" (a body nested past the JSON parser's depth, say) is a 400:
+    # it names the body as the bad part, like every other invalid input.
+    errors = [{"loc": ["body"], "msg": str(exc.detail)}] if exc.status_code == 400 else None
+    return problem_response(exc.status_code, str(exc.detail), type_slug=type_slug, headers=headers, errors=errors)
 
 
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
-    return problem_response(500, "An unexpected error occurred; it has been logged.")
+    # Starlette re-raises after this response and the server then drops the connection: say so, or a pooled
+    # client would send its next request down a connection that is already closed.
+    return problem_response(500, "An unexpected error occurred; it has been logged.", headers={"Connection": "close"})
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -33,7 +33,9 @@ class CommonSettings(BaseSettings):
     )
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
-    http_timeout_seconds: float = Field(default=10.0, gt=0, description="Timeout of calls between services.")
+    http_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="Deadline of one call between services, its retries included."
+    )
     cors_origins: list[str] = Field(default_factory=list)
     max_request_bytes: int = Field(
         default=25 * 1024 * 1024, gt=0, description="Largest request body any endpoint accepts (larger: 413)."

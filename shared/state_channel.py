@@ -6,8 +6,10 @@ that every process of the platform shares.
 The indicator service publishes its current state after every commit that changes it (and whenever it answers
 GET /v1/state); each state carries a generation that only grows, and a publication never replaces a newer one
 (compare-and-set in Redis), so replicas racing each other cannot put an older state back. Readers fall back to
-GET /v1/state when the key is missing or Redis fails. Entries expire after `ttl_seconds`, which bounds how long a
-state could outlive a write whose publication failed (Redis down at that very moment).
+GET /v1/state when the key is missing or Redis fails. A publication that fails (Redis out of memory, refusing
+writes) withdraws the published copy, so readers ask over HTTP at once rather than keep reading an older state;
+entries also expire after `ttl_seconds`, which bounds how long a state could outlive a write whose publication
+and withdrawal both failed (Redis unreachable at that very moment, and so unreadable to the readers too).
 """
 
 from __future__ import annotations
@@ -69,6 +71,14 @@ class RedisStateChannel:
             self._publish(keys=[state_key(instance_id)], args=[generation, body, self._ttl_ms])
         except redis.RedisError as exc:
             self._warn("publish", exc)
+            self._withdraw(instance_id)
+
+    def _withdraw(self, instance_id: str) -> None:
+        """Deletes the published state; DEL frees memory, so Redis at `maxmemory` still accepts it."""
+        try:
+            self._redis.delete(state_key(instance_id))
+        except redis.RedisError as exc:
+            self._warn("withdraw", exc)
 
     def read(self, instance_id: str) -> bytes | None:
         try:
@@ -117,6 +127,7 @@ class FileStateChannel:
                 os.replace(temporary, path)
         except OSError as exc:
             self._warn("publish", exc)
+            path.unlink(missing_ok=True)
 
     def read(self, instance_id: str) -> bytes | None:
         path = self._path(instance_id)

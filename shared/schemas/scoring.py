@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.schemas.indicators import Direction
 from shared.schemas.panels import Aggregation, PairwiseJudgment, RiTable
@@ -20,10 +20,31 @@ CombinationMethod = Literal["linear", "multiplicative"]
 # The engine's limit (services.scoring.engine.sensitivity.MAX_SAMPLES), repeated here because shared/ does not
 # import the services; a test keeps the two equal.
 MAX_SENSITIVITY_SAMPLES = 100_000
+# Bounds of one request, so that no caller (a viewer included) can ask for unbounded work or an unbounded answer.
+MAX_ALTERNATIVES = 2_000
+"""Alternatives (rows) of one decision problem."""
+MAX_CRITERIA = 200
+"""Criteria (columns) of one decision problem."""
+MAX_SENSITIVITY_ALTERNATIVES = 500
+"""Alternatives of a sensitivity request: its answer holds an alternatives × ranks table of shares."""
+MAX_SENSITIVITY_CELLS = 50_000_000
+"""samples × alternatives × criteria that one sensitivity request may score (the 80 × 30 × 10,000 of a large
+year are 24 million)."""
+MAX_SWEEP_CELLS = 2_000_000
+"""sweep points × alternatives of a sweep (its answer lists a score and a rank for each)."""
 DEFAULT_COMPARE_METHODS: list[ScoreMethod] = ["topsis", "vikor", "promethee_ii", "wsm", "waspas", "edas", "mabac"]
 
 NonNegative = Annotated[float, Field(ge=0)]
-PairwiseMatrix = list[list[PairwiseJudgment]]
+MAX_MATRIX_ORDER = 200
+"""Items of one pairwise comparison: twice the largest n of a tabulated random index (Donegan and Dodd's 100);
+only Alonso and Lamata's fit goes beyond, and no panel compares that many items in one matrix."""
+MAX_PANEL_EXPERTS = 500
+"""Experts' matrices in one group request."""
+MAX_HIERARCHY_NODES = 5_000
+MAX_HIERARCHY_DEPTH = 20
+PairwiseMatrix = Annotated[
+    list[Annotated[list[PairwiseJudgment], Field(max_length=MAX_MATRIX_ORDER)]], Field(max_length=MAX_MATRIX_ORDER)
+]
 
 _MATRIX_DOC = (
     "Square pairwise comparison matrix: `matrix[i][j]` says how many times more important item i is than item j. "
@@ -360,7 +381,11 @@ class ExpertMatrix(_Request):
 class GroupRequest(_AhpSettings):
     model_config = ConfigDict(json_schema_extra={"examples": [GROUP_EXAMPLE]})
 
-    judgments: list[ExpertMatrix] = Field(min_length=1, description="Each expert's matrix over the same items.")
+    judgments: list[ExpertMatrix] = Field(
+        min_length=1,
+        max_length=MAX_PANEL_EXPERTS,
+        description=f"Each expert's matrix over the same items (at most {MAX_PANEL_EXPERTS} experts).",
+    )
     aggregation: Aggregation = Field(
         default="aij",
         description="`aij`: element-wise weighted geometric mean of the judgments (over the experts who gave each "
@@ -411,7 +436,27 @@ class HierarchyNode(_Request):
 class HierarchyRequest(_AhpSettings):
     model_config = ConfigDict(json_schema_extra={"examples": [HIERARCHY_EXAMPLE]})
 
-    tree: HierarchyNode = Field(description="The goal, with criteria (and sub-criteria, alternatives) below.")
+    tree: HierarchyNode = Field(
+        description="The goal, with criteria (and sub-criteria, alternatives) below; at most "
+        f"{MAX_HIERARCHY_DEPTH} levels and {MAX_HIERARCHY_NODES} nodes."
+    )
+
+    @field_validator("tree", mode="before")
+    @classmethod
+    def _bounded_tree(cls, tree: Any) -> Any:
+        """Counts levels and nodes of the raw tree without recursion, before the nested models are built."""
+        nodes, level = 0, [tree]
+        for depth in range(1, MAX_HIERARCHY_DEPTH + 2):
+            if not level:
+                return tree
+            if depth > MAX_HIERARCHY_DEPTH:
+                raise ValueError(f"the tree is deeper than {MAX_HIERARCHY_DEPTH} levels")
+            nodes += len(level)
+            if nodes > MAX_HIERARCHY_NODES:
+                raise ValueError(f"the tree has more than {MAX_HIERARCHY_NODES} nodes")
+            children = [node.get("children") for node in level if isinstance(node, dict)]
+            level = [child for group in children if isinstance(group, list) for child in group]
+        return tree
 
 
 class NodeWeight(_Response):
@@ -442,10 +487,19 @@ class Criterion(_Request):
 
 
 class DecisionProblem(_Request):
-    alternatives: list[str] = Field(min_length=1, description="Names of the alternatives (the rows); unique.")
-    criteria: list[Criterion] = Field(min_length=1, description="The criteria (the columns), in matrix order.")
-    matrix: list[list[float | None]] = Field(
+    alternatives: list[str] = Field(
         min_length=1,
+        max_length=MAX_ALTERNATIVES,
+        description=f"Names of the alternatives (the rows); unique; at most {MAX_ALTERNATIVES}.",
+    )
+    criteria: list[Criterion] = Field(
+        min_length=1,
+        max_length=MAX_CRITERIA,
+        description=f"The criteria (the columns), in matrix order; at most {MAX_CRITERIA}.",
+    )
+    matrix: list[Annotated[list[float | None], Field(max_length=MAX_CRITERIA)]] = Field(
+        min_length=1,
+        max_length=MAX_ALTERNATIVES,
         description="`matrix[i][j]` is alternative i's value on criterion j; every value is a finite number "
         "(null is a missing value: a 422 naming the cell). A criterion on which every alternative is equal, "
         "zeros included, is left out with a warning.",
@@ -535,6 +589,25 @@ class SensitivityRequest(ScoreRequest):
         "null: no sweep.",
     )
     sweep_points: int = Field(default=21, ge=2, le=10_001, description="Points of the sweep, 0 and 1 included.")
+
+    @model_validator(mode="after")
+    def _bounded_work(self) -> SensitivityRequest:
+        """Refuses a request whose work or answer would grow past the limits, naming the limit."""
+        alternatives, criteria = len(self.alternatives), len(self.criteria)
+        if alternatives > MAX_SENSITIVITY_ALTERNATIVES:
+            raise ValueError(
+                f"at most {MAX_SENSITIVITY_ALTERNATIVES} alternatives in a sensitivity analysis (got {alternatives})"
+            )
+        if self.samples * alternatives * criteria > MAX_SENSITIVITY_CELLS:
+            raise ValueError(
+                f"samples × alternatives × criteria is {self.samples * alternatives * criteria}, above the limit "
+                f"of {MAX_SENSITIVITY_CELLS}: ask for fewer samples"
+            )
+        if self.sweep_criterion is not None and self.sweep_points * alternatives > MAX_SWEEP_CELLS:
+            raise ValueError(
+                f"sweep_points × alternatives is above the limit of {MAX_SWEEP_CELLS}: ask for fewer sweep points"
+            )
+        return self
 
 
 class RankAcceptability(_Response):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import time
 import uuid
 from collections.abc import Iterator
@@ -48,6 +49,16 @@ class Stack:
 
 @pytest.fixture
 def stack(demo_sqlite_url: str) -> Iterator[Stack]:
+    yield from run_stack(demo_sqlite_url, indicators_redis=False)
+
+
+@pytest.fixture
+def shared_redis_stack(demo_sqlite_url: str) -> Iterator[Stack]:
+    """The stack with the indicator service on Redis too: it publishes its state there, scoring reads it there."""
+    yield from run_stack(demo_sqlite_url, indicators_redis=True)
+
+
+def run_stack(demo_sqlite_url: str, *, indicators_redis: bool) -> Iterator[Stack]:
     if not os.path.exists(REDIS_SERVER):
         unavailable("redis-server", FileNotFoundError(REDIS_SERVER))
     redis_port, indicators_port, scoring_port = free_port(), free_port(), free_port()
@@ -72,7 +83,7 @@ def stack(demo_sqlite_url: str) -> Iterator[Stack]:
             "indicator service",
             indicators_port,
             uvicorn("services.indicators.main", indicators_port),
-            {**base_env, "DATABASE_URL": demo_sqlite_url},
+            {**base_env, "DATABASE_URL": demo_sqlite_url, **({"REDIS_URL": redis_url} if indicators_redis else {})},
             http_ok(f"http://127.0.0.1:{indicators_port}/readyz"),
         ),
         scoring=Managed(
@@ -228,3 +239,71 @@ def test_indicator_service_down_then_back(stack: Stack) -> None:
             ranking_results(ranked)
     finally:
         client.close()
+
+
+def import_value(stack: Stack, value: float) -> None:
+    header = "cluster_code,indicator_code,year,value,source\n"
+    response = httpx.post(
+        stack.indicators_url + "/v1/observations/import",
+        files={"file": ("d.csv", (header + f"SH-IC,C1.1,2024,{value},fault test\n").encode())},
+        headers={"X-API-Key": ADMIN_KEY},
+        timeout=20,
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_an_import_while_redis_refuses_writes_is_seen_by_rankings_at_once(shared_redis_stack: Stack) -> None:
+    """Issue 16, item 7: Redis at maxmemory refuses the state publication; readers must not stay on the old one."""
+    stack = shared_redis_stack
+    viewer = new_viewer_key(stack)
+    first = ranking(stack, viewer)
+    assert first is not None
+    assert first.status_code == 200, first.text
+    old_version = first.json()["dataset_version"]
+    control = redis.Redis.from_url(stack.redis_url)
+    try:
+        assert any(k.startswith(b"indicators:state:") for k in control.scan_iter()), "no state was published"
+        control.config_set("maxmemory-policy", "noeviction")
+        control.config_set("maxmemory", 1)
+        with pytest.raises(redis.ResponseError, match="maxmemory"):
+            control.set("probe", "x")
+
+        import_value(stack, 6.123)
+        started = time.monotonic()
+        while True:
+            answered = ranking(stack, viewer)
+            assert answered is not None
+            assert answered.status_code == 200, answered.text
+            if answered.json()["dataset_version"] != old_version:
+                break
+            assert time.monotonic() - started < 2, "rankings kept serving the dataset of before the import"
+            time.sleep(0.1)
+    finally:
+        control.config_set("maxmemory", 0)
+        control.close()
+
+
+def test_a_hung_indicator_service_is_a_quick_503_naming_it(stack: Stack) -> None:
+    """Issue 16, item 8: the indicator service stopped mid-flight (SIGSTOP): no answer at all, sockets open."""
+    assert stack.indicators.process is not None
+    stack.indicators.process.send_signal(signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        ready = httpx.get(stack.scoring_url + "/readyz", timeout=30)
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["indicators"].startswith("unavailable")
+        assert time.monotonic() - started < 8, "readiness waited for several timeouts"
+
+        started = time.monotonic()
+        answered = httpx.get(
+            stack.scoring_url + "/v1/rankings",
+            params={"year": 2024},
+            headers={"X-API-Key": f"amc_never_seen_{uuid.uuid4().hex}"},
+            timeout=30,
+        )
+        assert answered.status_code == 503, answered.text
+        assert answered.headers["content-type"] == "application/problem+json"
+        assert "indicators service did not answer within" in answered.json()["detail"]
+        assert time.monotonic() - started < 8, "the ranking waited for several timeouts"
+    finally:
+        stack.indicators.process.send_signal(signal.SIGCONT)

@@ -8,20 +8,34 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+from zlib import error as zlib_error
 
 import numpy as np
 import pandas as pd
 
-from shared.errors import InvalidInput
+from shared.errors import InvalidInput, PayloadTooLarge
+from shared.spreadsheet import unneutralised
 
 REQUIRED_COLUMNS = ("cluster_code", "indicator_code", "year", "value")
 OPTIONAL_COLUMNS = ("source",)
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_SOURCE_LENGTH = 300
+MAX_LISTED_ERRORS = 200
+"""A rejected file lists at most this many bad rows; `error_count` says how many there are in all."""
+MAX_IMPORT_ROWS = 500_000
+"""Data rows one import may carry (the 80 × 30 indicators × 4 years of a large platform are 9,600)."""
+MAX_XLSX_XML_BYTES = 256 * 1024 * 1024
+"""Uncompressed XML an XLSX upload may unpack to (a small zip can hold gigabytes of sheet XML)."""
+
+# One number grammar for every check, vectorised or per row: ASCII digits, an optional sign, a decimal point
+# and an exponent. No `_` digit groups, no full-width digits, no thousands separators: what is not read exactly
+# as written is refused, never guessed.
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -44,11 +58,16 @@ def _row_error(line: int, column: str, message: str) -> dict[str, Any]:
     return {"row": line, "column": column, "message": message, "loc": ["file", line, column], "msg": message}
 
 
-def _reject(errors: list[dict[str, Any]]) -> ImportRejected:
+def _reject(errors: list[dict[str, Any]], *, bad_rows: int | None = None) -> ImportRejected:
+    """The 422 of a bad file: at most MAX_LISTED_ERRORS errors, and `bad_rows`, how many rows are bad in all."""
     first = errors[0]
+    listed = errors[:MAX_LISTED_ERRORS]
+    total = max(bad_rows or 0, len({e["row"] for e in errors}))
     more = f" and {len(errors) - 1} more" if len(errors) > 1 else ""
+    if total > len({e["row"] for e in listed}):
+        more += f"; {total} bad rows in all, the first {len(listed)} errors are listed"
     detail = f"nothing was imported: line {first['row']}, {first['column'] or 'file'}: {first['message']}{more}"
-    return ImportRejected(detail, errors=errors)
+    return ImportRejected(detail, errors=listed, extensions={"bad_rows": total})
 
 
 def _decode_csv(content: bytes) -> str:
@@ -70,17 +89,70 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
         yield reader.line_num, cells
 
 
+def _unreadable_xlsx(reason: str) -> ImportRejected:
+    return _reject([_row_error(1, "", f"the file is not a readable XLSX workbook: {reason}")])
+
+
+def _check_xlsx_parts(content: bytes) -> None:
+    """Refuses, before any XML parser sees it, an XLSX whose XML declares a DTD or unpacks beyond the limits.
+
+    DTDs carry entity expansion ("billion laughs") and external entities; no spreadsheet program writes one, so
+    they are refused outright. `<row` elements are counted as the XML streams by, so a file with more rows than
+    MAX_IMPORT_ROWS is refused without building a single row.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _unreadable_xlsx(str(exc)) from exc
+    with archive:
+        members = [m for m in archive.infolist() if m.filename.endswith((".xml", ".rels"))]
+        if sum(m.file_size for m in members) > MAX_XLSX_XML_BYTES:
+            raise PayloadTooLarge(f"the workbook unpacks to more than {MAX_XLSX_XML_BYTES} bytes of XML")
+        unpacked, rows = 0, 0
+        for member in members:
+            tail = b""
+            try:
+                with archive.open(member) as stream:
+                    while chunk := stream.read(1 << 20):
+                        unpacked += len(chunk)
+                        if unpacked > MAX_XLSX_XML_BYTES:
+                            raise PayloadTooLarge(
+                                f"the workbook unpacks to more than {MAX_XLSX_XML_BYTES} bytes of XML"
+                            )
+                        window = (tail + chunk).upper()
+                        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                            raise _unreadable_xlsx(f"{member.filename} declares a DTD, which is not accepted")
+                        if member.filename.startswith("xl/worksheets/"):
+                            rows += (tail + chunk).count(b"<row") - tail.count(b"<row")
+                        tail = chunk[-16:]
+            except (zipfile.BadZipFile, zlib_error, EOFError, OSError, NotImplementedError) as exc:
+                raise _unreadable_xlsx(f"{member.filename}: {exc}") from exc
+        if rows > MAX_IMPORT_ROWS + 1:
+            raise _too_many_rows()
+
+
+def _too_many_rows() -> PayloadTooLarge:
+    return PayloadTooLarge(f"the file has more than {MAX_IMPORT_ROWS} data rows, the limit of one import")
+
+
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
+    _check_xlsx_parts(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise _reject([_row_error(1, "", f"the file is not a readable XLSX workbook: {exc}")]) from exc
+    except Exception as exc:  # openpyxl raises anything from KeyError to ParseError on a damaged file
+        raise _unreadable_xlsx(str(exc) or type(exc).__name__) from exc
     try:
         sheet = workbook.worksheets[0]
         for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if line > MAX_IMPORT_ROWS + 1:
+                raise _too_many_rows()
             yield line, ["" if c is None else c for c in cells]
+    except (ImportRejected, PayloadTooLarge):
+        raise
+    except Exception as exc:  # the sheet XML is parsed lazily: a truncated tag surfaces here
+        raise _unreadable_xlsx(str(exc) or type(exc).__name__) from exc
     finally:
         workbook.close()
 
@@ -90,10 +162,10 @@ def is_xlsx(content: bytes, filename: str | None) -> bool:
 
 
 def _parse_year(raw: Any) -> int | None:
-    try:
-        number = float(str(raw).strip())
-    except ValueError:
+    text = str(raw).strip()
+    if not NUMBER.fullmatch(text):
         return None
+    number = float(text)
     if not math.isfinite(number) or number != int(number):
         return None
     return int(number)
@@ -103,10 +175,13 @@ def _parse_value(raw: Any) -> tuple[float | None, str | None]:
     text = str(raw).strip()
     if text == "":
         return None, "the value is missing"
-    try:
-        number = float(text.replace(",", "")) if isinstance(raw, str) else float(raw)
-    except (TypeError, ValueError):
-        return None, f"{text!r} is not a number"
+    if not NUMBER.fullmatch(text):
+        if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            return None, f"{text!r} is not a finite number"
+        if "," in text:
+            return None, (f"{text!r} has a comma: write decimals with a point and no thousands separators (1234.5)")
+        return None, f"{text!r} is not a number (ASCII digits, an optional point and exponent: 1234.5, 1.2e3)"
+    number = float(text)
     if not math.isfinite(number):
         return None, f"{text!r} is not a finite number"
     return number, None
@@ -160,6 +235,12 @@ def _fast_csv_rows(text: str) -> pd.DataFrame | None:
         return None
     frame.index = pd.RangeIndex(1, 1 + len(frame))
     return frame
+
+
+def _numbers(column: pd.Series) -> pd.Series:
+    """The column as floats where a cell is a number in the NUMBER grammar, NaN elsewhere."""
+    readable = column.str.fullmatch(NUMBER.pattern).fillna(False).astype(bool)
+    return pd.to_numeric(column.where(readable), errors="coerce")
 
 
 def _has_quoted_newline(text: str) -> bool:
@@ -219,7 +300,12 @@ def parse_observations(
     )
     if "source" not in frame:
         frame["source"] = ""
+    for name in ("cluster_code", "indicator_code", "source"):
+        # The platform's own exports neutralise text that a spreadsheet would run ('=…); read back, it is the text.
+        frame[name] = frame[name].map(unneutralised)
     frame = frame[(frame[list(wanted)] != "").any(axis=1)]
+    if len(frame) > MAX_IMPORT_ROWS:
+        raise _too_many_rows()
     if frame.empty:
         raise _reject([_row_error(header_line + 1, "", "the file has a header but no data rows")])
 
@@ -227,8 +313,8 @@ def parse_observations(
     rules = [indicator_rules[c] for c in codes]
     cluster_id = frame["cluster_code"].map(cluster_ids)
     indicator_pos = frame["indicator_code"].map({c: k for k, c in enumerate(codes)})
-    year = pd.to_numeric(frame["year"], errors="coerce")
-    value = pd.to_numeric(frame["value"].str.replace(",", "", regex=False), errors="coerce")
+    year = _numbers(frame["year"])
+    value = _numbers(frame["value"])
     pos = indicator_pos.fillna(0).to_numpy(dtype=int)
     low = np.array([-np.inf if r.valid_min is None else r.valid_min for r in rules])[pos]
     high = np.array([np.inf if r.valid_max is None else r.valid_max for r in rules])[pos]
@@ -250,10 +336,14 @@ def parse_observations(
             | (frame["source"].str.len() > MAX_SOURCE_LENGTH).to_numpy()
         )
     errors: list[dict[str, Any]] = []
-    for line in frame.index[bad]:
-        errors.extend(
-            _row_problems(frame.loc[line], line=int(line), cluster_ids=cluster_ids, indicator_rules=indicator_rules)
+    bad_lines = frame.index[bad]
+    for line in bad_lines[:MAX_LISTED_ERRORS]:
+        problems = _row_problems(
+            frame.loc[line], line=int(line), cluster_ids=cluster_ids, indicator_rules=indicator_rules
         )
+        # The vectorised and the per-row check share one grammar; should they ever disagree, the row is still
+        # named, never dropped: every data row ends written or listed here.
+        errors.extend(problems or [_row_error(int(line), "", "this row could not be read")])
     good = frame[~bad].assign(
         cluster_id=cluster_id[~bad].astype(int),
         indicator_id=np.array([r.id for r in rules])[pos[~bad]],
@@ -276,6 +366,8 @@ def parse_observations(
             )
     if errors:
         errors.sort(key=lambda e: e["row"])
-        raise _reject(errors)
+        raise _reject(errors, bad_rows=len(bad_lines) + int(repeated.sum()))
+    if len(good) != len(frame):  # pragma: no cover - guarded by the checks above; never write a partial file
+        raise _reject([_row_error(header_line, "", "some rows could not be read")])
     result = good[["cluster_id", "indicator_id", "year", "value", "source"]].rename_axis("line").reset_index()
     return ValidRows(result)

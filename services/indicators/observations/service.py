@@ -24,6 +24,7 @@ from services.indicators.observations.importer import IndicatorRule, parse_obser
 from services.indicators.state.service import mark_changed
 from shared.auth import Principal
 from shared.schemas.indicators import ImportResult
+from shared.spreadsheet import safe_text
 
 SYNTHETIC_SOURCE_PREFIX = "synthetic"
 # Any constant works: it only has to be the same for every import, so that two imports take turns.
@@ -210,7 +211,9 @@ def export_csv(session: Session, *, year: int | None = None, cluster_code: str |
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["cluster_code", "indicator_code", "year", "value", "source"])
     for cluster, indicator, obs_year, value, source in session.execute(query):
-        writer.writerow([cluster, indicator, obs_year, repr(value) if value != int(value) else int(value), source])
+        # The value goes in as a number (csv writes a float by repr), so that only text is neutralised.
+        number = value if value != int(value) else int(value)
+        writer.writerow([safe_text(cell) for cell in (cluster, indicator, obs_year, number, source)])
     return ("\ufeff" + buffer.getvalue()).encode()
 
 

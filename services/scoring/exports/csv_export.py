@@ -7,6 +7,7 @@ import csv
 import io
 
 from services.scoring.exports.model import ExportBundle
+from shared.spreadsheet import safe_text
 
 _FIXED_COLUMNS: tuple[str, ...] = (
     "year",
@@ -46,25 +47,25 @@ def render_csv(bundle: ExportBundle) -> bytes:
             [
                 bundle.year,
                 row.rank,
-                row.cluster_code,
-                row.name,
-                row.name_zh,
-                row.category,
-                row.province,
-                row.industry,
+                safe_text(row.cluster_code),
+                safe_text(row.name),
+                safe_text(row.name_zh),
+                safe_text(row.category),
+                safe_text(row.province),
+                safe_text(row.industry),
                 _number(row.score),
-                row.tier,
+                safe_text(row.tier),
                 _optional(row.rank_change),
                 _optional(bundle.previous_year),
                 _optional(row.previous_rank),
                 _number(row.previous_score),
                 *(_number(row.criteria_scores.get(code)) for code in criterion_codes),
-                ";".join(sorted(row.imputed)),
-                bundle.dataset_version,
-                bundle.profile.id,
-                bundle.method,
-                bundle.normalization,
-                bundle.reference,
+                safe_text(";".join(sorted(row.imputed))),
+                safe_text(bundle.dataset_version),
+                safe_text(bundle.profile.id),
+                safe_text(bundle.method),
+                safe_text(bundle.normalization),
+                safe_text(bundle.reference),
                 "true" if bundle.synthetic else "false",
             ]
         )

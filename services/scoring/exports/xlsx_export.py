@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -17,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from services.scoring.exports.labels import label, method_name
 from services.scoring.exports.model import ExportBundle, Lang
+from shared.spreadsheet import safe_text
 
 SHEETS: tuple[str, ...] = ("Ranking", "Criterion scores", "Indicators", "Weights", "Recommendations", "About")
 
@@ -176,8 +178,8 @@ def _weights_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
         (label("consensus", lang), profile.consensus),
     ]
     for r, (key, value) in enumerate(block, start=1):
-        ws.cell(row=r, column=1, value=key).font = Font(bold=True)
-        cell = ws.cell(row=r, column=2, value=value)
+        _put(ws, r, 1, key).font = Font(bold=True)
+        cell = _put(ws, r, 2, value)
         if isinstance(value, float):
             cell.number_format = "0.000"
             cell.alignment = Alignment(horizontal="left")
@@ -246,7 +248,7 @@ def _recommendation_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
 def _about_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
     lang = bundle.lang
     profile = bundle.profile
-    ws.cell(row=1, column=1, value=label("report_title", lang)).font = Font(bold=True, size=14)
+    _put(ws, 1, 1, label("report_title", lang)).font = Font(bold=True, size=14)
     notice = label("synthetic_notice" if bundle.synthetic else "observed_notice", lang)
     mean = sum(row.score for row in bundle.rows) / len(bundle.rows) if bundle.rows else 0.0
     items: list[tuple[str, Any]] = [
@@ -270,8 +272,8 @@ def _about_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
         (label("imputed_note", lang), label("imputed_comment", lang)),
     ]
     for r, (key, value) in enumerate(items, start=3):
-        ws.cell(row=r, column=1, value=key).font = Font(bold=True)
-        cell = ws.cell(row=r, column=2, value=value)
+        _put(ws, r, 1, key).font = Font(bold=True)
+        cell = _put(ws, r, 2, value)
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         if isinstance(value, float):
             cell.number_format = "0.000"
@@ -291,18 +293,23 @@ def _write_table(
 ) -> None:
     """Header with the house style, then the rows with a number format per 1-based column, then a filter."""
     for col, text in enumerate(headers, start=1):
-        cell = ws.cell(row=header_row, column=col, value=text)
+        cell = _put(ws, header_row, col, text)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _HEADER_ALIGN
     for r, values in enumerate(rows, start=header_row + 1):
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = _put(ws, r, col, value)
             number_format = formats.get(col)
             if number_format and value is not None:
                 cell.number_format = number_format
     last = get_column_letter(len(headers))
     ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(len(rows), 1)}"
+
+
+def _put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Every value of the workbook goes in here, so that no name or text can arrive as a live formula."""
+    return ws.cell(row=row, column=column, value=safe_text(value))
 
 
 def _rank_change_colours(ws: Worksheet, *, column: int, n_rows: int) -> None:
