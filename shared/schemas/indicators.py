@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from shared.errors import NotFound
 
 Category = Literal["basic", "strategic", "cutting_edge"]
 Direction = Literal["benefit", "cost"]
 RoleName = Literal["viewer", "expert", "analyst", "admin"]
+
+# A cluster, criterion or indicator code: a letter or digit, then letters, digits, `.`, `_` or `-`; 20 characters at
+# most. Such a code stands in a URL path segment, a CSV cell and a file name as it is, and fits the narrowest column
+# that stores one (criterion and indicator codes, and the judgments' node).
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$"
+Code = Annotated[str, Field(pattern=CODE_PATTERN)]
+# The node of a panel's judgments that compares the criteria with each other; no criterion may take it as its code.
+GOAL_NODE = "goal"
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Name = Annotated[str, Field(max_length=200), AfterValidator(_not_blank)]
 
 
 class ClusterRead(BaseModel):
@@ -28,6 +45,10 @@ class ClusterRead(BaseModel):
     category: Category = Field(description="Development-stage category: basic, strategic or cutting_edge.")
     category_reason: str = Field(default="", description="Why the cluster is in its category.")
     category_reason_zh: str = Field(default="", description="Why the cluster is in its category (Chinese).")
+
+
+class ClusterCreate(ClusterRead):
+    code: Code = Field(description=f"Stable cluster code, e.g. `SH-IC`; it matches `{CODE_PATTERN}`.")
 
 
 class IndicatorRead(BaseModel):
@@ -51,6 +72,33 @@ class CriterionNode(BaseModel):
     name: str = Field(description="English name.")
     name_zh: str = Field(description="Chinese name.")
     children: list[IndicatorRead] = Field(description="The criterion's indicators, in order.")
+
+
+class IndicatorWrite(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    code: Code = Field(description=f"Indicator code, e.g. `C1.1`; it matches `{CODE_PATTERN}`.")
+    name: Name = Field(description="English name.")
+    name_zh: Name = Field(description="Chinese name.")
+    unit: str = Field(max_length=40, description="Unit of the values (English).")
+    unit_zh: str = Field(default="", max_length=40, description="Unit of the values (Chinese).")
+    direction: Direction = Field(description="`benefit`: more is better; `cost`: less is better.")
+    ref_min: float = Field(description="Lower end of the reference (plausible) range; below `ref_max`.")
+    ref_max: float = Field(description="Upper end of the reference (plausible) range.")
+    valid_min: float | None = Field(description="Hard lower validity limit, at most `ref_min`; null: none.")
+    valid_max: float | None = Field(description="Hard upper validity limit, at least `ref_max`; null: none.")
+    integer: bool = Field(default=False, description="Whether values are whole numbers (counts).")
+
+
+class CriterionWrite(BaseModel):
+    """One criterion of a tree written with PUT /v1/indicators, which replaces the whole stored tree."""
+
+    code: Code = Field(description=f"Criterion code, e.g. `C1`; it matches `{CODE_PATTERN}`; not `{GOAL_NODE}`.")
+    name: Name = Field(description="English name.")
+    name_zh: Name = Field(description="Chinese name.")
+    children: list[IndicatorWrite] = Field(
+        min_length=1, description="The criterion's indicators, in order; one at least."
+    )
 
 
 class DatasetVersion(BaseModel):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 from services.indicators.clusters import service
 from services.indicators.deps import SessionDep
 from shared.auth import Admin, Viewer
-from shared.schemas.indicators import Category, ClusterRead
+from shared.schemas.indicators import Category, ClusterCreate, ClusterRead
 
 router = APIRouter(prefix="/v1/clusters", tags=["clusters"])
 
@@ -31,8 +31,8 @@ def get_cluster(code: str, session: SessionDep, _: Viewer) -> Any:
 
 
 @router.post("", response_model=ClusterRead, status_code=status.HTTP_201_CREATED)
-def create_cluster(body: ClusterRead, session: SessionDep, principal: Admin) -> Any:
-    """Add a cluster (admin)."""
+def create_cluster(body: ClusterCreate, session: SessionDep, principal: Admin) -> Any:
+    """Add a cluster (admin); its code is checked against the code pattern, so it can stand in a path; audited."""
     return service.create_cluster(session, data=body, actor=principal)
 
 

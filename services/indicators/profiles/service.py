@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, load_only
 
@@ -15,6 +15,9 @@ from services.indicators.state.service import mark_changed
 from shared.auth import Principal
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.schemas.panels import WeightProfileCreate, profile_body
+
+# The key of the PostgreSQL advisory lock that writers of the default take in turn (the import lock has another).
+DEFAULT_PROFILE_LOCK_ID = 7_311_2025
 
 SUMMARY_COLUMNS = (
     WeightProfile.id,
@@ -67,6 +70,7 @@ def publish_profile(session: Session, *, data: WeightProfileCreate, actor: Princ
     if data.panel_id is not None and session.get(Panel, data.panel_id) is None:
         msg = f"no panel with id {data.panel_id}"
         raise InvalidInput(msg, errors=[{"loc": ["body", "panel_id"], "msg": msg}])
+    _serialise_default_changes(session)
     has_default = session.scalars(select(WeightProfile.id).where(WeightProfile.is_default.is_(True))).first()
     make_default = data.make_default or has_default is None
     if make_default:
@@ -87,6 +91,7 @@ def publish_profile(session: Session, *, data: WeightProfileCreate, actor: Princ
 
 def set_default(session: Session, *, profile_id: int, actor: Principal) -> WeightProfile:
     """Make a profile the default and no other (the one thing about a profile that may change); audited."""
+    _serialise_default_changes(session)
     profile = get_profile(session, profile_id=profile_id)
     previous = session.scalars(select(WeightProfile.id).where(WeightProfile.is_default.is_(True))).first()
     if previous != profile.id:
@@ -105,14 +110,25 @@ def set_default(session: Session, *, profile_id: int, actor: Principal) -> Weigh
     return profile
 
 
+def _serialise_default_changes(session: Session) -> None:
+    """Writers of the default take turns on PostgreSQL, so each reads the default its predecessor committed and
+    racing switches all succeed, the last one winning. The lock is held until the transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": DEFAULT_PROFILE_LOCK_ID})
+
+
 def _clear_default(session: Session) -> None:
     # One statement before the new default is set, so the partial unique index never sees two defaults.
     session.execute(update(WeightProfile).where(WeightProfile.is_default.is_(True)).values(is_default=False))
 
 
 def _flush_default_change(session: Session) -> None:
-    mark_changed(session)
+    """Write the change; a second default written meanwhile by a writer that took no lock (SQLite has none) is a 409.
+
+    `mark_changed` reads the state row, and that read would autoflush the new default outside the `try`."""
     try:
+        with session.no_autoflush:
+            mark_changed(session)
         session.flush()
     except IntegrityError as exc:
         raise Conflict("another default profile was set at the same time; try again") from exc
