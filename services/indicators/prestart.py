@@ -1,4 +1,7 @@
-"""Before the indicator service starts: wait for the database, apply migrations, load the demo data if asked."""
+"""Before the indicator service starts: wait for the database, apply migrations, load the demo data if asked.
+
+The demo loader is imported only with `--demo`: a production migrate job loads nothing but the migrations.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,6 @@ from sqlalchemy import text
 
 from services.indicators.config import IndicatorsSettings
 from services.indicators.db import make_engine, make_session_factory
-from services.indicators.demo.load import database_is_empty, load_demo
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 log = logging.getLogger("prestart")
@@ -48,6 +50,8 @@ def prestart(settings: IndicatorsSettings, *, demo: bool) -> None:
     command.upgrade(alembic_config(settings.database_url), "head")
     if not demo:
         return
+    from services.indicators.demo.load import database_is_empty, load_demo
+
     engine = make_engine(settings.database_url)
     with make_session_factory(engine)() as session, session.begin():
         if database_is_empty(session):

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from shared.pairwise import to_float
 from shared.schemas.indicators import Category
 
 Method = Literal["eigenvector", "geometric_mean"]
@@ -21,19 +22,11 @@ def parse_pairwise_judgment(value: object) -> float | None:
     """A judgment as a positive finite float: a number or a fraction string such as "1/3"; None when missing."""
     if value is None:
         return None
-    number: float | None = None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str):
-        numerator, slash, denominator = value.strip().partition("/")
-        try:
-            number = float(numerator) / float(denominator) if slash else float(value)
-        except (ValueError, ZeroDivisionError, OverflowError):
-            number = None
+    number = to_float(value)
     if number is None:
-        raise ValueError(f'{value!r} is not a number, a fraction such as "1/3", or null')
+        raise ValueError(f'{value!r:.40} is not a number, a fraction such as "1/3", or null')
     if not math.isfinite(number) or number <= 0:
-        raise ValueError(f"a judgment must be positive and finite, got {value!r}")
+        raise ValueError(f"a judgment must be positive and finite, got {value!r:.40}")
     return number
 
 

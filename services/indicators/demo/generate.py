@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import yaml
 
+from services.scoring.engine import ahp
+
 DEMO_DIR = Path(__file__).resolve().parent
 SEED = 20211
 YEARS = (2021, 2022, 2023, 2024)
@@ -94,9 +96,11 @@ CATEGORY_EFFECTS: dict[str, dict[str, float]] = {
 CLUSTER_STRENGTH_SD = 0.6
 IDIOSYNCRATIC_SD = 0.7
 
-# Saaty's random index; every demo judgment matrix must have CR below the threshold.
-RANDOM_INDEX = {3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32}
+# Every demo judgment matrix must have a CR (the scoring engine's: eigenvector, Saaty RI) below the threshold.
 CR_THRESHOLD = 0.1
+# Computed check values are written rounded, so that rounding noise in the last bits, which differs from one
+# CPU to another, cannot change a byte of panels.yaml.
+CHECK_VALUE_DECIMALS = 4
 SAATY_SCALE = np.array([1 / k for k in range(9, 1, -1)] + list(range(1, 10)), dtype=float)
 EXPERTS_PER_PANEL = 5
 EXPERT_LETTERS = "ABCDE"
@@ -309,21 +313,9 @@ def write_observations(
 # --------------------------------------------------------------------------- expert panels
 
 
-def eigenvector_priorities(matrix: np.ndarray) -> tuple[np.ndarray, float]:
-    """Principal-eigenvector priorities (summing to 1) and lambda_max of a positive reciprocal matrix."""
-    eigenvalues, eigenvectors = np.linalg.eig(matrix)
-    principal = int(np.argmax(eigenvalues.real))
-    vector = np.abs(eigenvectors[:, principal].real)
-    return vector / vector.sum(), float(eigenvalues[principal].real)
-
-
-def consistency_ratio(matrix: np.ndarray) -> float:
-    """Saaty's consistency ratio CR = CI / RI with CI = (lambda_max - n) / (n - 1)."""
-    n = int(matrix.shape[0])
-    if n < 3:
-        return 0.0
-    _, lambda_max = eigenvector_priorities(matrix)
-    return (lambda_max - n) / (n - 1) / RANDOM_INDEX[n]
+def _check_value(value: float) -> float:
+    """A computed value as panels.yaml holds it: rounded, and never -0.0 (adding 0.0 turns -0.0 into 0.0)."""
+    return round(float(value), CHECK_VALUE_DECIMALS) + 0.0
 
 
 def _snap_to_scale(ratio: float) -> float:
@@ -331,8 +323,8 @@ def _snap_to_scale(ratio: float) -> float:
     return float(SAATY_SCALE[np.argmin(np.abs(np.log(SAATY_SCALE) - np.log(ratio)))])
 
 
-def _expert_matrix(target: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """One expert's judgments: the target weights seen through the expert's own view, on Saaty's scale."""
+def _expert_matrix(target: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    """One expert's judgments on Saaty's scale (the target weights seen through the expert's own view) and CR."""
     n = len(target)
     for _ in range(MAX_DRAWS):
         view = target * np.exp(rng.normal(0.0, EXPERT_WEIGHT_SPREAD, n))
@@ -341,28 +333,27 @@ def _expert_matrix(target: np.ndarray, rng: np.random.Generator) -> np.ndarray:
             for j in range(i + 1, n):
                 judgment = _snap_to_scale(view[i] / view[j] * np.exp(rng.normal(0.0, JUDGMENT_NOISE)))
                 matrix[i, j], matrix[j, i] = judgment, 1.0 / judgment
-        if consistency_ratio(matrix) < CR_THRESHOLD:
-            return matrix
+        consistency_ratio = ahp.priorities(matrix).cr
+        if consistency_ratio < CR_THRESHOLD:
+            return matrix, consistency_ratio
     raise RuntimeError("no consistent expert matrix found")
-
-
-def group_matrix(matrices: Sequence[np.ndarray]) -> np.ndarray:
-    """Element-wise geometric mean of individual judgment matrices (aggregation of individual judgments)."""
-    geometric_mean: np.ndarray = np.exp(np.mean(np.log(np.stack(matrices)), axis=0))
-    return geometric_mean
 
 
 def _panel_node(
     target: Sequence[float], tolerance: float, rng: np.random.Generator
-) -> tuple[list[np.ndarray], np.ndarray]:
-    """Five expert matrices for one tree node whose group priorities stay within tolerance of the target."""
+) -> tuple[list[tuple[np.ndarray, float]], np.ndarray]:
+    """Five experts' matrices (with their CR) for one tree node whose group priorities stay near the target.
+
+    The group priorities are the engine's AIJ ones: eigenvector priorities of the element-wise geometric mean.
+    """
     weights = np.asarray(target, dtype=float)
     _require(abs(weights.sum() - 1.0) < 1e-9, f"target weights {target} do not sum to 1")
     for _ in range(MAX_DRAWS):
-        matrices = [_expert_matrix(weights, rng) for _ in range(EXPERTS_PER_PANEL)]
-        priorities, _ = eigenvector_priorities(group_matrix(matrices))
+        experts = [_expert_matrix(weights, rng) for _ in range(EXPERTS_PER_PANEL)]
+        panel = [ahp.ExpertJudgment(f"E{k + 1}", 1.0, matrix) for k, (matrix, _) in enumerate(experts)]
+        priorities = ahp.group(panel, aggregation="aij").weights
         if np.max(np.abs(priorities - weights)) <= tolerance:
-            return matrices, priorities
+            return experts, priorities
     raise RuntimeError(f"no panel found for target weights {target}")
 
 
@@ -386,13 +377,13 @@ def generate_panels(indicators: Sequence[Indicator], rng: np.random.Generator) -
         for node, items in node_items.items():
             _require(len(targets[node]) == len(items), f"{category}/{node}: target size mismatch")
             tolerance = GOAL_GROUP_TOLERANCE if node == "goal" else NODE_GROUP_TOLERANCE
-            matrices, priorities = _panel_node(targets[node], tolerance, rng)
-            group[node] = {item: round(float(p), 4) for item, p in zip(items, priorities, strict=True)}
-            for judgments, matrix in zip(experts, matrices, strict=True):
+            node_experts, priorities = _panel_node(targets[node], tolerance, rng)
+            group[node] = {item: _check_value(p) for item, p in zip(items, priorities, strict=True)}
+            for judgments, (matrix, consistency_ratio) in zip(experts, node_experts, strict=True):
                 judgments[node] = {
                     "items": list(items),
                     "matrix": [[_judgment(value) for value in row] for row in matrix],
-                    "consistency_ratio": round(consistency_ratio(matrix), 4),
+                    "consistency_ratio": _check_value(consistency_ratio),
                 }
         name, name_zh, category_zh = PANEL_NAMES[category]
         panels.append(

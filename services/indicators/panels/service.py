@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from services.indicators.audit.service import record
 from services.indicators.indicator_tree.service import load_tree
 from services.indicators.models import ApiKey, Expert, Judgment, Panel, utcnow
+from shared import pairwise
 from shared.auth import Principal, Role
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.schemas.panels import ExpertCreate, ExpertRead, ExpertUpdate, JudgmentRead, JudgmentWrite, PanelCreate
@@ -162,6 +163,11 @@ def write_judgment(
     if sorted(data.items) != sorted(children):
         msg = f"node {node!r} compares {children} (in any order), got {data.items}"
         raise InvalidInput(msg, errors=[{"loc": ["body", "items"], "msg": msg}])
+    # Checked as the scoring engine checks a matrix, on Saaty's scale, so that no stored judgment can block a
+    # panel's publication later (issue 16, item 9).
+    _, problems = pairwise.matrix_errors(data.matrix, ("body", "matrix"), scale_max=pairwise.SAATY_SCALE_MAX)
+    if problems:
+        raise InvalidInput(f"the judgment matrix is not valid: {problems[0]['msg']}", errors=problems)
     judgment = _judgment(session, expert_id=expert.id, node=node)
     before: dict[str, Any] | None = None
     if judgment is None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Literal, NoReturn, get_args
 
 import numpy as np
@@ -14,6 +12,7 @@ import numpy.typing as npt
 from scipy.special import entr
 
 from services.scoring.engine.random_index import RI_TABLES, Loc, random_index
+from shared import pairwise
 from shared.errors import InvalidInput
 
 FloatArray = npt.NDArray[np.float64]
@@ -25,11 +24,13 @@ Aggregation = Literal["aij", "aip"]
 METHODS: tuple[str, ...] = get_args(Method)
 AGGREGATIONS: tuple[str, ...] = get_args(Aggregation)
 
-RECIPROCITY_TOLERANCE = 1e-3
+RECIPROCITY_TOLERANCE = pairwise.RECIPROCITY_TOLERANCE
 # Far beyond any AHP scale (1-9, power 81, geometric 256). The bound keeps the product of a long chain of
 # judgments, and so every weight ratio and completed entry, inside floating point.
-MAX_JUDGMENT = 1e9
-# A perfectly consistent matrix still shows deviations of a few ulps after the eigen solve.
+MAX_JUDGMENT = pairwise.MAX_JUDGMENT
+# A perfectly consistent matrix still shows deviations of a few ulps after the eigen solve: a matrix whose CR
+# is below PERFECTLY_CONSISTENT_CR (API.md) lists no inconsistencies, nor does a judgment that deviates less.
+PERFECTLY_CONSISTENT_CR = 1e-9
 CONSISTENT_DEVIATION = 1e-9
 MAX_INCONSISTENCIES = 3
 
@@ -125,48 +126,18 @@ class HierarchyResult:
 
 def parse_judgment(value: Judgment, *, loc: Loc = ()) -> float | None:
     """One pairwise judgment: a number or a fraction string such as "1/3" as a positive float; None if missing."""
-    if value is None:
-        return None
-    parsed = _to_float(value)
-    if parsed is None:
-        msg = f'{value!r} is not a number or a fraction such as "1/3"'
-    elif not math.isfinite(parsed):
-        msg = f"a judgment must be finite, got {value!r}"
-    elif parsed <= 0:
-        msg = f"a judgment must be positive, got {value!r}"
-    elif not 1 / MAX_JUDGMENT <= parsed <= MAX_JUDGMENT:
-        msg = f"a judgment must lie between {1 / MAX_JUDGMENT:g} and {MAX_JUDGMENT:g}, got {value!r}"
-    else:
-        return parsed
-    raise InvalidInput(msg, errors=[_error(loc, msg)])
+    problem = pairwise.judgment_problem(value)
+    if problem is not None:
+        raise InvalidInput(problem, errors=[_error(loc, problem)])
+    return pairwise.to_float(value)
 
 
 def to_matrix(rows: Sequence[Sequence[Judgment]], loc_prefix: Loc = ("matrix",)) -> FloatArray:
     """A validated, exactly reciprocal n x n matrix from request rows, NaN where a judgment is missing."""
-    n = len(rows)
-    if n == 0:
-        msg = "a comparison matrix needs at least one row"
-        raise InvalidInput(msg, errors=[_error(loc_prefix, msg)])
-    shape_errors = [
-        _error((*loc_prefix, i), f"row {i} has {len(row)} entries; a {n} x {n} matrix needs {n}")
-        for i, row in enumerate(rows)
-        if len(row) != n
-    ]
-    _raise_if(shape_errors, "the comparison matrix is not square")
-    matrix = np.full((n, n), np.nan)
-    unreadable = np.zeros((n, n), dtype=bool)
-    errors: list[dict[str, Any]] = []
-    for i, row in enumerate(rows):
-        for j, value in enumerate(row):
-            try:
-                parsed = parse_judgment(value, loc=(*loc_prefix, i, j))
-            except InvalidInput as exc:
-                errors.extend(exc.errors)
-                unreadable[i, j] = True
-            else:
-                if parsed is not None:
-                    matrix[i, j] = parsed
-    errors.extend(_structure_errors(matrix, loc_prefix, unreadable))
+    matrix, errors = pairwise.matrix_errors(rows, loc_prefix)
+    if matrix is None:
+        _raise_if(errors, "the comparison matrix is not square" if rows else "a comparison matrix needs a row")
+        raise AssertionError("unreachable: a matrix of the wrong shape has errors")
     _raise_if(errors, "the comparison matrix is not valid")
     return _reciprocal_from_upper(matrix)
 
@@ -196,7 +167,7 @@ def priorities(
         cr=float(cr[0]),
         consistent=bool(cr[0] <= cr_threshold),
         completed_matrix=solution.completed[0],
-        inconsistencies=_inconsistencies(checked, weights),
+        inconsistencies=_inconsistencies(checked, weights) if cr[0] >= PERFECTLY_CONSISTENT_CR else [],
     )
 
 
@@ -378,20 +349,21 @@ def _solve(stack: FloatArray, method: str, locs: Sequence[Loc]) -> _Solution:
             for k in np.flatnonzero(~reached.all(axis=1)).tolist()
         ]
         _raise_if(disconnected, "the judgments do not connect all items")
+    log_weights = _logarithmic_least_squares(stack, missing)
     if method == "eigenvector":
         # Harker's positive eigenvector is one of the completed matrix too, so its eigenvalue is that
         # matrix's Perron root.
-        lambda_max, weights = _harker(stack, missing)
+        lambda_max, weights = _principal(_balanced(_harker(stack, missing), log_weights, locs), log_weights)
         completed = _completed(stack, missing, weights, locs)
     else:
-        weights = _logarithmic_least_squares(stack, missing)
+        weights = _normalised_exp(log_weights)
         completed = _completed(stack, missing, weights, locs)
-        lambda_max = np.linalg.eigvals(completed).real.max(axis=1)
+        lambda_max = np.linalg.eigvals(_balanced(completed, log_weights, locs)).real.max(axis=1)
     # Saaty: lambda_max >= n for every positive reciprocal matrix; anything below is rounding.
     return _Solution(weights=weights, completed=completed, lambda_max=np.maximum(lambda_max, n))
 
 
-def _harker(stack: FloatArray, missing: BoolArray) -> tuple[FloatArray, FloatArray]:
+def _harker(stack: FloatArray, missing: BoolArray) -> FloatArray:
     """Harker (1987): a missing pair becomes 0 and each diagonal entry 1 + the number missing in its row.
 
     The eigenvector of that matrix is the one of the matrix completed with w_i / w_j, since each missing
@@ -400,11 +372,11 @@ def _harker(stack: FloatArray, missing: BoolArray) -> tuple[FloatArray, FloatArr
     n = stack.shape[-1]
     harker = np.where(missing, 0.0, stack)
     harker[:, np.arange(n), np.arange(n)] += missing.sum(axis=2)
-    return _principal(harker)
+    return harker
 
 
 def _logarithmic_least_squares(stack: FloatArray, missing: BoolArray) -> FloatArray:
-    """Weights minimising the squared log errors over the given judgments.
+    """Logarithms of the weights minimising the squared log errors over the given judgments (sum 0).
 
     The normal equations are L x = b, with L the Laplacian of the judgment graph and b_i the sum of row i's
     log judgments. L is singular along constant vectors; adding the all-ones matrix pins sum(x) = 0 (as
@@ -416,10 +388,30 @@ def _logarithmic_least_squares(stack: FloatArray, missing: BoolArray) -> FloatAr
     laplacian = -given.astype(np.float64)
     laplacian[:, diagonal, diagonal] = given.sum(axis=2)
     log_sums = np.log(np.where(missing, 1.0, stack)).sum(axis=2)
-    logs = np.linalg.solve(laplacian + 1.0, log_sums[..., np.newaxis])[..., 0]
+    logs: FloatArray = np.linalg.solve(laplacian + 1.0, log_sums[..., np.newaxis])[..., 0]
+    return logs
+
+
+def _normalised_exp(logs: FloatArray) -> FloatArray:
+    """Weights summing to 1 from their logarithms (K x n), shifted first so that the largest cannot overflow."""
     weights = np.exp(logs - logs.max(axis=1, keepdims=True))
     normalised: FloatArray = weights / weights.sum(axis=1, keepdims=True)
     return normalised
+
+
+def _balanced(stack: FloatArray, log_weights: FloatArray, locs: Sequence[Loc]) -> FloatArray:
+    """D^-1 A D for D = diag(w), w the LLSM weights: a_ij w_j / w_i, all near 1 when the judgments agree.
+
+    A similarity transform keeps the eigenvalues, and the eigenvector becomes A's divided by w. Without it,
+    weights spanning many orders of magnitude (a chain of 9s over 30 items spans 9^29) leave the small ones
+    to LAPACK's absolute rounding error, and a consistent matrix looks inconsistent. The entries are formed
+    in log space (log 0 = -inf for Harker's zeros) so that no intermediate overflows.
+    """
+    with np.errstate(divide="ignore", over="ignore"):
+        balanced = np.exp(np.log(stack) + log_weights[:, np.newaxis, :] - log_weights[:, :, np.newaxis])
+    overflowed = np.flatnonzero(~np.isfinite(balanced).all(axis=(1, 2))).tolist()
+    _raise_if([_too_wide(locs[k]) for k in overflowed], "the judgments span too wide a range")
+    return balanced
 
 
 def _completed(stack: FloatArray, missing: BoolArray, weights: FloatArray, locs: Sequence[Loc]) -> FloatArray:
@@ -429,22 +421,26 @@ def _completed(stack: FloatArray, missing: BoolArray, weights: FloatArray, locs:
         ratios = weights[:, :, np.newaxis] / weights[:, np.newaxis, :]
     completed: FloatArray = np.where(missing, ratios, stack)
     unusable = ~(np.isfinite(completed).all(axis=(1, 2)) & (weights > 0).all(axis=1))
-    overflowed = [
-        _error(locs[k], "the judgments span too wide a range to derive priorities in floating point")
-        for k in np.flatnonzero(unusable).tolist()
-    ]
-    _raise_if(overflowed, "the judgments span too wide a range")
+    _raise_if([_too_wide(locs[k]) for k in np.flatnonzero(unusable).tolist()], "the judgments span too wide a range")
     return completed
 
 
-def _principal(stack: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Perron eigenvalue and normalised eigenvector of K non-negative primitive matrices."""
-    values, vectors = np.linalg.eig(stack)
+def _too_wide(loc: Loc) -> dict[str, Any]:
+    return _error(loc, "the judgments span too wide a range to derive priorities in floating point")
+
+
+def _principal(balanced: FloatArray, log_weights: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Perron eigenvalue and normalised eigenvector of K non-negative irreducible matrices A.
+
+    `balanced` is D^-1 A D with D = diag(exp(log_weights)) (see `_balanced`); A's eigenvector is D times its.
+    """
+    values, vectors = np.linalg.eig(balanced)
     best = np.argmax(values.real, axis=1)
-    rows = np.arange(stack.shape[0])
+    rows = np.arange(balanced.shape[0])
     # The Perron vector has a single sign; abs() undoes whichever sign LAPACK returned.
     vector = np.abs(vectors.real[rows, :, best])
-    return values.real[rows, best], vector / vector.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore"):
+        return values.real[rows, best], _normalised_exp(np.log(vector) + log_weights)
 
 
 def _reached_from_first(given: BoolArray) -> BoolArray:
@@ -462,7 +458,9 @@ def _consistency(lambda_max: FloatArray, n: int, ri: float) -> tuple[FloatArray,
     if n <= 2:
         zeros = np.zeros_like(lambda_max)
         return zeros, zeros
-    ci = np.maximum((lambda_max - n) / (n - 1), 0.0)
+    ci = (lambda_max - n) / (n - 1)
+    # A consistency index is never negative: rounding below 0, and -0.0, become 0.0 (so a file never shows "-0.0").
+    ci = np.where(ci > 0, ci, 0.0)
     return ci, ci / ri
 
 
@@ -587,71 +585,9 @@ def _checked_matrix(matrix: FloatArray, loc: Loc) -> FloatArray:
     return _reciprocal_from_upper(array)
 
 
-def _structure_errors(matrix: FloatArray, loc: Loc, unreadable: BoolArray | None = None) -> list[dict[str, Any]]:
-    """Range, diagonal, reciprocity and missing-pair errors; cells in `unreadable` are already reported."""
-    n = matrix.shape[0]
-    skip = np.zeros(matrix.shape, dtype=bool) if unreadable is None else unreadable.copy()
-    missing = np.isnan(matrix) & ~skip
-    errors: list[dict[str, Any]] = []
-    with np.errstate(invalid="ignore"):
-        out_of_range = ~missing & ~skip & ~((matrix >= 1 / MAX_JUDGMENT) & (matrix <= MAX_JUDGMENT))
-    for i, j in np.argwhere(out_of_range).tolist():
-        msg = f"a judgment must be positive, finite and within [{1 / MAX_JUDGMENT:g}, {MAX_JUDGMENT:g}]"
-        errors.append(_error((*loc, i, j), f"{msg}, got {matrix[i, j]}"))
-    skip |= out_of_range
-    diagonal = np.arange(n)
-    with np.errstate(invalid="ignore"):
-        off_diagonal = ~(np.abs(matrix[diagonal, diagonal] - 1) <= RECIPROCITY_TOLERANCE)
-    for i in np.flatnonzero(off_diagonal & ~skip[diagonal, diagonal]).tolist():
-        got = "null" if missing[i, i] else f"{matrix[i, i]:g}"
-        errors.append(_error((*loc, i, i), f"the diagonal must be 1, got {got}"))
-    upper, lower = _upper_pairs(n)
-    checkable = ~(skip[upper, lower] | skip[lower, upper])
-    upper_missing, lower_missing = missing[upper, lower], missing[lower, upper]
-    for k in np.flatnonzero(checkable & (upper_missing != lower_missing)).tolist():
-        i, j = int(upper[k]), int(lower[k])
-        here, there = ((i, j), (j, i)) if upper_missing[k] else ((j, i), (i, j))
-        msg = f"missing here but given at [{there[0]}][{there[1]}]; a missing judgment is null in both places"
-        errors.append(_error((*loc, *here), msg))
-    products = matrix[upper, lower] * matrix[lower, upper]
-    with np.errstate(invalid="ignore"):
-        not_reciprocal = checkable & ~upper_missing & ~lower_missing & ~(np.abs(products - 1) <= RECIPROCITY_TOLERANCE)
-    for k in np.flatnonzero(not_reciprocal).tolist():
-        i, j = int(upper[k]), int(lower[k])
-        msg = f"must be the reciprocal of [{i}][{j}] = {matrix[i, j]:g}, that is {1 / matrix[i, j]:.6g}"
-        errors.append(_error((*loc, j, i), f"{msg}, got {matrix[j, i]:g}"))
-    return errors
-
-
-def _reciprocal_from_upper(matrix: FloatArray) -> FloatArray:
-    """The lower triangle rebuilt as exact reciprocals of the upper one (within tolerance already)."""
-    exact = matrix.copy()
-    upper, lower = _upper_pairs(matrix.shape[0])
-    exact[lower, upper] = 1.0 / matrix[upper, lower]
-    np.fill_diagonal(exact, 1.0)
-    return exact
-
-
-@lru_cache(maxsize=64)
-def _upper_pairs(n: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Row and column indices of the strict upper triangle; cached, as validating a panel asks for them often."""
-    upper, lower = np.triu_indices(n, 1)
-    upper.flags.writeable = lower.flags.writeable = False
-    return upper, lower
-
-
-def _to_float(value: object) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        if isinstance(value, numbers.Real):
-            return float(value)
-        if isinstance(value, str):
-            numerator, slash, denominator = value.partition("/")
-            return float(numerator) / float(denominator) if slash else float(value)
-    except (ValueError, OverflowError, ZeroDivisionError):
-        return None
-    return None
+_structure_errors = pairwise.structure_errors
+_reciprocal_from_upper = pairwise.reciprocal_from_upper
+_upper_pairs = pairwise.upper_pairs
 
 
 def _check_choice(value: str, allowed: tuple[str, ...], loc: Loc) -> None:

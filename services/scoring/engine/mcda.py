@@ -32,6 +32,16 @@ def invalid(msg: str, loc: Loc) -> InvalidInput:
     return InvalidInput(msg, errors=[{"loc": loc, "msg": msg}])
 
 
+def power_of_two_scale(magnitude: npt.ArrayLike) -> FloatArray:
+    """The largest power of two not above each magnitude, so that magnitude / scale lies in [1, 2) (1/2 for 0).
+
+    Dividing by it is exact, so it changes no digit of a result that does not overflow or underflow, while it
+    brings values near 1e300 or 1e-300 to where their squares and sums are representable.
+    """
+    _, exponent = np.frexp(np.abs(np.asarray(magnitude, dtype=np.float64)))
+    return np.asarray(np.ldexp(1.0, exponent - 1), dtype=np.float64)
+
+
 # --- normalisations -------------------------------------------------------------------------------------
 
 
@@ -223,7 +233,12 @@ METHODS: dict[str, Method] = {
 
 @dataclass(frozen=True)
 class ValidatedProblem:
-    """A decision problem that passed validation; `active` is False for columns left out of the computation."""
+    """A decision problem that passed validation; `active` is False for columns left out of the computation.
+
+    `matrix` (and `column_min`, `column_max`) hold each column divided by a power of two near its largest
+    magnitude (`power_of_two_scale`): exact, and no normalisation or method depends on a column's unit, yet
+    the squares and sums of a column near 1e200 or 1e-200 no longer overflow or underflow.
+    """
 
     matrix: FloatArray
     weights: FloatArray
@@ -290,13 +305,17 @@ def validate_weights(weights: npt.ArrayLike, k: int, *, loc: Loc | None = None) 
     if bad.size:
         msg = "a weight must be a finite number >= 0"
         raise InvalidInput(msg, errors=[{"loc": at(int(j)), "msg": msg} for j in bad[:MAX_REPORTED_ERRORS]])
-    total = float(w.sum())
+    # Weights of 1e308 would sum to infinity and normalise to 0; divided by a power of two near the largest first,
+    # their sum stays finite (and ordinary weights come out bit for bit as w / sum(w)).
+    unit = float(power_of_two_scale(w.max(initial=0.0)))
+    scaled = w / unit
+    total = float(scaled.sum())
     if not total > 0:
         raise invalid("the weights must have a positive sum", whole)
     warnings: list[str] = []
-    if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
+    if abs(total * unit - 1.0) > WEIGHT_SUM_TOLERANCE:
         warnings.append("weights did not sum to 1 and were normalised")
-    return w / total, warnings
+    return scaled / total, warnings
 
 
 def validate_types(types: Sequence[str | int] | npt.ArrayLike, k: int) -> IntArray:
@@ -336,6 +355,8 @@ def validate_problem(
     w, warnings = validate_weights(weights, k)
     t = validate_types(types, k)
     low, high = values.min(axis=0), values.max(axis=0)
+    unit = power_of_two_scale(np.maximum(np.abs(low), np.abs(high)))
+    values, low, high = values / unit, low / unit, high / unit
     active = high > low
     for j in np.flatnonzero(~active):
         what = "is zero" if high[j] == 0 else "has the same value"

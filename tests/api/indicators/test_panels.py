@@ -244,3 +244,32 @@ def test_two_writers_racing_on_one_version_cannot_both_win(indicators_client: Te
             service.write_judgment(second, panel_id=pid, expert_code="BASIC-E2", node="goal", data=write, actor=admin)
         second.rollback()
     assert indicators_client.get(f"/v1/panels/{pid}/experts/BASIC-E2/judgments/goal").json()["version"] == 2
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "where", "says"),
+    [
+        ((0, 0), 7, (0, 0), "diagonal must be 1"),
+        ((0, 1), 3, (1, 0), "reciprocal"),
+        ((0, 1), 10, (0, 1), "between 1/9 and 9"),
+        ((0, 1), "1/10", (0, 1), "between 1/9 and 9"),
+        ((0, 1), None, (0, 1), "null in both places"),
+        ((0, 1), int("9" * 400), (0, 1), "finite"),
+    ],
+)
+def test_a_judgment_is_checked_as_a_whole_matrix_when_written(
+    indicators_client: TestClient, cell: tuple[int, int], value: object, where: tuple[int, int], says: str
+) -> None:
+    """Issue 16, item 9 and issue 11: a judgment that would block publication later is a 422 at once."""
+    pid = panel_id(indicators_client)
+    url = f"/v1/panels/{pid}/experts/BASIC-E1/judgments/goal"
+    before = indicators_client.get(url).json()
+    body = equal_goal(before["version"])
+    body["matrix"][cell[0]][cell[1]] = value
+    response = indicators_client.put(url, json=body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    located = [e for e in response.json()["errors"] if e["loc"] == ["body", "matrix", *where]]
+    assert located, response.json()["errors"]
+    assert says in located[0]["msg"]
+    assert indicators_client.get(url).json() == before

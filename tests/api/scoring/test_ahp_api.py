@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -133,6 +134,45 @@ def test_non_finite_judgments_are_located(scoring_client: TestClient, literal: s
     content = f'{{"matrix": [[1, {literal}], [1, 1]]}}'
     response = scoring_client.post("/v1/ahp/priorities", content=content, headers={"Content-Type": "application/json"})
     assert_invalid(response, ["body", "matrix", 0, 1])
+
+
+HUGE_INTEGER = "9" * 400
+
+
+@pytest.mark.parametrize(
+    "literal", [HUGE_INTEGER, f"-{HUGE_INTEGER}", f'"{HUGE_INTEGER}"', f'"1/{HUGE_INTEGER}"', "1e400"]
+)
+def test_judgments_beyond_floating_point_are_located(scoring_client: TestClient, literal: str) -> None:
+    # A 400-digit integer is valid JSON that no float holds (float() raises OverflowError on it); 1e400 parses
+    # to infinity. Either is bad input, located at its cell, in one matrix or in an expert's.
+    headers = {"Content-Type": "application/json"}
+    matrix = f"[[1, {literal}], [1, 1]]"
+    single = scoring_client.post("/v1/ahp/priorities", content=f'{{"matrix": {matrix}}}', headers=headers)
+    assert_invalid(single, ["body", "matrix", 0, 1])
+    content = f'{{"judgments": [{{"expert": "e1", "matrix": {matrix}}}]}}'
+    panel = scoring_client.post("/v1/ahp/group", content=content, headers=headers)
+    assert_invalid(panel, ["body", "judgments", 0, "matrix", 0, 1])
+
+
+def test_a_consistent_chain_of_nines_over_30_items(scoring_client: TestClient) -> None:
+    # Only a[i][i+1] = 9 is given: the weights are 9^-i (normalised) and span 9^29, about 4.7e27.
+    n = 30
+    matrix: list[list[Any]] = [[None] * n for _ in range(n)]
+    for i in range(n):
+        matrix[i][i] = 1
+        if i + 1 < n:
+            matrix[i][i + 1], matrix[i + 1][i] = 9, "1/9"
+    powers = [Fraction(1, 9**i) for i in range(n)]
+    expected = [float(power / sum(powers)) for power in powers]
+    for method in ("eigenvector", "geometric_mean"):
+        body = {"matrix": matrix, "method": method, "ri_table": "donegan_dodd"}
+        response = scoring_client.post("/v1/ahp/priorities", json=body)
+        assert response.status_code == 200, response.text
+        result = response.json()
+        np.testing.assert_allclose(result["weights"], expected, rtol=1e-9, atol=0)
+        assert 0 <= result["cr"] < 1e-9
+        assert result["consistent"] is True
+        assert result["inconsistencies"] == []
 
 
 def test_every_bad_entry_is_reported_at_once(scoring_client: TestClient) -> None:

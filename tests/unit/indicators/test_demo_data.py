@@ -1,6 +1,7 @@
 """The synthetic demo data set: indicator system, clusters, observations and expert panels."""
 
 import csv
+import math
 from collections import Counter
 from fractions import Fraction
 from pathlib import Path
@@ -160,6 +161,23 @@ def test_panel_judgments_are_consistent(category: str, panels: dict[str, dict[st
             np.testing.assert_allclose(matrix * matrix.T, 1.0)
             _, cr = _priorities_and_cr(matrix)
             assert cr < 0.1, (expert["expert_code"], node, cr)
+
+
+@pytest.mark.parametrize("category", list(STARTING_WEIGHTS))
+def test_panel_check_values_are_rounded_and_never_minus_zero(category: str, panels: dict[str, dict[str, Any]]) -> None:
+    # Rounded to 4 decimals, so that rounding noise in the last bits (which differs between CPUs) cannot change
+    # a byte; a CR of -0.0 was written on some CPUs and not on others.
+    panel = panels[category]
+    values = [value for node in panel["group_priorities"].values() for value in node.values()]
+    for expert in panel["experts"]:
+        for node, judgment in expert["judgments"].items():
+            _, cr = _priorities_and_cr(_to_matrix(judgment["matrix"]))
+            assert judgment["consistency_ratio"] == pytest.approx(max(cr, 0.0), abs=5e-5), (node, cr)
+            values.append(judgment["consistency_ratio"])
+    for value in values:
+        assert isinstance(value, float)
+        assert round(value, 4) == value
+        assert math.copysign(1.0, value) == 1.0, value
 
 
 @pytest.mark.parametrize("category", list(STARTING_WEIGHTS))

@@ -158,6 +158,32 @@ def test_one_and_two_items_have_zero_ci_and_cr() -> None:
     assert pair.inconsistencies == []
 
 
+@pytest.mark.parametrize("method", ["eigenvector", "geometric_mean"])
+def test_ci_and_cr_of_a_consistent_matrix_are_never_negative_nor_minus_zero(method: str) -> None:
+    # The demo generator's own eigen solver wrote consistency_ratio -0.0 for the first matrix on some CPUs.
+    demo_node = to_matrix([[1, 2, 2, 1], ["1/2", 1, 1, "1/2"], ["1/2", 1, 1, "1/2"], [1, 2, 2, 1]])
+    rng = np.random.default_rng(5)
+    matrices = [demo_node, *(consistent_matrix(rng.uniform(0.1, 9.0, n)) for n in range(3, 12))]
+    for matrix in matrices:
+        result = priorities(matrix, method=method)  # type: ignore[arg-type]
+
+        for value in (result.ci, result.cr):
+            assert value == 0.0 or value > 0.0
+            assert math.copysign(1.0, value) == 1.0, (matrix.shape, value)
+
+
+def test_a_matrix_with_cr_below_1e_9_is_perfectly_consistent_and_lists_no_inconsistency() -> None:
+    # One judgment off by a factor 1 + 1e-6: far more than a solve's rounding, yet CR is about 1e-13, and
+    # API.md calls a matrix with CR < 1e-9 perfectly consistent, with no inconsistencies.
+    matrix = consistent_matrix([8, 4, 2, 1])
+    matrix[0, 3] *= 1 + 1e-6
+    matrix[3, 0] = 1 / matrix[0, 3]
+    result = priorities(matrix)
+
+    assert result.cr < 1e-9
+    assert result.inconsistencies == []
+
+
 # --- incomplete matrices -----------------------------------------------------------------------------
 
 
@@ -211,6 +237,33 @@ def test_disconnected_judgments_are_rejected(method: str) -> None:
 
     assert locs(excinfo) == [["tree", "matrix"]]
     assert "[2, 3]" in excinfo.value.errors[0]["msg"]
+
+
+def chain_of_nines(n: int) -> np.ndarray:
+    """Only a[i][i+1] = 9 (and its reciprocal) given, every other pair missing: consistent, w_i ~ 9^-i."""
+    matrix = np.full((n, n), np.nan)
+    np.fill_diagonal(matrix, 1.0)
+    for i in range(n - 1):
+        matrix[i, i + 1], matrix[i + 1, i] = 9.0, 1 / 9
+    return matrix
+
+
+@pytest.mark.parametrize("method", ["eigenvector", "geometric_mean"])
+@pytest.mark.parametrize("n", [17, 30])
+def test_a_consistent_chain_of_nines_gives_exact_powers_of_nine(method: str, n: int) -> None:
+    # The weights span 9^(n-1), 4.7e27 for 30 items: an eigen solve of the unscaled Harker matrix resolves the
+    # small ones only to LAPACK's absolute error (over 30 items the weights came out 32% off).
+    powers = [Fraction(1, 9**i) for i in range(n)]
+    expected = [float(power / sum(powers)) for power in powers]
+    # Saaty's RI table stops at 15 items.
+    result = priorities(chain_of_nines(n), method=method, ri_table="donegan_dodd")  # type: ignore[arg-type]
+
+    np.testing.assert_allclose(result.weights, expected, rtol=1e-9, atol=0)
+    np.testing.assert_allclose(result.completed_matrix[0, n - 1], 9.0 ** (n - 1), rtol=1e-9)
+    assert result.lambda_max == pytest.approx(n, rel=1e-12)
+    assert 0.0 <= result.cr < 1e-9
+    assert result.consistent
+    assert result.inconsistencies == []
 
 
 # --- random index ------------------------------------------------------------------------------------

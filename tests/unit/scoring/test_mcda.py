@@ -125,6 +125,64 @@ def test_weights_not_summing_to_one_are_normalised_with_a_warning() -> None:
     assert reference.warnings == ()
 
 
+# The aircraft matrix times these: squares of values near 1e200 overflow, those of values near 1e-200 underflow.
+MAGNITUDES = {
+    "1e200": 1e200,
+    "1e-200": 1e-200,
+    "each column its own": np.array([1e-200, 1.0, 1e200, 1e300, 1e-300, 1.0]),
+}
+
+
+@pytest.mark.parametrize("factor", list(MAGNITUDES.values()), ids=list(MAGNITUDES))
+def test_topsis_scores_the_aircraft_the_same_whatever_the_magnitude_of_the_values(factor: float) -> None:
+    reference = score(AIRCRAFT, AIRCRAFT_WEIGHTS, AIRCRAFT_TYPES)
+
+    scaled = score(AIRCRAFT * factor, AIRCRAFT_WEIGHTS, AIRCRAFT_TYPES)
+
+    assert scaled.ranks.tolist() == reference.ranks.tolist() == [1, 4, 2, 3]
+    np.testing.assert_allclose(scaled.scores, reference.scores, rtol=1e-12)
+    assert scaled.warnings == ()
+
+
+@pytest.mark.parametrize("factor", list(MAGNITUDES.values()), ids=list(MAGNITUDES))
+@pytest.mark.parametrize(
+    ("method", "normalization"),
+    [(name, None) for name in sorted(METHODS)]
+    + [(name, "vector") for name in sorted(METHODS) if METHODS[name].default_normalization is not None],
+)
+def test_every_method_ranks_the_same_whatever_the_magnitude_of_the_values(
+    method: str, normalization: str | None, factor: float
+) -> None:
+    reference = score(AIRCRAFT, AIRCRAFT_WEIGHTS, AIRCRAFT_TYPES, method=method, normalization=normalization)
+
+    scaled = score(AIRCRAFT * factor, AIRCRAFT_WEIGHTS, AIRCRAFT_TYPES, method=method, normalization=normalization)
+
+    assert scaled.ranks.tolist() == reference.ranks.tolist()
+    np.testing.assert_allclose(scaled.scores, reference.scores, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("factor", [1e307, 1e-300])
+def test_weights_of_any_magnitude_are_normalised(factor: float) -> None:
+    reference = score(AIRCRAFT, AIRCRAFT_WEIGHTS, AIRCRAFT_TYPES)
+
+    scaled = score(AIRCRAFT, np.multiply(AIRCRAFT_WEIGHTS, factor), AIRCRAFT_TYPES)
+
+    assert scaled.ranks.tolist() == reference.ranks.tolist()
+    np.testing.assert_allclose(scaled.scores, reference.scores, rtol=1e-12)
+    assert scaled.warnings == ("weights did not sum to 1 and were normalised",)
+
+
+def test_weights_whose_sum_overflows_are_normalised_not_zeroed() -> None:
+    # Six weights of 1.7e308 sum to infinity: divided by that sum they were all 0, and every score 0.5.
+    huge = score(AIRCRAFT, [1.7e308] * 6, AIRCRAFT_TYPES)
+    equal = score(AIRCRAFT, [1] * 6, AIRCRAFT_TYPES)
+
+    np.testing.assert_allclose(huge.scores, equal.scores, rtol=1e-14)
+    assert huge.ranks.tolist() == equal.ranks.tolist()
+    assert sorted(huge.ranks.tolist()) == [1, 2, 3, 4]
+    assert huge.warnings == ("weights did not sum to 1 and were normalised",)
+
+
 def test_constant_and_zero_columns_are_left_out_with_a_warning() -> None:
     x = np.array([[250, 5, 0, 7], [200, 5, 0, 6], [300, 5, 0, 9]], dtype=float)
     names = ["cost", "flat", "empty", "quality"]

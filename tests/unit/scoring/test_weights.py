@@ -136,6 +136,15 @@ def test_multiplicative_combination() -> None:
     np.testing.assert_allclose(combined, product / product.sum())
 
 
+@pytest.mark.parametrize("method", ["linear", "multiplicative"])
+def test_combined_weights_whose_sums_overflow(method: str) -> None:
+    # Each set sums to infinity; divided by that sum the linear blend was [0, 0] and the multiplicative one refused.
+    huge = combined_weights([1.7e308, 1.7e308 / 2], [1.7e308, 1.7e308], method=method)
+
+    np.testing.assert_allclose(huge, combined_weights([2, 1], [1, 1], method=method), rtol=1e-14)
+    assert huge.sum() == pytest.approx(1.0)
+
+
 @pytest.mark.parametrize(
     ("subjective", "objective", "kwargs", "loc"),
     [
