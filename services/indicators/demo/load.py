@@ -1,5 +1,8 @@
 """Loads the synthetic demo data set: indicator tree, clusters, observations (as an import), panels and profiles.
 
+Profiles are data (`profiles.yaml`, computed by `infra/scripts/generate_demo.py` with the scoring engine): this
+module imports nothing of the scoring service.
+
 python -m services.indicators.demo.load        # only when the database holds no clusters yet
 python -m services.indicators.demo.load --force
 """
@@ -21,16 +24,14 @@ from services.indicators.db import make_engine, make_session_factory
 from services.indicators.indicator_tree.service import upsert_tree
 from services.indicators.models import Cluster, Panel, WeightProfile
 from services.indicators.observations.service import import_observations
-from services.indicators.panels.service import create_panel, panel_snapshot, tree_nodes, write_judgment
+from services.indicators.panels.service import create_panel, panel_snapshot, write_judgment
 from services.indicators.profiles.service import publish_profile
-from services.scoring.engine.profiles import compute_profile
 from shared.auth import Principal, Role
 from shared.schemas.indicators import ClusterRead, CriterionNode, ImportResult, IndicatorRead
 from shared.schemas.panels import ExpertCreate, JudgmentWrite, PanelCreate, WeightProfileCreate
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_ACTOR = Principal(key_id=None, name="demo-loader", role=Role.admin)
-NATIONAL_PROFILE_NAME = "National review panel (all 15 experts)"
 log = logging.getLogger(__name__)
 
 
@@ -55,6 +56,11 @@ def read_clusters(path: Path = DEMO_DIR / "clusters.yaml") -> list[ClusterRead]:
 def read_panels(path: Path = DEMO_DIR / "panels.yaml") -> list[dict[str, Any]]:
     panels: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))["panels"]
     return panels
+
+
+def read_profiles(path: Path = DEMO_DIR / "profiles.yaml") -> list[dict[str, Any]]:
+    profiles: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))["profiles"]
+    return profiles
 
 
 def panel_code(category: str) -> str:
@@ -90,37 +96,35 @@ def load_panel(session: Session, source: dict[str, Any], *, actor: Principal = D
     return panel
 
 
-def publish_from_panels(
-    session: Session, *, name: str, panels: list[Panel], make_default: bool = False, actor: Principal = DEMO_ACTOR
+def publish_profile_of(
+    session: Session, source: dict[str, Any], *, panels: dict[str, Panel], actor: Principal = DEMO_ACTOR
 ) -> WeightProfile:
-    """Group weights of the panels' experts together (AIJ, eigenvector, Saaty RI), published as a profile."""
-    computed = compute_profile(tree_nodes(session), panel_snapshot(session, panel_ids=[panel.id for panel in panels]))
-    single = panels[0] if len(panels) == 1 else None
-    body = {
-        "name": name,
-        "panel_id": single.id if single else None,
-        "category": single.category if single else None,
-        "make_default": make_default,
-        **computed,
-    }
+    """One profile of profiles.yaml, published with the stored judgments of its panels as its snapshot."""
+    members = [panels[category] for category in source["panels"]]
+    body = {key: value for key, value in source.items() if key != "panels"}
+    body["panel_id"] = members[0].id if len(members) == 1 else None
+    body["judgments"] = panel_snapshot(session, panel_ids=[panel.id for panel in members])
     return publish_profile(session, data=WeightProfileCreate.model_validate(body), actor=actor)
 
 
 def load_panels(session: Session, *, actor: Principal = DEMO_ACTOR) -> list[WeightProfile]:
-    """Each category's demo panel and its profile, then the default profile from all the demo experts together."""
+    """Each category's demo panel, then the profiles of profiles.yaml that are not published yet."""
     existing = set(session.scalars(select(Panel.code)))
-    published: list[WeightProfile] = []
     for source in read_panels():
         if panel_code(source["category"]) not in existing:
-            panel = load_panel(session, source, actor=actor)
-            published.append(publish_from_panels(session, name=source["name"], panels=[panel], actor=actor))
-    demo_panels = list(session.scalars(select(Panel).where(Panel.code.startswith("DEMO-")).order_by(Panel.id)))
-    national = select(WeightProfile.id).where(WeightProfile.name == NATIONAL_PROFILE_NAME)
-    if demo_panels and session.scalars(national).first() is None:
-        published.append(
-            publish_from_panels(session, name=NATIONAL_PROFILE_NAME, panels=demo_panels, make_default=True, actor=actor)
-        )
-    return published
+            load_panel(session, source, actor=actor)
+    session.flush()
+    panels = {
+        panel.category: panel
+        for panel in session.scalars(select(Panel).where(Panel.code.startswith("DEMO-")).order_by(Panel.id))
+        if panel.category is not None
+    }
+    published_names = set(session.scalars(select(WeightProfile.name)))
+    return [
+        publish_profile_of(session, source, panels=panels, actor=actor)
+        for source in read_profiles()
+        if source["name"] not in published_names and all(category in panels for category in source["panels"])
+    ]
 
 
 def load_demo(session: Session, *, actor: Principal = DEMO_ACTOR) -> ImportResult:

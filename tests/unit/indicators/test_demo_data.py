@@ -11,9 +11,12 @@ import numpy as np
 import pytest
 import yaml
 
-from services.indicators.demo import generate
+from services.indicators.demo.load import read_indicator_system
+from services.scoring.engine.profiles import compute_profile
+from tests.support.scripts import load_script
 
-DEMO_DIR = Path(generate.__file__).resolve().parent
+generate = load_script("generate_demo")
+DEMO_DIR = generate.DEMO_DIR
 YEARS = (2021, 2022, 2023, 2024)
 COST_INDICATORS = {"C5.4", "C6.5"}
 INDICATORS_PER_CRITERION = {"C1": 4, "C2": 4, "C3": 5, "C4": 4, "C5": 4, "C6": 5, "C7": 4}
@@ -137,13 +140,60 @@ def test_national_averages_of_2021_are_plausible(observations: dict[tuple[str, s
         assert abs(np.mean(values) - national) < 1.5, code
 
 
+def _same(a: Any, b: Any, where: str = "") -> None:
+    """Equal structures, floats within 1e-9: a CPU's last-bit difference must not decide this test (issue 11)."""
+    if isinstance(a, float) or isinstance(b, float):
+        assert isinstance(a, int | float), where
+        assert isinstance(b, int | float), where
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (where, a, b)
+    elif isinstance(a, dict):
+        assert isinstance(b, dict), where
+        assert list(a) == list(b), where
+        for key in a:
+            _same(a[key], b[key], f"{where}.{key}")
+    elif isinstance(a, list):
+        assert isinstance(b, list), where
+        assert len(a) == len(b), where
+        for k, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same(x, y, f"{where}[{k}]")
+    else:
+        assert a == b, (where, a, b)
+
+
+def _content(path: Path) -> Any:
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as handle:
+            return [[float(c) if c.replace(".", "", 1).isdigit() else c for c in row] for row in csv.reader(handle)]
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
 def test_generator_is_deterministic_and_matches_the_committed_files(tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     generate.generate(first)
     generate.generate(second)
-    for name in ("observations.csv", "panels.yaml"):
-        assert (first / name).read_bytes() == (second / name).read_bytes(), name
-        assert (first / name).read_bytes() == (DEMO_DIR / name).read_bytes(), name
+    for name in ("observations.csv", "panels.yaml", "profiles.yaml"):
+        _same(_content(first / name), _content(second / name), name)
+        _same(_content(first / name), _content(DEMO_DIR / name), name)
+
+
+def test_profiles_are_the_engines_group_result_of_the_panels() -> None:
+    """profiles.yaml, which the loader publishes as data, is what the scoring engine computes from panels.yaml."""
+    tree = {"goal": [c.code for c in read_indicator_system()]}
+    tree.update({c.code: [i.code for i in c.children] for c in read_indicator_system()})
+    panels = {panel["category"]: panel for panel in _load_yaml("panels.yaml")["panels"]}
+    profiles = _load_yaml("profiles.yaml")["profiles"]
+    assert [p["panels"] for p in profiles] == [["basic"], ["strategic"], ["cutting_edge"], list(panels)]
+    assert [p["make_default"] for p in profiles] == [False, False, False, True]
+    for profile in profiles:
+        judgments = [
+            {"expert": e["expert_code"], "node": node, **judgment}
+            for category in profile["panels"]
+            for e in panels[category]["experts"]
+            for node, judgment in e["judgments"].items()
+        ]
+        computed = compute_profile(tree, judgments)
+        for key in ("consensus", "criteria", "indicators", "nodes"):
+            _same(profile[key], computed[key], f"{profile['name']}.{key}")  # type: ignore[literal-required]
 
 
 @pytest.mark.parametrize("category", list(STARTING_WEIGHTS))

@@ -15,3 +15,11 @@ PROBE = (
 def test_the_prestart_module_loads_no_demo_scoring_scipy_or_pymcdm() -> None:
     result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_the_demo_loader_imports_nothing_of_the_scoring_service() -> None:
+    probe = PROBE.replace("services.indicators.prestart as p", "services.indicators.demo.load as p").replace(
+        "'services.indicators.demo', ", ""
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
