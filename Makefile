@@ -4,7 +4,7 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast lint format migrate bench up down install system-deps
+.PHONY: run test test-fast lint format migrate bench fuzz up down install system-deps
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@bash infra/scripts/bootstrap.sh
@@ -36,6 +36,9 @@ format: install
 
 migrate: install
 	$(VENV)/bin/alembic -c services/indicators/alembic.ini upgrade head
+
+fuzz: install
+	FUZZ_EXAMPLES=400 $(PY) -m pytest -q tests/integration/test_schemathesis.py
 
 bench: install system-deps
 	$(PY) tests/bench/run_all.py

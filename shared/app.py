@@ -16,7 +16,7 @@ import shared
 from shared.errors import DomainError
 from shared.limits import RequestSizeLimit, make_rate_limiter
 from shared.logging import configure_logging, request_id_middleware
-from shared.problems import install_problem_handlers
+from shared.problems import document_problems, install_problem_handlers
 from shared.settings import CommonSettings
 
 ReadinessCheck = Callable[[FastAPI], dict[str, str]]
@@ -49,7 +49,15 @@ def create_service_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
     readiness: ReadinessCheck | None = None,
     openapi_tags: list[dict[str, Any]] | None = None,
+    upstream_problems: bool = False,
+    writes_conflict: bool = False,
 ) -> FastAPI:
+    """One service's app: problem handlers, limits, request ids, health and readiness, a documented error model.
+
+    `upstream_problems`: the service asks another for every call (keys included), so every /v1 operation may
+    answer 503 naming the upstream that did not answer; `writes_conflict`: the service stores data, so every
+    write may answer 409.
+    """
     check_production_settings(settings)
     configure_logging(level=settings.log_level, fmt=settings.log_format)
     app = FastAPI(
@@ -58,13 +66,6 @@ def create_service_app(
         version=shared.__version__,
         lifespan=lifespan,
         openapi_tags=openapi_tags,
-        responses={
-            401: {"description": "Missing or unknown API key (problem+json)."},
-            403: {"description": "The key's role does not allow this (problem+json)."},
-            413: {"description": "The request body is larger than the limit (problem+json)."},
-            422: {"description": "Invalid input (problem+json with `errors`)."},
-            429: {"description": "The key used up its requests per minute; see `Retry-After` (problem+json)."},
-        },
     )
     app.state.settings = settings
     # Read by shared.auth.authenticate; every instance of a service shares one budget per key through Redis.
@@ -96,6 +97,15 @@ def create_service_app(
         body = Readiness(status="ok" if ok else "unavailable", checks=checks)
         return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
 
+    extra = {503: "An upstream service did not answer in time (problem+json naming it)."} if upstream_problems else {}
+    build_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(build_openapi(), extra=extra, writes_conflict=writes_conflict)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

@@ -1,7 +1,8 @@
 """API keys and roles: the X-API-Key dependency every /v1 endpoint uses.
 
 Keys are stored only as SHA-256 hashes. The key in ADMIN_API_KEY is an admin key from the first start on. The
-indicator service resolves keys from its database; the other services ask it (cached for at most 60 s).
+indicator service resolves keys from its database; the other services ask it (cached for at most 60 s). Outside the
+database (Redis keys, memos) a key appears only as an HMAC under a server secret, never as the table's SHA-256.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fastapi.security import APIKeyHeader
 
 from shared.errors import Forbidden, TooManyRequests, Unauthorized
 from shared.limits import RateLimiter
+from shared.settings import CommonSettings
 
 API_KEY_HEADER = "X-API-Key"
 
@@ -56,7 +58,23 @@ ENV_ADMIN = "env-admin"
 
 
 def hash_key(raw_key: str) -> str:
+    """The SHA-256 the indicator service's api_keys table looks keys up by; it never leaves the database."""
     return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def keyed_hash(raw_key: str, secret: bytes) -> str:
+    """A key as it may appear outside the database (Redis keys, memos): HMAC-SHA256 under a server secret."""
+    return hmac.new(secret, raw_key.encode(), hashlib.sha256).hexdigest()
+
+
+def key_hash_secret(settings: CommonSettings) -> bytes:
+    """KEY_HASH_SECRET, else a secret derived from ADMIN_API_KEY.
+
+    Derived rather than random, so that every replica of a service makes the same Redis keys (one budget per key).
+    """
+    if settings.key_hash_secret:
+        return settings.key_hash_secret.encode()
+    return hmac.new((settings.admin_api_key or "").encode(), b"amc-platform key hash secret", hashlib.sha256).digest()
 
 
 def new_key() -> str:
@@ -94,11 +112,12 @@ def authenticate(request: Request, raw_key: Annotated[str | None, Depends(api_ke
 
 
 def _spend(request: Request, raw_key: str) -> None:
-    """Count the request against the key's budget; only known keys are counted, and only by their hash."""
+    """Count the request against the key's budget; only known keys are counted, and only by their keyed hash."""
     limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
     if limiter is None:
         return
-    verdict = limiter.hit(hash_key(raw_key))
+    settings: CommonSettings = request.app.state.settings
+    verdict = limiter.hit(keyed_hash(raw_key, key_hash_secret(settings)))
     if not verdict.allowed:
         raise TooManyRequests(
             f"this key made too many requests; try again in {verdict.retry_after} s",

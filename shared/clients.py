@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import secrets
 import time
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -31,7 +32,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import TypeAdapter
 
-from shared.auth import Principal, Role, hash_key
+from shared.auth import Principal, Role, keyed_hash
 from shared.cache import Cache, MemoryCache, cache_key
 from shared.errors import (
     Conflict,
@@ -43,7 +44,7 @@ from shared.errors import (
     Unauthorized,
     UpstreamUnavailable,
 )
-from shared.logging import REQUEST_ID_HEADER, current_request_id
+from shared.logging import REQUEST_ID_HEADER, current_caller_key, current_request_id
 from shared.schemas.indicators import (
     ClusterRead,
     CriterionNode,
@@ -98,8 +99,15 @@ class ServiceClient:
         self._http.close()
 
     def _headers(self, api_key: str | None) -> dict[str, str]:
+        """The headers of every call: the request id, and the key, which is the first of
+
+        - `api_key`, the override that every method takes for one call;
+        - the key of the request being served (`current_caller_key`): a service forwards its caller's key without
+          passing it along, so the service it calls checks the caller's role;
+        - the client's own `api_key`.
+        """
         headers: dict[str, str] = {}
-        key = api_key or self.api_key
+        key = api_key or current_caller_key() or self.api_key
         if key:
             headers["X-API-Key"] = key
         rid = current_request_id()
@@ -332,15 +340,28 @@ class IndicatorsClient(ServiceClient):
 
 
 class RemoteKeyResolver:
-    """Resolves keys by asking the indicator service; answers are kept for at most `ttl_seconds` (60 s)."""
+    """Resolves keys by asking the indicator service; answers are kept for at most `ttl_seconds` (60 s).
 
-    def __init__(self, client: IndicatorsClient, *, ttl_seconds: float = 60.0) -> None:
+    The memo (by default in this process) holds a key only as its HMAC under `secret`, never as the SHA-256 the
+    indicator service's table stores; without a `secret` the resolver draws one of its own, as nothing outside the
+    process needs to find its entries.
+    """
+
+    def __init__(
+        self,
+        client: IndicatorsClient,
+        *,
+        ttl_seconds: float = 60.0,
+        memo: Cache | None = None,
+        secret: bytes | None = None,
+    ) -> None:
         self._client = client
-        self._memo = MemoryCache(max_entries=4096)
+        self._memo = memo if memo is not None else MemoryCache(max_entries=4096)
         self._ttl = ttl_seconds
+        self._secret = secret if secret is not None else secrets.token_bytes(32)
 
     def resolve(self, raw_key: str) -> Principal | None:
-        memo_key = hash_key(raw_key)
+        memo_key = f"api-key:{keyed_hash(raw_key, self._secret)}"
         cached = self._memo.get(memo_key)
         if cached is not None:
             data = json.loads(cached)

@@ -118,3 +118,94 @@ def invalid_input_example(detail: str, errors: list[dict[str, Any]]) -> dict[str
         "detail": detail,
         "errors": errors,
     }
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details, the body of every error answer.",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "description": "URI naming the kind of problem."},
+        "title": {"type": "string", "description": "Short summary of the kind of problem."},
+        "status": {"type": "integer", "description": "The HTTP status code."},
+        "detail": {"type": "string", "description": "What went wrong this time, in words."},
+        "errors": {
+            "type": "array",
+            "description": "For invalid input: each bad place, located.",
+            "items": {"$ref": "#/components/schemas/ProblemError"},
+        },
+    },
+    "additionalProperties": True,
+}
+PROBLEM_ERROR_SCHEMA: dict[str, Any] = {
+    "title": "ProblemError",
+    "type": "object",
+    "required": ["loc", "msg"],
+    "properties": {
+        "loc": {
+            "type": "array",
+            "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+            "description": "Where: `body`, `query` or `path` and the names and indexes below it.",
+        },
+        "msg": {"type": "string", "description": "What is wrong there."},
+        "row": {"type": "integer", "description": "Imports: the line number in the file."},
+        "column": {"type": "string", "description": "Imports: the column."},
+        "message": {"type": "string", "description": "Imports: the same as `msg`."},
+    },
+    "additionalProperties": True,
+}
+# Answers every /v1 operation can give whatever it does: a body FastAPI cannot parse, keys and roles, size and
+# rate limits, invalid input.
+COMMON_PROBLEMS: dict[int, str] = {
+    400: "The body could not be parsed (problem+json).",
+    401: "Missing or unknown API key (problem+json).",
+    403: "The key's role does not allow this (problem+json).",
+    413: "The request body is larger than the limit (problem+json).",
+    422: "Invalid input (problem+json with `errors`).",
+    429: "The key used up its requests per minute; see `Retry-After` (problem+json).",
+}
+
+
+NOT_FOUND = "A resource the request names (by its path or parameters) does not exist (problem+json)."
+CONFLICT = "The write conflicts with the stored state: a duplicate, a stale version, a race lost (problem+json)."
+
+
+def document_problems(
+    schema: dict[str, Any], *, extra: dict[int, str] | None = None, writes_conflict: bool = False
+) -> dict[str, Any]:
+    """The OpenAPI document with one Problem schema behind every error answer of every operation.
+
+    Each 4xx and 5xx response is declared as `application/problem+json` with the Problem schema (its example, if
+    any, kept), so a client generated from the document parses errors into a typed model; the answers every /v1
+    operation can give (COMMON_PROBLEMS, and `extra`, such as 503 for a service that asks another) are declared
+    on each of them; 404 on each operation that names a resource by a path or query parameter, and with
+    `writes_conflict` (a service that stores data) 409 on each write.
+    """
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["Problem"] = PROBLEM_SCHEMA
+    components["ProblemError"] = PROBLEM_ERROR_SCHEMA
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    statuses = {**COMMON_PROBLEMS, **(extra or {})}
+    for path, operations in schema.get("paths", {}).items():
+        if not path.startswith("/v1/"):
+            continue  # /healthz and /readyz answer in their own shapes
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status, description in statuses.items():
+                responses.setdefault(str(status), {"description": description})
+            if operation.get("parameters"):
+                responses.setdefault("404", {"description": NOT_FOUND})
+            if writes_conflict and method in ("post", "put", "patch", "delete"):
+                responses.setdefault("409", {"description": CONFLICT})
+            for status, response in responses.items():
+                if status[0] not in "45":
+                    continue
+                content = response.get("content") or {}
+                example = next((c["example"] for c in content.values() if "example" in c), None)
+                media: dict[str, Any] = {"schema": {"$ref": "#/components/schemas/Problem"}}
+                if example is not None:
+                    media["example"] = example
+                response["content"] = {PROBLEM_MEDIA_TYPE: media}
+    return schema

@@ -18,6 +18,10 @@ class CommonSettings(BaseSettings):
         default="development", description="`production` enforces an admin key and explicit CORS origins."
     )
     admin_api_key: str | None = Field(default=None, description="Key that is an admin key from the first start.")
+    key_hash_secret: str | None = Field(
+        default=None,
+        description="Secret of the HMAC-SHA256 under which keys appear in Redis; unset: derived from ADMIN_API_KEY.",
+    )
     redis_url: str | None = Field(default=None, description="Redis for the shared cache; unset: in-process.")
     indicators_port: int = 8001
     scoring_port: int = 8002

@@ -71,15 +71,16 @@ if view == "tab_browse":
                          for code in headers if code in ctx.catalog.indicators)
         )  # fmt: skip
 
-    with api.shown_errors(stop=False):
-        st.download_button(
-            t("download_observations", year=year),
-            data=api.observations_csv(ctx.api_key, year, version),
-            file_name=f"observations-{year}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-        )
+    if ctx.allows("analyst"):  # exports need an analyst key (API.md); viewers read the table above
+        with api.shown_errors(stop=False):
+            st.download_button(
+                t("download_observations", year=year),
+                data=api.observations_csv(ctx.api_key, year, version),
+                file_name=f"observations-{year}.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                on_click="ignore",
+            )
 
     st.subheader(t("position_in_range"))
     st.caption(t("position_in_range_help"))

@@ -15,6 +15,8 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -35,8 +37,30 @@ def database_url(given: str | None) -> str:
     return IndicatorsSettings().database_url
 
 
-def _partial(path: Path) -> Path:
-    return path.with_name(path.name + ".partial")
+@contextmanager
+def _written(out: Path) -> Iterator[Path]:
+    """A file beside `out` to write the backup into, moved onto `out` at the end and removed on any failure.
+
+    An output that cannot be written is refused before any work, with one line that names it.
+    """
+    if out.is_dir():
+        raise BackupError(f"cannot write the backup to {out}: it is a directory, give a file name")
+    partial = out.with_name(out.name + ".partial")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        partial.touch()
+    except OSError as exc:
+        raise BackupError(f"cannot write the backup to {out}: {exc}") from exc
+    try:
+        yield partial
+        partial.replace(out)
+    except BackupError:
+        partial.unlink(missing_ok=True)
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"the backup to {out} failed: {exc}") from exc
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -60,24 +84,24 @@ def _sqlite_copy(source: Path, target: Path) -> None:
         source_connection.close()
 
 
-def backup_sqlite(database: Path, out: Path) -> None:
+def backup_sqlite(database: Path, target: Path) -> None:
     if not database.exists():
         raise BackupError(f"there is no database at {database}")
-    partial = _partial(out)
-    partial.unlink(missing_ok=True)
-    _sqlite_copy(database, partial)
+    _sqlite_copy(database, target)
     # One self-contained file: the service runs in WAL mode, a backup should not need a -wal beside it.
-    with sqlite3.connect(partial) as connection:
+    with sqlite3.connect(target) as connection:
         connection.execute("PRAGMA journal_mode=DELETE")
-    _check_sqlite_file(partial)
-    partial.replace(out)
+    _check_sqlite_file(target)
 
 
 def restore_sqlite(backup: Path, database: Path) -> None:
     _check_sqlite_file(backup)
-    database.parent.mkdir(parents=True, exist_ok=True)
-    # Through the backup API as well, so that a connection still open on the database sees the restored pages.
-    _sqlite_copy(backup, database)
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        # Through the backup API as well, so that a connection still open on the database sees the restored pages.
+        _sqlite_copy(backup, database)
+    except (OSError, sqlite3.Error) as exc:
+        raise BackupError(f"cannot write the database {database}: {exc}") from exc
 
 
 def _libpq(url: URL) -> tuple[str, dict[str, str]]:
@@ -121,18 +145,11 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{command[0]} failed ({result.returncode}): {result.stderr.strip()}")
 
 
-def backup_postgres(url: URL, out: Path) -> None:
+def backup_postgres(url: URL, target: Path) -> None:
     _check_client_version("pg_dump", url)
     dsn, env = _libpq(url)
-    partial = _partial(out)
-    partial.unlink(missing_ok=True)
-    try:
-        # pg_dump reads in one repeatable-read snapshot: consistent while the service writes.
-        _run(["pg_dump", "--format=custom", "--file", str(partial), "--dbname", dsn], env)
-    except BackupError:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(out)
+    # pg_dump reads in one repeatable-read snapshot: consistent while the service writes.
+    _run(["pg_dump", "--format=custom", "--file", str(target), "--dbname", dsn], env)
 
 
 def restore_postgres(backup: Path, url: URL) -> None:
@@ -150,13 +167,14 @@ def restore_postgres(backup: Path, url: URL) -> None:
 
 def backup(url: str, out: Path) -> None:
     parsed = make_url(url)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if parsed.get_backend_name() == "sqlite":
-        backup_sqlite(Path(parsed.database or ""), out)
-    elif parsed.get_backend_name() == "postgresql":
-        backup_postgres(parsed, out)
-    else:
-        raise BackupError(f"cannot back up a {parsed.get_backend_name()} database")
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise BackupError(f"cannot back up a {backend} database")
+    with _written(out) as target:
+        if backend == "sqlite":
+            backup_sqlite(Path(parsed.database or ""), target)
+        else:
+            backup_postgres(parsed, target)
 
 
 def restore(backup_file: Path, url: str) -> None:

@@ -57,6 +57,7 @@ def create_app(settings: IndicatorsSettings | None = None) -> FastAPI:
         settings=settings,
         lifespan=lifespan,
         readiness=_database_check,
+        writes_conflict=True,
     )
     for router in (
         clusters_router,

@@ -11,19 +11,13 @@ from fastapi import Depends, Request
 
 from services.recommendations.advice.service import Upstreams
 from services.recommendations.config import RecommendationsSettings
-from shared.auth import API_KEY_HEADER
 from shared.cache import Cache
 
 
 async def get_upstreams(request: Request) -> Upstreams:
-    """The clients made in the lifespan and the rule book, with the caller's key to forward upstream."""
+    """The clients made in the lifespan and the rule book; the clients forward the caller's key themselves."""
     state = request.app.state
-    return Upstreams(
-        indicators=state.indicators,
-        scoring=state.scoring,
-        rule_book=state.rule_book,
-        api_key=request.headers.get(API_KEY_HEADER, ""),
-    )
+    return Upstreams(indicators=state.indicators, scoring=state.scoring, rule_book=state.rule_book)
 
 
 async def get_cache(request: Request) -> Cache:

@@ -84,6 +84,7 @@ def create_app(
         settings=settings,
         lifespan=lifespan,
         readiness=_upstreams,
+        upstream_problems=True,
     )
     app.include_router(advice_router)
     return app

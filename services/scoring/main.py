@@ -55,6 +55,7 @@ def create_app(settings: ScoringSettings | None = None, *, indicators: Indicator
         settings=settings,
         lifespan=lifespan,
         readiness=_upstreams,
+        upstream_problems=True,
     )
     app.include_router(rankings_router)
     app.include_router(what_if_router)

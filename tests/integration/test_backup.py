@@ -160,6 +160,49 @@ def test_sqlite_restore_refuses_a_file_that_is_not_a_backup(sqlite_url: str, tmp
     assert snapshot(sqlite_url) == before
 
 
+def small_sqlite_database(path: Path) -> Path:
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("CREATE TABLE clusters (code TEXT)")
+    finally:
+        connection.close()
+    return path
+
+
+def assert_one_line_of_reason(result: subprocess.CompletedProcess[str], path: Path) -> None:
+    assert result.returncode == 1, result
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("error: ")
+    assert str(path) in result.stderr
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "a-directory", "in-proc"])
+def test_backup_to_an_unwritable_path_says_why_in_one_line(where: str, tmp_path: Path) -> None:
+    database = small_sqlite_database(tmp_path / "live.sqlite3")
+    (tmp_path / "a-file").write_text("")
+    (tmp_path / "a-directory").mkdir()
+    before = sorted(tmp_path.iterdir())
+    # As root a read-only directory is writable; these three fail for every user.
+    out = {
+        "under-a-file": tmp_path / "a-file" / "indicators.bak",
+        "a-directory": tmp_path / "a-directory",
+        "in-proc": Path("/proc/indicators.bak"),
+    }[where]
+    result = run_script("--database-url", f"sqlite:///{database}", "backup", "--out", str(out))
+    assert_one_line_of_reason(result, out)
+    assert sorted(tmp_path.iterdir()) == before  # no partial file left beside it
+    assert not list((tmp_path / "a-directory").iterdir())
+
+
+def test_restore_into_an_unwritable_path_says_why_in_one_line(tmp_path: Path) -> None:
+    source = small_sqlite_database(tmp_path / "indicators.bak")
+    (tmp_path / "a-file").write_text("")
+    database = tmp_path / "a-file" / "live.sqlite3"
+    result = run_script("--database-url", f"sqlite:///{database}", "restore", "--from", str(source))
+    assert_one_line_of_reason(result, database)
+
+
 def test_postgres_round_trip_into_a_fresh_database(pg_url: str, fresh_pg_url: str, tmp_path: Path) -> None:
     before = snapshot(pg_url)
     assert_demo_shape(before)

@@ -13,7 +13,12 @@ import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error, response_schema_conformance
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from schemathesis.config import SchemathesisConfig
 
 from services.indicators.main import create_app as create_indicators_app
@@ -27,7 +32,8 @@ from tests.integration.processes import Managed, http_ok, uvicorn
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
-MAX_EXAMPLES = 25
+# `make test` runs 50 examples per operation; `make fuzz` a deeper run (FUZZ_EXAMPLES=400).
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "50"))
 # The examples, coverage and fuzzing phases (fuzzing bounded to MAX_EXAMPLES); stateful runs would multiply the time.
 CONFIG = SchemathesisConfig.from_dict(
     {
@@ -35,7 +41,7 @@ CONFIG = SchemathesisConfig.from_dict(
         "phases": {"stateful": {"enabled": False}},
     }
 )
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance]
 AUTH = {"X-API-Key": ADMIN_KEY}
 BOUNDED = settings(
     max_examples=MAX_EXAMPLES,

@@ -55,11 +55,15 @@ def import_observations(
 @router.get("/export", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 def export_observations(
     session: SessionDep,
-    _: Viewer,
+    _: Analyst,
     year: int | None = Query(default=None, description="Only this year."),
     cluster_code: str | None = Query(default=None, description="Only this cluster."),
 ) -> Response:
-    """Observations as CSV in the import format (UTF-8 with BOM)."""
+    """Observations as CSV in the import format (UTF-8 with BOM).
+
+    Needs an analyst key, as every export does (the ranking export too); a viewer reads the same values as JSON
+    from `GET /v1/datasets/{year}`.
+    """
     body = service.export_csv(session, year=year, cluster_code=cluster_code)
     name = f"observations{'-' + str(year) if year else ''}{'-' + cluster_code if cluster_code else ''}.csv"
     # Headers are latin-1: an ASCII name for every client, the exact one (RFC 6266 filename*) for those that read it.

@@ -59,7 +59,6 @@ class Upstreams:
     indicators: IndicatorsClient
     scoring: ScoringClient
     rule_book: RuleBook
-    api_key: str
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ def advice_bytes(
     upstreams: Upstreams, cache: Cache, request: AdviceRequest, *, top_n: int, ttl_seconds: float
 ) -> bytes:
     """The answer as JSON bytes (an object, or a list for every cluster): one uncached state call, then the cache."""
-    state = upstreams.indicators.state(api_key=upstreams.api_key)
+    state = upstreams.indicators.state()
     version = state.version_of(request.year)
     profile_id = state.profile_id(request.profile_id)
     key = cache_key(
@@ -127,22 +126,21 @@ def evaluate_year(
     upstreams: Upstreams, state: PlatformState, year: int, profile_id: int, *, cluster_code: str | None
 ) -> YearEvaluation:
     """Fetch the ranking, dataset, tree, clusters and profile of the year (all cached) and line them up."""
-    indicators, api_key = upstreams.indicators, upstreams.api_key
+    indicators = upstreams.indicators
     token = catalog_token(state)
-    clusters = {c.code: c for c in indicators.clusters(cache_token=token, api_key=api_key)}
+    clusters = {c.code: c for c in indicators.clusters(cache_token=token)}
     if cluster_code is not None and cluster_code not in clusters:
         raise NotFound(f"no cluster with code {cluster_code!r}")
-    profile = indicators.weight_profile(profile_id, cache_token=state.instance_id, api_key=api_key)
-    tree = indicators.indicator_tree(cache_token=token, api_key=api_key)
+    profile = indicators.weight_profile(profile_id, cache_token=state.instance_id)
+    tree = indicators.indicator_tree(cache_token=token)
     rule_base = upstreams.rule_book.for_request(tree, token=token)
     versions = {d.year: d.version for d in state.datasets}
     ranking = upstreams.scoring.ranking(
         year,
         profile=profile_id,
         cache_token=f"{token}:{versions[year]}:{versions.get(year - 1)}",
-        api_key=api_key,
     )
-    dataset = indicators.dataset(year, version=versions[year], api_key=api_key)
+    dataset = indicators.dataset(year, version=versions[year])
     matrix = year_matrix(dataset, clusters, tree, {w.code: w.global_weight for w in profile.indicators})
     same_data = dataset.version == ranking.dataset_version == versions[year]
     if not same_data or {r.cluster_code for r in ranking.results} != set(matrix.codes):
@@ -197,8 +195,7 @@ def rescore_weaknesses(
         for k, w in chosen
     ]
     answer = upstreams.scoring.what_if(
-        WhatIfRequest(year=year.ranking.year, profile=year.ranking.profile, candidates=candidates),
-        api_key=upstreams.api_key,
+        WhatIfRequest(year=year.ranking.year, profile=year.ranking.profile, candidates=candidates)
     )
     if answer.dataset_version != year.ranking.dataset_version:
         raise _changed_meanwhile(year.ranking.year)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+# The tier rule is the rankings'; re-exported (`as`) for the renderers that read it from here.
+from services.scoring.rankings.tiers import TIER_THRESHOLDS as TIER_THRESHOLDS
+from services.scoring.rankings.tiers import tier_of as tier_of
 
 Category = Literal["basic", "strategic", "cutting_edge"]
 Reference = Literal["fixed", "relative"]
@@ -15,8 +17,6 @@ Tier = Literal["leading", "strong", "moderate", "emerging"]
 
 CATEGORIES: tuple[Category, ...] = ("basic", "strategic", "cutting_edge")
 TIERS: tuple[Tier, ...] = ("leading", "strong", "moderate", "emerging")
-# Lower bound of each tier as a share of the mean score (DOMAIN.md, "How annual reviews report").
-TIER_THRESHOLDS: tuple[tuple[Tier, float], ...] = (("leading", 1.2), ("strong", 0.9), ("moderate", 0.5))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,25 +143,3 @@ class ExportBundle:
     def ranked_rows(self) -> list[RankingRow]:
         """The rows best first; equal ranks keep a stable order by cluster code."""
         return sorted(self.rows, key=lambda row: (row.rank, row.cluster_code))
-
-
-def tier_of(scores: Sequence[float]) -> list[Tier]:
-    """Tier of each score by its ratio to the mean score: leading ≥ 1.2, strong ≥ 0.9, moderate ≥ 0.5."""
-    if not scores:
-        return []
-    if any(score < 0 or not math.isfinite(score) for score in scores):
-        raise ValueError("tiers relative to the mean need finite, non-negative scores")
-    mean = math.fsum(scores) / len(scores)
-    if mean == 0:
-        return ["strong"] * len(scores)
-    tiers: list[Tier] = []
-    for score in scores:
-        ratio = score / mean
-        # A score sitting exactly on a boundary belongs to the upper tier, whatever the float rounding.
-        tier: Tier = "emerging"
-        for name, bound in TIER_THRESHOLDS:
-            if ratio >= bound or math.isclose(ratio, bound):
-                tier = name
-                break
-        tiers.append(tier)
-    return tiers

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from services.scoring.deps import IndicatorsDep
 from services.scoring.engine.ahp import Aggregation, Method
 from services.scoring.panels.service import publish_panel
-from shared.auth import API_KEY_HEADER, Analyst
+from shared.auth import Analyst
 from shared.schemas.panels import RiTable, WeightProfileRead
 
 router = APIRouter(prefix="/v1/panels", tags=["panels"])
@@ -22,10 +22,13 @@ class PublishRequest(BaseModel):
     make_default: bool = Field(default=False, description="Make it the profile rankings use unless told otherwise.")
 
 
-@router.post("/{panel_id}/publish", response_model=WeightProfileRead, status_code=status.HTTP_201_CREATED)
-def publish(
-    panel_id: int, body: PublishRequest, request: Request, _: Analyst, indicators: IndicatorsDep
-) -> WeightProfileRead:
+@router.post(
+    "/{panel_id}/publish",
+    response_model=WeightProfileRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "The publication lost a race with another (problem+json)."}},
+)
+def publish(panel_id: int, body: PublishRequest, _: Analyst, indicators: IndicatorsDep) -> WeightProfileRead:
     """Aggregate the panel's current judgments of every node (AHP group), synthesise the global weights and
     store them as a new, immutable weight profile in the indicator service (analyst key)."""
     return publish_panel(
@@ -36,5 +39,4 @@ def publish(
         aggregation=body.aggregation,
         ri_table=body.ri_table,
         make_default=body.make_default,
-        api_key=request.headers.get(API_KEY_HEADER, ""),
     )

@@ -21,9 +21,8 @@ def publish_panel(
     aggregation: Aggregation,
     ri_table: str,
     make_default: bool,
-    api_key: str,
 ) -> WeightProfileRead:
-    panel = indicators.panel(panel_id, api_key=api_key)
+    panel = indicators.panel(panel_id)
     weight_of = {expert.code: expert.weight for expert in panel.experts}
     judgments: list[dict[str, Any]] = [
         {
@@ -34,16 +33,16 @@ def publish_panel(
             "matrix": j.matrix,
             "version": j.version,
         }
-        for j in indicators.panel_judgments(panel_id, api_key=api_key)
+        for j in indicators.panel_judgments(panel_id)
     ]
     if not judgments:
         raise InvalidInput(
             f"panel {panel_id} has no judgments to publish", errors=[{"loc": ["panel_id"], "msg": "empty"}]
         )
-    tree_nodes = indicators.indicator_tree(api_key=api_key)
+    tree_nodes = indicators.indicator_tree()
     tree = {GOAL: [c.code for c in tree_nodes], **{c.code: [i.code for i in c.children] for c in tree_nodes}}
     computed = compute_profile(tree, judgments, method=method, aggregation=aggregation, ri_table=ri_table)
     body = WeightProfileCreate.model_validate(
         {"name": name, "panel_id": panel_id, "category": panel.category, "make_default": make_default, **computed}
     )
-    return indicators.publish_profile(body, api_key=api_key)
+    return indicators.publish_profile(body)

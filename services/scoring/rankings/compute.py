@@ -12,11 +12,11 @@ import numpy as np
 
 from services.scoring.engine.mcda import BoolArray, FloatArray, competition_ranks, score
 from services.scoring.engine.reference import criterion_scores, score_fixed_reference
-from services.scoring.exports.model import Tier, tier_of
+from services.scoring.rankings.tiers import tier_of
 from shared.decision_matrix import YearMatrix, year_matrix
 from shared.errors import InvalidInput
 from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead
-from shared.schemas.rankings import RankingResult, Reference
+from shared.schemas.rankings import RankingResult, Reference, Tier
 
 FIXED_REFERENCE_METHODS = ("topsis", "wsm")
 

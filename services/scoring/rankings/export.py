@@ -71,13 +71,10 @@ def export_ranking(
     *,
     export_format: ExportFormat,
     lang: Lang,
-    api_key: str,
     ttl_seconds: float,
 ) -> ExportFile:
     """The ranking as a file in `export_format`; every input is fetched first, so the file is complete or absent."""
-    bundle = build_bundle(
-        indicators, recommendations, cache, request, lang=lang, api_key=api_key, ttl_seconds=ttl_seconds
-    )
+    bundle = build_bundle(indicators, recommendations, cache, request, lang=lang, ttl_seconds=ttl_seconds)
     try:
         content = _RENDERERS[export_format](bundle)
     except CJKFontMissing as exc:
@@ -92,21 +89,20 @@ def build_bundle(
     request: service.RankingRequest,
     *,
     lang: Lang,
-    api_key: str,
     ttl_seconds: float,
     generated_at: datetime | None = None,
 ) -> ExportBundle:
     """Fetch the (cached) ranking, then the very dataset version, profile and tree it came from, then the advice."""
     ranking = RankingResponse.model_validate_json(
-        service.ranking_bytes(indicators, cache, request, api_key=api_key, ttl_seconds=ttl_seconds)
+        service.ranking_bytes(indicators, cache, request, ttl_seconds=ttl_seconds)
     )
-    state = indicators.state(api_key=api_key)
-    inputs = service.load_inputs(indicators, state, ranking.profile, api_key)
-    dataset = indicators.dataset(ranking.year, version=ranking.dataset_version, api_key=api_key)
+    state = indicators.state()
+    inputs = service.load_inputs(indicators, state, ranking.profile)
+    dataset = indicators.dataset(ranking.year, version=ranking.dataset_version)
     if dataset.version != ranking.dataset_version:
         raise Conflict(f"the {ranking.year} data changed while the export was being made; ask again")
     try:
-        advice = recommendations.all_recommendations(ranking.year, ranking.profile, lang, api_key=api_key)
+        advice = recommendations.all_recommendations(ranking.year, ranking.profile, lang)
     except ValidationError as exc:
         raise UpstreamUnavailable(f"the recommendations service answered in an unexpected shape: {exc}") from exc
     return assemble_bundle(

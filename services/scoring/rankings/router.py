@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from services.scoring.deps import CacheDep, IndicatorsDep, RecommendationsDep, SettingsDep
 from services.scoring.exports.model import Lang
 from services.scoring.rankings import export, service
-from shared.auth import API_KEY_HEADER, Analyst, Viewer
+from shared.auth import Analyst, Viewer
 from shared.schemas.indicators import Category
 from shared.schemas.rankings import (
     ComparisonResponse,
@@ -56,10 +56,6 @@ RANKING_EXAMPLE = {
 }
 
 
-def caller_key(request: Request) -> str:
-    return request.headers.get(API_KEY_HEADER, "")
-
-
 @router.get(
     "",
     response_model=RankingResponse,
@@ -70,7 +66,6 @@ def caller_key(request: Request) -> str:
     },
 )
 def get_ranking(
-    request: Request,
     _: Viewer,
     indicators: IndicatorsDep,
     cache: CacheDep,
@@ -93,7 +88,6 @@ def get_ranking(
         indicators,
         cache,
         service.RankingRequest(year=year, profile_id=profile, method=method, reference=reference, category=category),
-        api_key=caller_key(request),
         ttl_seconds=settings.rankings_ttl_seconds,
     )
     return Response(body, media_type="application/json")
@@ -101,7 +95,6 @@ def get_ranking(
 
 @router.get("/compare", response_model=ComparisonResponse)
 def compare_rankings(
-    request: Request,
     _: Viewer,
     indicators: IndicatorsDep,
     from_year: Annotated[int, Query(alias="from", description="First year.", examples=[2023])],
@@ -110,21 +103,20 @@ def compare_rankings(
     method: Annotated[RankingMethod, Query(description="topsis or wsm (fixed reference).")] = "topsis",
 ) -> ComparisonResponse:
     """Each cluster's rank and score in both years under the same profile, on the fixed reference."""
-    return service.compare_years(
-        indicators, from_year=from_year, to_year=to_year, profile_id=profile, method=method,
-        api_key=caller_key(request),
-    )  # fmt: skip
+    return service.compare_years(indicators, from_year=from_year, to_year=to_year, profile_id=profile, method=method)
 
 
-@router.post("/preview", response_model=RankingResponse)
-def preview_ranking(
-    body: RankingPreviewRequest, request: Request, _: Viewer, indicators: IndicatorsDep
-) -> RankingResponse:
+@router.post(
+    "/preview",
+    response_model=RankingResponse,
+    responses={404: {"description": "Unknown year (no observations) or profile (problem+json)."}},
+)
+def preview_ranking(body: RankingPreviewRequest, _: Viewer, indicators: IndicatorsDep) -> RankingResponse:
     """The ranking under weights being tuned (not cached): what the Weights page shows as sliders move."""
     total = sum(body.weights.values())
     return service.compute_ranking(
         indicators,
-        indicators.state(api_key=caller_key(request)),
+        indicators.state(),
         service.RankingRequest(
             year=body.year,
             profile_id=body.profile,
@@ -133,7 +125,6 @@ def preview_ranking(
             category=body.category,
             weights={code: weight / total for code, weight in body.weights.items()},
         ),
-        caller_key(request),
     )
 
 
@@ -150,7 +141,6 @@ def preview_ranking(
     },
 )
 def export_ranking(
-    request: Request,
     _: Analyst,
     indicators: IndicatorsDep,
     recommendations: RecommendationsDep,
@@ -177,7 +167,6 @@ def export_ranking(
         service.RankingRequest(year=year, profile_id=profile, method=method, reference=reference, category=None),
         export_format=export_format,
         lang=lang,
-        api_key=caller_key(request),
         ttl_seconds=settings.rankings_ttl_seconds,
     )
     return Response(

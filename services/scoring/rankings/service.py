@@ -64,21 +64,21 @@ def ranking_key(state: PlatformState, request: RankingRequest) -> str:
     )
 
 
-def load_inputs(indicators: IndicatorsClient, state: PlatformState, profile_id: int, api_key: str) -> Inputs:
+def load_inputs(indicators: IndicatorsClient, state: PlatformState, profile_id: int) -> Inputs:
     token = f"{state.instance_id}:{state.catalog_version}"
     return Inputs(
         state=state,
-        profile=indicators.weight_profile(profile_id, cache_token=state.instance_id, api_key=api_key),
-        tree=indicators.indicator_tree(cache_token=token, api_key=api_key),
-        clusters={c.code: c for c in indicators.clusters(cache_token=token, api_key=api_key)},
+        profile=indicators.weight_profile(profile_id, cache_token=state.instance_id),
+        tree=indicators.indicator_tree(cache_token=token),
+        clusters={c.code: c for c in indicators.clusters(cache_token=token)},
     )
 
 
-def _dataset(indicators: IndicatorsClient, state: PlatformState, year: int, api_key: str) -> DatasetRead | None:
+def _dataset(indicators: IndicatorsClient, state: PlatformState, year: int) -> DatasetRead | None:
     versions = {d.year: d.version for d in state.datasets}
     if year not in versions:
         return None
-    return indicators.dataset(year, version=versions[year], api_key=api_key)
+    return indicators.dataset(year, version=versions[year])
 
 
 def _score(inputs: Inputs, dataset: DatasetRead, request: RankingRequest) -> Scored:
@@ -93,15 +93,13 @@ def _score(inputs: Inputs, dataset: DatasetRead, request: RankingRequest) -> Sco
     )
 
 
-def compute_ranking(
-    indicators: IndicatorsClient, state: PlatformState, request: RankingRequest, api_key: str
-) -> RankingResponse:
-    inputs = load_inputs(indicators, state, state.profile_id(request.profile_id), api_key)
-    dataset = _dataset(indicators, state, request.year, api_key)
+def compute_ranking(indicators: IndicatorsClient, state: PlatformState, request: RankingRequest) -> RankingResponse:
+    inputs = load_inputs(indicators, state, state.profile_id(request.profile_id))
+    dataset = _dataset(indicators, state, request.year)
     if dataset is None:
         raise NotFound(f"no observations for the year {request.year}")
     current = _score(inputs, dataset, request)
-    previous_dataset = _dataset(indicators, state, request.year - 1, api_key)
+    previous_dataset = _dataset(indicators, state, request.year - 1)
     previous = None if previous_dataset is None else _score(inputs, previous_dataset, request)
     return RankingResponse(
         year=request.year,
@@ -119,16 +117,14 @@ def compute_ranking(
     )
 
 
-def ranking_bytes(
-    indicators: IndicatorsClient, cache: Cache, request: RankingRequest, *, api_key: str, ttl_seconds: float
-) -> bytes:
+def ranking_bytes(indicators: IndicatorsClient, cache: Cache, request: RankingRequest, *, ttl_seconds: float) -> bytes:
     """The ranking as JSON bytes: one uncached state call, then the cache, then (on a miss) the computation."""
-    state = indicators.state(api_key=api_key)
+    state = indicators.state()
     key = ranking_key(state, request)
     cached = cache.get(key)
     if cached is not None:
         return cached
-    body = compute_ranking(indicators, state, request, api_key).model_dump_json().encode()
+    body = compute_ranking(indicators, state, request).model_dump_json().encode()
     cache.set(key, body, ttl_seconds)
     return body
 
@@ -140,15 +136,14 @@ def compare_years(
     to_year: int,
     profile_id: int | None,
     method: RankingMethod,
-    api_key: str,
 ) -> ComparisonResponse:
     """Both years under the same profile on the fixed reference, so a score change is the cluster's own."""
-    state = indicators.state(api_key=api_key)
+    state = indicators.state()
     pid = state.profile_id(profile_id)
-    inputs = load_inputs(indicators, state, pid, api_key)
+    inputs = load_inputs(indicators, state, pid)
     scored = {}
     for year in (from_year, to_year):
-        dataset = _dataset(indicators, state, year, api_key)
+        dataset = _dataset(indicators, state, year)
         if dataset is None:
             raise NotFound(f"no observations for the year {year}")
         request = RankingRequest(year=year, profile_id=pid, method=method, reference="fixed", category=None)

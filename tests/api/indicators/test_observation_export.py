@@ -1,4 +1,4 @@
-"""The observation export writes imported text that looks like a formula as text (issue 16, item 2)."""
+"""The observation export: analysts only (issue 16, item 10), and formula-like text written as text (item 2)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import csv
 import io
 
 from fastapi.testclient import TestClient
+
+from shared.problems import PROBLEM_MEDIA_TYPE
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CLUSTER = "+SUM(1,2)"
@@ -51,3 +53,19 @@ def test_a_neutralised_export_imports_back_as_the_values_it_came_from(indicators
     again = indicators_client.post("/v1/observations/import", files={"file": ("b.csv", exported)})
     assert again.status_code == 200, again.text
     assert again.json()["unchanged"] == 1
+
+
+def test_the_export_needs_an_analyst_key(indicators_client: TestClient) -> None:
+    def key(role: str) -> dict[str, str]:
+        created = indicators_client.post("/v1/api-keys", json={"name": f"export {role}", "role": role})
+        return {"X-API-Key": created.json()["key"]}
+
+    for role in ("viewer", "expert"):
+        refused = indicators_client.get("/v1/observations/export", params={"year": 2024}, headers=key(role))
+        assert refused.status_code == 403, role
+        assert refused.headers["content-type"] == PROBLEM_MEDIA_TYPE
+        assert "analyst" in refused.json()["detail"]
+    exported = indicators_client.get("/v1/observations/export", params={"year": 2024}, headers=key("analyst"))
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert exported.content.decode("utf-8-sig").startswith("cluster_code,indicator_code,year,value,source")

@@ -1,4 +1,5 @@
-"""Every /v1 endpoint of every service refuses a request without a key (401) or with an unknown one."""
+"""Every /v1 endpoint of every service refuses a request without a key (401) or with an unknown one; writes and
+exports refuse a viewer (403)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,21 @@ def test_a_viewer_cannot_write_anywhere(
                 continue
             response = client.request(method, path, headers={"X-API-Key": viewer}, json={})
             assert response.status_code == 403, (method, path, response.status_code)
+
+
+def test_a_viewer_cannot_export_anywhere(
+    indicators_client: TestClient, scoring_client: TestClient, recommendations_client: TestClient
+) -> None:
+    """API.md: exporting is the analyst's, like importing; every documented export refuses a viewer key."""
+    viewer = indicators_client.post("/v1/api-keys", json={"name": "reader", "role": "viewer"}).json()["key"]
+    exports = [
+        (client, method, path)
+        for client in (indicators_client, scoring_client, recommendations_client)
+        for method, path in v1_routes(client)
+        if path.endswith("/export")
+    ]
+    assert {path for _, _, path in exports} >= {"/v1/observations/export", "/v1/rankings/export"}
+    for client, method, path in exports:
+        response = client.request(method, path, headers={"X-API-Key": viewer})
+        assert response.status_code == 403, (method, path, response.status_code)
+        assert response.headers["content-type"].startswith("application/problem+json")

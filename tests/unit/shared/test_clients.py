@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import threading
 import time
@@ -9,10 +10,14 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
-from shared.clients import IndicatorsClient, ServiceClient
+from shared.auth import Role
+from shared.cache import MemoryCache
+from shared.clients import IndicatorsClient, RemoteKeyResolver, ServiceClient
 from shared.errors import InvalidInput, NotFound, TooManyRequests, UpstreamUnavailable
-from shared.logging import request_id_var
+from shared.logging import caller_key_var, request_id_middleware, request_id_var
 from shared.problems import PROBLEM_MEDIA_TYPE
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -163,3 +168,85 @@ def test_the_api_key_and_request_id_travel_with_every_attempt() -> None:
     finally:
         request_id_var.reset(token)
     assert [(r.headers["X-API-Key"], r.headers["X-Request-ID"]) for r in handler.requests] == [("k", "rid-1")] * 2
+
+
+def test_the_key_of_the_request_being_served_goes_unless_the_call_names_one() -> None:
+    handler = Recorder(httpx.Response(200, json={}))
+    client = client_for(handler)
+    client.get_json("/v1/clusters")
+    token = caller_key_var.set("caller-key")
+    try:
+        client.get_json("/v1/clusters")
+        client.get_json("/v1/clusters", api_key="override")
+    finally:
+        caller_key_var.reset(token)
+    assert [r.headers["X-API-Key"] for r in handler.requests] == ["k", "caller-key", "override"]
+
+
+def test_a_served_request_forwards_its_own_key_from_sync_and_async_endpoints() -> None:
+    handler = Recorder(httpx.Response(200, json={}))
+    client = client_for(handler)
+    app = FastAPI()
+    app.middleware("http")(request_id_middleware)
+
+    @app.get("/sync")
+    def sync_endpoint() -> None:
+        # Run in the thread pool, on a copy of the context the middleware set the key in.
+        client.get_json("/v1/clusters")
+
+    @app.get("/async")
+    async def async_endpoint() -> None:
+        client.get_json("/v1/clusters")
+
+    with TestClient(app) as served:
+        for path, headers in (("/sync", {"X-API-Key": "first"}), ("/async", {"X-API-Key": "second"}), ("/sync", {})):
+            assert served.get(path, headers=headers).status_code == 200
+    # The last request had no key: the client's own goes, nothing left over from the requests before.
+    assert [r.headers["X-API-Key"] for r in handler.requests] == ["first", "second", "k"]
+
+
+class RecordingCache(MemoryCache):
+    """A MemoryCache that remembers every key it was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: list[str] = []
+
+    def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
+        self.keys.append(key)
+        super().set(key, value, ttl_seconds)
+
+
+def memo_keys(raw_key: str, *, secret: bytes | None) -> list[str]:
+    """The keys a resolver memoises `raw_key`'s answer under; the second resolve must come from the memo."""
+    handler = Recorder(httpx.Response(200, json={"id": 7, "name": "dashboard", "role": "viewer"}))
+    memo = RecordingCache()
+    resolver = RemoteKeyResolver(client_for(handler), memo=memo, secret=secret)
+    for _ in range(2):
+        principal = resolver.resolve(raw_key)
+        assert principal is not None
+        assert (principal.key_id, principal.role) == (7, Role.viewer)
+    assert len(handler.requests) == 1
+    return memo.keys
+
+
+def test_the_key_memo_never_holds_the_plain_sha256_of_a_key() -> None:
+    raw_key = "amc_memo-test-key"
+    plain = hashlib.sha256(raw_key.encode()).hexdigest()
+    for secret in (b"first secret", None):
+        keys = memo_keys(raw_key, secret=secret)
+        assert len(keys) == 1
+        assert plain not in keys[0]
+        assert raw_key not in keys[0]
+    handler = Recorder(problem(401, "unknown or revoked API key"))
+    memo = RecordingCache()
+    assert RemoteKeyResolver(client_for(handler), memo=memo).resolve(raw_key) is None
+    [key] = memo.keys  # the refusal is memoised too, under the same kind of key
+    assert plain not in key
+    assert raw_key not in key
+
+
+def test_two_secrets_give_two_memo_keys_and_one_secret_the_same() -> None:
+    raw_key = "amc_memo-test-key"
+    assert memo_keys(raw_key, secret=b"first secret") == memo_keys(raw_key, secret=b"first secret")
+    assert memo_keys(raw_key, secret=b"first secret") != memo_keys(raw_key, secret=b"second secret")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +16,7 @@ from pydantic import BaseModel
 from services.indicators.main import create_app as create_indicators_app
 from shared.app import create_service_app
 from shared.auth import Viewer, hash_key
-from shared.limits import MemoryRateLimiter, RedisRateLimiter, make_rate_limiter
+from shared.limits import MemoryRateLimiter, RateVerdict, RedisRateLimiter, make_rate_limiter
 from shared.problems import PROBLEM_MEDIA_TYPE
 from shared.settings import CommonSettings
 from tests.conftest import ADMIN_KEY, indicators_settings
@@ -165,6 +166,44 @@ def test_the_redis_key_holds_the_key_hash_never_the_key() -> None:
     key = limiter.key(hash_key("amc_secret"), 7)
     assert "amc_secret" not in key
     assert key == f"ratelimit:scoring-service:{hash_key('amc_secret')}:7"
+
+
+class RecordingLimiter(MemoryRateLimiter):
+    """Lets everything through and remembers the subject of every request."""
+
+    def __init__(self) -> None:
+        super().__init__(LIMIT)
+        self.subjects: list[str] = []
+
+    def hit(self, subject: str) -> RateVerdict:
+        self.subjects.append(subject)
+        return super().hit(subject)
+
+
+def counted_as(raw_key: str, **settings: object) -> str:
+    """The subject one request of `raw_key` is counted under, by an app with these settings (one replica)."""
+    app = small_app(**settings)
+    limiter = RecordingLimiter()
+    app.state.rate_limiter = limiter
+    with TestClient(app, headers={"X-API-Key": raw_key}) as client:
+        assert client.post("/v1/echo", json={"text": "x"}).status_code == 200
+    [subject] = limiter.subjects
+    return subject
+
+
+def test_a_key_is_counted_under_a_keyed_hash_never_its_sha256() -> None:
+    plain = hashlib.sha256(ADMIN_KEY.encode()).hexdigest()
+    subject = counted_as(ADMIN_KEY, key_hash_secret="first secret")
+    redis_key = RedisRateLimiter("redis://127.0.0.1:1/0", 1, namespace="scoring-service").key(subject, 7)
+    assert plain not in redis_key
+    assert ADMIN_KEY not in redis_key
+    assert counted_as(ADMIN_KEY, key_hash_secret="first secret") == subject  # every replica: one budget
+    assert counted_as(ADMIN_KEY, key_hash_secret="second secret") != subject
+    # Without KEY_HASH_SECRET the secret is derived from ADMIN_API_KEY: still the same in every replica.
+    derived = counted_as(ADMIN_KEY)
+    assert derived == counted_as(ADMIN_KEY)
+    assert plain not in derived
+    assert derived != subject
 
 
 def test_a_key_over_its_budget_gets_429_with_retry_after() -> None:
