@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
 import streamlit as st
+from pydantic import BaseModel, ValidationError
 
 from frontend.i18n import t
-from shared.clients import IndicatorsClient, RecommendationsClient, ScoringClient, ServiceClient
+from shared.clients import IndicatorsClient, RecommendationsClient, ScoringClient
 from shared.errors import (
     Conflict,
     DomainError,
@@ -28,6 +29,16 @@ from shared.errors import (
     Unauthorized,
     UpstreamUnavailable,
 )
+from shared.schemas.analyses import (
+    MethodsRequest,
+    MethodsResponse,
+    ModelWeightsRequest,
+    ModelWeightsResponse,
+    RankingSensitivityRequest,
+    RankingSensitivityResponse,
+    UncertaintyRequest,
+    UncertaintyResponse,
+)
 from shared.schemas.indicators import (
     ClusterRead,
     CriterionNode,
@@ -37,12 +48,23 @@ from shared.schemas.indicators import (
     PlatformState,
     WhoAmI,
 )
-from shared.schemas.panels import JudgmentRead, PanelRead, ProfileSummary, WeightProfileCreate, WeightProfileRead
-from shared.schemas.rankings import RankingMethod, RankingResponse, Reference
+from shared.schemas.panels import (
+    JudgmentRead,
+    JudgmentWrite,
+    PanelRead,
+    ProfileSummary,
+    WeightProfileCreate,
+    WeightProfileRead,
+)
+from shared.schemas.rankings import RankingMethod, RankingPreviewRequest, RankingResponse, Reference
 from shared.schemas.recommendations import ClusterRecommendations, Lang
+from shared.schemas.scoring import GroupRequest, GroupResponse, PrioritiesRequest, PrioritiesResponse
+from shared.schemas.vocabulary import Aggregation, PriorityMethod, RiTable
 
 ROLES = ("viewer", "expert", "analyst", "admin")
 SESSION_KEY = "api_key"
+P = ParamSpec("P")
+BodyT = TypeVar("BodyT", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -149,6 +171,20 @@ def show_error(exc: DomainError, *, texts: Mapping[str, str] | None = None) -> N
             st.markdown(f"- {'`' + where + '`: ' if where else ''}{error.get('msg', '')}")
 
 
+def request_body(schema: Callable[P, BodyT], /, *args: P.args, **kwargs: P.kwargs) -> BodyT:
+    """`schema(...)`, a request body checked where it is built; one the schema refuses is raised as the 422 the
+    service would answer with (InvalidInput, `errors` with `loc` and `msg`), so a page shows it the same way."""
+    try:
+        return schema(*args, **kwargs)
+    except ValidationError as exc:
+        errors = [{"loc": ["body", *error["loc"]], "msg": error["msg"]} for error in exc.errors()]
+        where = ".".join(str(part) for part in errors[0]["loc"]) if errors else ""
+        detail = f"{where}: {errors[0]['msg']}" if errors else "invalid request"
+        if len(errors) > 1:
+            detail += f" (and {len(errors) - 1} more)"
+        raise InvalidInput(detail, errors=errors) from None
+
+
 @contextmanager
 def shown_errors(*, stop: bool = True, texts: Mapping[str, str] | None = None) -> Iterator[None]:
     """Turn any service error inside the block into a readable message; then end the page run unless told not to."""
@@ -220,14 +256,11 @@ def profile(api_key: str, instance_id: str, profile_id: int) -> WeightProfileRea
 def judgment(api_key: str, panel_id: int, expert: str, node: str) -> JudgmentRead | None:
     """One expert's stored judgment for a node, with its version; None when there is none yet. Never cached."""
     try:
-        response = clients(api_key).indicators.request(
-            "GET", f"/v1/panels/{panel_id}/experts/{expert}/judgments/{node}"
-        )
+        return clients(api_key).indicators.judgment(panel_id, expert, node)
     except NotFound as exc:
         if endpoint_missing(exc):
             raise
         return None
-    return JudgmentRead.model_validate(response.json())
 
 
 def panel_judgments(api_key: str, panel_id: int) -> list[JudgmentRead]:
@@ -235,37 +268,22 @@ def panel_judgments(api_key: str, panel_id: int) -> list[JudgmentRead]:
     return clients(api_key).indicators.panel_judgments(panel_id)
 
 
-def save_judgment(
-    api_key: str, panel_id: int, expert: str, node: str, items: list[str], matrix: list[list[Any]], version: int
-) -> JudgmentRead:
-    response = clients(api_key).indicators.request(
-        "PUT",
-        f"/v1/panels/{panel_id}/experts/{expert}/judgments/{node}",
-        json_body={"items": items, "matrix": matrix, "version": version},
-    )
-    return JudgmentRead.model_validate(response.json())
+def save_judgment(api_key: str, panel_id: int, expert: str, node: str, body: JudgmentWrite) -> JudgmentRead:
+    return clients(api_key).indicators.write_judgment(panel_id, expert, node, body)
 
 
 def import_observations(api_key: str, filename: str, content: bytes, *, dry_run: bool) -> ImportResult:
-    mime = "text/csv" if filename.lower().endswith(".csv") else "application/octet-stream"
-    response = clients(api_key).indicators.request(
-        "POST",
-        "/v1/observations/import",
-        params={"dry_run": str(dry_run).lower()},
-        files={"file": (filename, content, mime)},
-    )
-    return ImportResult.model_validate(response.json())
+    return clients(api_key).indicators.import_observations(filename, content, dry_run=dry_run)
 
 
 @st.cache_data(ttl=30, show_spinner=False)
 def observation_history(api_key: str, limit: int, year: int | None, stamp: str) -> list[ObservationHistoryRead]:
-    data = clients(api_key).indicators.get_json("/v1/observations/history", params={"limit": limit, "year": year})
-    return [ObservationHistoryRead.model_validate(row) for row in data]
+    return clients(api_key).indicators.observation_history(limit=limit, year=year)
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=16)
 def observations_csv(api_key: str, year: int | None, version: str | None) -> bytes:
-    return clients(api_key).indicators.request("GET", "/v1/observations/export", params={"year": year}).content
+    return clients(api_key).indicators.export_observations(year=year)
 
 
 def publish_weights(api_key: str, body: WeightProfileCreate) -> WeightProfileRead:
@@ -283,27 +301,49 @@ def forget_platform_reads() -> None:
 # --- the scoring service ---------------------------------------------------------------------------------------
 
 
-def _post(client: ServiceClient, path: str, body: Mapping[str, Any]) -> Any:
-    return client.request("POST", path, json_body=body).json()
+def _canonical(body: BaseModel) -> str:
+    """A request body as JSON with sorted keys: equal requests give equal cache keys."""
+    return json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
 
 
-@st.cache_data(ttl=600, show_spinner=False, max_entries=512)
-def priorities(api_key: str, body_json: str) -> dict[str, Any]:
-    """POST /v1/ahp/priorities; the body as canonical JSON so equal matrices share an answer."""
-    result: dict[str, Any] = _post(clients(api_key).scoring, "/v1/ahp/priorities", json.loads(body_json))
-    return result
+# Request bodies key the cached computations by their canonical JSON.
+_BY_CONTENT: dict[type[Any] | str, Callable[[Any], Any]] = {
+    schema: _canonical
+    for schema in (
+        PrioritiesRequest,
+        GroupRequest,
+        RankingPreviewRequest,
+        RankingSensitivityRequest,
+        UncertaintyRequest,
+        MethodsRequest,
+        ModelWeightsRequest,
+    )
+}
 
 
-@st.cache_data(ttl=600, show_spinner=False, max_entries=256)
-def group(api_key: str, body_json: str) -> dict[str, Any]:
-    result: dict[str, Any] = _post(clients(api_key).scoring, "/v1/ahp/group", json.loads(body_json))
-    return result
+@st.cache_data(ttl=600, show_spinner=False, max_entries=512, hash_funcs=_BY_CONTENT)
+def priorities(api_key: str, body: PrioritiesRequest) -> PrioritiesResponse:
+    """POST /v1/ahp/priorities; equal matrices share an answer."""
+    return clients(api_key).scoring.priorities(body)
 
 
-def publish_panel(api_key: str, panel_id: int, body: Mapping[str, Any]) -> WeightProfileRead:
+@st.cache_data(ttl=600, show_spinner=False, max_entries=256, hash_funcs=_BY_CONTENT)
+def group(api_key: str, body: GroupRequest) -> GroupResponse:
+    return clients(api_key).scoring.group(body)
+
+
+def publish_panel(
+    api_key: str, panel_id: int, *, name: str, method: str, aggregation: str, ri_table: str, make_default: bool
+) -> WeightProfileRead:
     """POST /v1/panels/{id}/publish on the scoring service: the panel's group weights as a new profile."""
-    data = _post(clients(api_key).scoring, f"/v1/panels/{panel_id}/publish", body)
-    return WeightProfileRead.model_validate(data)
+    return clients(api_key).scoring.publish_panel(
+        panel_id,
+        name=name,
+        method=cast(PriorityMethod, method),
+        aggregation=cast(Aggregation, aggregation),
+        ri_table=cast(RiTable, ri_table),
+        make_default=make_default,
+    )
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=128)
@@ -326,43 +366,43 @@ def ranking(
     )
 
 
-@st.cache_data(ttl=300, show_spinner=False, max_entries=256)
-def ranking_preview(
-    api_key: str,
-    year: int,
-    weights_json: str,
-    method: str,
-    reference: str,
-    category: str | None,
-    versions: tuple[str | None, ...],
-) -> RankingResponse:
-    """POST /v1/rankings/preview: the ranking under weights not yet published (live tuning)."""
-    body = {
-        "year": year,
-        "weights": json.loads(weights_json),
-        "method": method,
-        "reference": reference,
-        "category": category,
-    }
-    return RankingResponse.model_validate(_post(clients(api_key).scoring, "/v1/rankings/preview", body))
+@st.cache_data(ttl=300, show_spinner=False, max_entries=256, hash_funcs=_BY_CONTENT)
+def ranking_preview(api_key: str, body: RankingPreviewRequest, versions: tuple[str | None, ...]) -> RankingResponse:
+    """POST /v1/rankings/preview: the ranking under weights not yet published (live tuning); `versions` as for
+    `ranking`."""
+    return clients(api_key).scoring.ranking_preview(body)
 
 
-@st.cache_data(ttl=600, show_spinner=False, max_entries=64)
-def objective_weights(api_key: str, body_json: str) -> dict[str, Any]:
-    result: dict[str, Any] = _post(clients(api_key).scoring, "/v1/weights/objective", json.loads(body_json))
-    return result
+# The analyses of a published ranking: the body names the model (year, profile, method, reference, category);
+# `versions` (as for `ranking`) key the cache on the data and profiles the model is built from.
 
 
-@st.cache_data(ttl=600, show_spinner=False, max_entries=512)
-def combined_weights(api_key: str, body_json: str) -> dict[str, Any]:
-    result: dict[str, Any] = _post(clients(api_key).scoring, "/v1/weights/combined", json.loads(body_json))
-    return result
+@st.cache_data(ttl=600, show_spinner=False, max_entries=64, hash_funcs=_BY_CONTENT)
+def ranking_sensitivity(
+    api_key: str, body: RankingSensitivityRequest, versions: tuple[str | None, ...]
+) -> RankingSensitivityResponse:
+    """POST /v1/rankings/sensitivity: rank acceptability, stability intervals and a sweep of the ranking."""
+    return clients(api_key).scoring.ranking_sensitivity(body)
 
 
-@st.cache_data(ttl=600, show_spinner=False, max_entries=64)
-def sensitivity(api_key: str, body_json: str) -> dict[str, Any]:
-    result: dict[str, Any] = _post(clients(api_key).scoring, "/v1/sensitivity", json.loads(body_json))
-    return result
+@st.cache_data(ttl=600, show_spinner=False, max_entries=64, hash_funcs=_BY_CONTENT)
+def ranking_uncertainty(
+    api_key: str, body: UncertaintyRequest, versions: tuple[str | None, ...]
+) -> UncertaintyResponse:
+    """POST /v1/rankings/uncertainty: rank intervals and Sobol indices of the sources of uncertainty."""
+    return clients(api_key).scoring.ranking_uncertainty(body)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=64, hash_funcs=_BY_CONTENT)
+def ranking_methods(api_key: str, body: MethodsRequest, versions: tuple[str | None, ...]) -> MethodsResponse:
+    """POST /v1/rankings/methods: the ranking under other methods, their correlations, what was left out."""
+    return clients(api_key).scoring.ranking_methods(body)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=128, hash_funcs=_BY_CONTENT)
+def ranking_weights(api_key: str, body: ModelWeightsRequest, versions: tuple[str | None, ...]) -> ModelWeightsResponse:
+    """POST /v1/rankings/weights: the profile's, the objective and the combined weights of the ranking's year."""
+    return clients(api_key).scoring.ranking_weights(body)
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=16)
@@ -370,12 +410,8 @@ def export_file(
     api_key: str, year: int, profile_id: int | None, fmt: str, lang: str, versions: tuple[str | None, ...]
 ) -> tuple[bytes, str]:
     """GET /v1/rankings/export: the file and the name the service gives it."""
-    response = clients(api_key).scoring.request(
-        "GET", "/v1/rankings/export", params={"year": year, "profile": profile_id, "format": fmt, "lang": lang}
-    )
-    disposition = response.headers.get("content-disposition", "")
-    name = disposition.split("filename=")[-1].strip('"; ') if "filename=" in disposition else ""
-    return response.content, name or f"ranking-{year}.{fmt}"
+    exported = clients(api_key).scoring.export_file(year, profile=profile_id, format=fmt, lang=lang)
+    return exported.content, exported.filename or f"ranking-{year}.{fmt}"
 
 
 # --- the recommendation service --------------------------------------------------------------------------------
@@ -387,8 +423,3 @@ def recommendation(
 ) -> ClusterRecommendations:
     """GET /v1/recommendations/{code}: strengths, weaknesses and actions, in the chosen language."""
     return clients(api_key).recommendations.recommendation(code, year, profile_id, cast(Lang, lang))
-
-
-def canonical(body: Any) -> str:
-    """JSON with sorted keys: equal requests give equal cache keys."""
-    return json.dumps(body, sort_keys=True, separators=(",", ":"))

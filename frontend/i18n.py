@@ -6,9 +6,13 @@ say is here, each entry as (English, Chinese).
 
 from __future__ import annotations
 
+from typing import get_args
+
 import streamlit as st
 
-LANGUAGES = ("en", "zh")
+from shared.schemas.vocabulary import Lang
+
+LANGUAGES = get_args(Lang)
 SESSION_KEY = "lang"
 SWITCH_KEY = "lang_switch"
 
@@ -39,6 +43,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_ranking": ("Ranking", "排名"),
     "page_compare": ("Compare", "集群对比"),
     "page_sensitivity": ("Sensitivity", "敏感性分析"),
+    "page_uncertainty": ("Uncertainty", "不确定性分析"),
     "page_recommendations": ("Recommendations", "对策建议"),
     "page_data": ("Data", "数据管理"),
     "page_export": ("Export", "导出"),
@@ -94,6 +99,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "year": ("Year", "年份"),
     "weight_profile": ("Weight profile", "权重方案"),
     "default": ("default", "默认"),
+    "seed": ("Seed", "随机种子"),
+    "seed_help": ("The same seed gives the same answer.", "相同的随机种子得到相同的结果。"),
+    "published_rank": ("published rank", "公布排名"),
+    "analysis_of": (
+        "The ranking analysed: {clusters} clusters, {method}, {reference}, profile #{profile}, {year} "
+        "(dataset version {version}).",
+        "分析对象：{year}年排名（数据版本 {version}），{clusters} 个集群，{method}，{reference}，权重方案 #{profile}。",
+    ),
     "no_profile_yet": (
         "No weight profile has been published yet: publish one from the Panel page.",
         "尚未发布权重方案：请在“专家组汇总”页面发布。",
@@ -123,6 +136,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "method_waspas": ("WASPAS", "WASPAS 加权聚合法"),
     "method_edas": ("EDAS", "EDAS 平均解距离法"),
     "method_mabac": ("MABAC", "MABAC 边界近似区域法"),
+    "method_wpm": ("WPM (weighted product)", "WPM 加权积法"),
+    "method_aras": ("ARAS", "ARAS 加性比率评估法"),
     "category_basic": ("basic", "基础型"),
     "category_strategic": ("strategic", "战略型"),
     "category_cutting_edge": ("cutting-edge", "前沿型"),
@@ -141,6 +156,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_industry": ("Industry", "产业领域"),
     "col_rank_change": ("Change vs last year", "较上年变化"),
     "col_shift": ("Shift vs profile", "较原方案变化"),
+    "col_overall_rank": ("Rank among all clusters", "全部集群中排名"),
     "col_criterion": ("Criterion", "准则"),
     "col_indicator": ("Indicator", "指标"),
     "cluster": ("Cluster", "集群"),
@@ -191,6 +207,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "step_ranking": ("Read the ranking", "查看排名"),
     "step_compare": ("Compare clusters side by side", "并列对比集群"),
     "step_sensitivity": ("Test how stable the ranking is", "检验排名稳定性"),
+    "step_uncertainty": ("See how wide each rank is under every source of uncertainty", "查看各类不确定性下的排名区间"),
     "step_recommendations": ("Read each cluster's recommendations", "查看各集群对策建议"),
     "step_export": ("Export the results", "导出结果"),
     # --- judgments ------------------------------------------------------------------------------------------
@@ -293,7 +310,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "查看已发布的整体权重；可直接调整，或与基于数据的客观权重组合，并即时查看排名变化。",
     ),
     "tab_profile_weights": ("Profile weights", "方案权重"),
-    "tab_tune": ("Tune and combine", "调整与组合"),
+    "tab_tune": ("Tune", "调整权重"),
+    "tab_objective": ("Objective and combined", "客观与组合权重"),
     "weights_tree": ("Weights on the tree", "层次权重"),
     "criterion_weights": ("Criterion weights", "准则权重"),
     "indicator_weights": ("Indicator weights", "指标权重"),
@@ -313,14 +331,31 @@ STRINGS: dict[str, tuple[str, str]] = {
     "objective_merec": ("MEREC", "MEREC法"),
     "alpha": ("α: share of the subjective (expert) weights", "α：主观（专家）权重占比"),
     "alpha_help": (
-        "Combined weight = α × subjective + (1 − α) × objective.",
-        "组合权重 = α × 主观权重 + (1 − α) × 客观权重。",
+        "Linear combination: combined weight = α × subjective + (1 − α) × objective.",
+        "线性组合：组合权重 = α × 主观权重 + (1 − α) × 客观权重。",
     ),
-    "objective_complete_rows": (
-        "Objective weights from the {used} of {total} clusters with a value for every indicator.",
-        "客观权重基于全部指标均有数值的 {used}/{total} 个集群。",
+    "objective_intro": (
+        "Objective weights of the year's indicators from the spread of their (imputed) values, blended with the "
+        "profile's weights; the scoring service computes both, and the ranking follows below.",
+        "基于当年指标（含插补值）离散程度的客观权重，及其与方案权重的组合；两者均由评分服务计算，下方为相应排名。",
     ),
+    "objective_source": (
+        "Computed by the scoring service from the {year} values (dataset version {version}).",
+        "由评分服务基于{year}年数据计算（数据版本 {version}）。",
+    ),
+    "combination": ("Combination", "组合方式"),
+    "combination_linear": ("linear", "线性加权"),
+    "combination_multiplicative": ("multiplicative", "乘法合成"),
+    "combination_help": (
+        "Linear: α × subjective + (1 − α) × objective. Multiplicative: the product of the two, renormalised.",
+        "线性加权：α × 主观 + (1 − α) × 客观；乘法合成：两者相乘后归一化。",
+    ),
+    "indicator_weights_side_by_side": ("Indicator weights side by side", "指标权重对比"),
+    "indicator_weights_table": ("The weights as a table", "权重明细表"),
+    "ranking_with_combined": ("Ranking {year} with the combined weights", "按组合权重的{year}年排名"),
+    "combined_suffix": ("combined with {objective}", "与{objective}组合"),
     "weights_profile": ("profile", "原方案"),
+    "weights_subjective": ("profile (subjective)", "方案（主观）"),
     "weights_tuned": ("tuned", "调整后"),
     "weights_objective": ("objective", "客观权重"),
     "weights_combined": ("combined", "组合权重"),
@@ -358,13 +393,35 @@ STRINGS: dict[str, tuple[str, str]] = {
     "score_profile": ("score with the profile", "原方案得分"),
     "score_tuned": ("score with these weights", "调整后得分"),
     "methods_intro": (
-        "Each method ranks the same data against this year's field (relative reference); the heatmap shows "
-        "Spearman's rank correlation between each pair of methods.",
-        "各方法以当年样本为参照（相对参照）对同一数据排名；热力图为各方法排名之间的 Spearman 秩相关系数。",
+        "The ranking's own method gives its published ranks; every other method scores the same (imputed) values "
+        "with the same weights against this year's field. The heatmap shows how alike each pair of rankings is.",
+        "当前方法给出公布的排名；其他方法以相同权重、相同（含插补）数据、以当年样本为参照排名。热力图显示各对方法排名的相似程度。",
     ),
-    "spearman_heatmap": ("Rank correlation between methods (Spearman)", "方法间排名相关性（Spearman）"),
+    "methods_to_compare": ("Methods to compare", "参与比较的方法"),
+    "pick_a_method": ("Choose at least one method.", "请至少选择一种方法。"),
+    "too_few_methods": (
+        "Fewer than two methods could run, so there is nothing to compare.",
+        "可运行的方法少于两种，无法比较。",
+    ),
+    "method_left_out": ("{method} could not run: {reason}.", "{method} 无法运行：{reason}。"),
+    "left_out_values": ("Values it cannot take —", "无法处理的数值 —"),
+    "similarity_spearman": ("Spearman ρ", "Spearman ρ"),
+    "similarity_ws": ("WS similarity", "WS 相似系数"),
+    "similarity_heatmap_spearman": ("Rank correlation between methods (Spearman)", "方法间排名相关性（Spearman）"),
+    "similarity_heatmap_ws": ("Rank similarity between methods (WS)", "方法间排名相似度（WS）"),
+    "similarity_help_spearman": (
+        "Spearman's ρ of each pair of rankings: 1 the same order, −1 the reverse.",
+        "各对排名的 Spearman 秩相关系数：1 为顺序相同，−1 为完全相反。",
+    ),
+    "similarity_help_ws": (
+        "WS rank similarity (Sałabun and Urbaniak 2020), which weighs agreement at the top more: 1 the same order.",
+        "WS 排名相似系数（Sałabun 与 Urbaniak，2020），更看重前列名次的一致：1 为顺序相同。",
+    ),
+    "ranks_by_method_help": (
+        "In the order of the published ranking ({method}); an empty cell: the method did not run.",
+        "按公布排名（{method}）排序；空白表示该方法未能运行。",
+    ),
     "ranks_by_method": ("Rank by method", "各方法排名"),
-    "methods_left_out": ("Left out — ", "未纳入比较："),
     # --- compare --------------------------------------------------------------------------------------------
     "compare_intro": (
         "Two to five clusters side by side: criterion scores, indicator values against category medians, "
@@ -380,9 +437,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "median_of": ("median of {category}", "{category}中位数"),
     # --- sensitivity ----------------------------------------------------------------------------------------
     "sensitivity_intro": (
-        "How far the ranking depends on the criterion weights: weights drawn around the profile's, the interval "
-        "of each weight that keeps the ranking, and one weight swept from 0 to 1.",
-        "排名对准则权重的依赖程度：围绕方案权重随机抽样、保持排名不变的权重区间，以及单一权重从0到1的扫描。",
+        "How far the published ranking holds as its criterion weights move (each criterion's indicators keep their "
+        "shares): weights drawn around the profile's, each cluster's interval of one criterion's weight that keeps "
+        "its rank, and that weight swept from 0 to 1.",
+        "公布排名对准则权重变化的稳健程度（各准则内指标占比不变）：围绕方案权重随机抽样、各集群保持名次不变的单一准则权重区间，"
+        "以及该权重从0到1的扫描。",
     ),
     "samples": ("Samples", "抽样次数"),
     "concentration": ("Concentration", "集中度"),
@@ -390,29 +449,104 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Weights are drawn from a Dirichlet centred on the profile's; larger means closer to them.",
         "权重从以方案权重为中心的 Dirichlet 分布抽取；数值越大越接近方案权重。",
     ),
-    "sweep_criterion": ("Criterion to sweep", "扫描准则"),
+    "criterion_to_study": ("Criterion to study", "分析准则"),
     "too_few_clusters": ("Sensitivity needs at least two clusters.", "敏感性分析至少需要两个集群。"),
-    "sensitivity_problem": (
-        "Problem: {n} clusters on the {k} criterion scores of the ranking.",
-        "分析对象：{n} 个集群在排名的 {k} 个准则得分上。",
-    ),
     "running_sensitivity": ("Drawing {samples} weight samples ...", "正在抽取 {samples} 组权重样本……"),
     "rank_acceptability": ("Rank acceptability", "排名可接受度"),
     "rank_acceptability_help": (
-        "Share of the samples in which each cluster took each rank.",
-        "各集群在抽样中取得各名次的比例。",
+        "Share of {samples} weight samples in which each cluster took each rank; the red squares mark the "
+        "published ranks. Clusters in published order.",
+        "在 {samples} 组权重样本中各集群取得各名次的比例；红框为公布排名。集群按公布排名排列。",
     ),
     "share": ("share", "比例"),
-    "weight_stability": ("Weight stability", "权重稳定区间"),
     "weight_stability_help": (
-        "Within each bar the whole ranking stays as it is (the other weights rescaled in proportion).",
-        "在各区间内（其余权重按比例缩放）整体排名保持不变。",
+        "Each bar: the range of this criterion's weight (the other criteria rescaled in proportion) in which the "
+        "cluster keeps its published rank; the tick is the current weight.",
+        "每条横条：该集群保持公布名次不变时此准则权重的取值范围（其余准则按比例缩放）；竖线为当前权重。",
+    ),
+    "weight_stability_of": ("Where each rank holds: {criterion}", "名次保持区间：{criterion}"),
+    "sweep_help": (
+        "Scores or ranks as this criterion's weight goes from 0 to 1; the dashed line is the current weight.",
+        "此准则权重从0增至1时的得分或名次；虚线为当前权重。",
+    ),
+    "sweep_scores": ("Scores", "得分"),
+    "sweep_ranks": ("Ranks", "名次"),
+    "stability_table": ("Stability intervals of every criterion", "各准则的名次保持区间"),
+    "stability_table_help": (
+        "For each cluster and criterion, the weights of that criterion between which the cluster keeps its rank.",
+        "各集群在各准则上保持名次不变的权重区间。",
     ),
     "stable_interval": ("stable interval", "稳定区间"),
     "current_weight": ("current weight", "当前权重"),
     "sweep_title": ("Sweep of {criterion}", "{criterion} 权重扫描"),
     "show_all_clusters": ("Show every cluster", "显示全部集群"),
     "weight_of": ("weight of {criterion}", "{criterion} 的权重"),
+    # --- uncertainty ----------------------------------------------------------------------------------------
+    "uncertainty_intro": (
+        "How wide each published rank is when what the ranking rests on varies: the criterion weights, the "
+        "panel's experts, the imputed values, the method. Rank intervals over Monte Carlo runs, and which "
+        "source moves the ranks most.",
+        "当排名所依据的要素变化时（准则权重、专家组成员、插补值、评价方法），各公布名次的波动范围："
+        "蒙特卡洛模拟得到的排名区间，以及各不确定性来源对排名的影响程度。",
+    ),
+    "sources": ("What varies", "变化来源"),
+    "source_weights": ("Criterion weights", "准则权重"),
+    "source_weights_help": (
+        "Criterion weights drawn from a Dirichlet distribution around the profile's.",
+        "准则权重从以方案权重为中心的 Dirichlet 分布中抽取。",
+    ),
+    "source_panel": ("Panel of experts", "专家组成员"),
+    "source_panel_help": (
+        "The profile's experts drawn with replacement and their judgments aggregated as the profile was; only for "
+        "a profile published from a panel.",
+        "对方案的专家有放回抽样，并按方案原方式集结判断；仅适用于由专家组发布的方案。",
+    ),
+    "source_imputation": ("Imputation", "缺失值插补"),
+    "source_imputation_help": (
+        "Each missing value imputed by a rule drawn among the category median, the category mean, the 3 nearest "
+        "peers and the cluster's last observed value.",
+        "每个缺失值随机选用一种插补规则：同类中位数、同类均值、最近的3个同类集群、该集群最近一次观测值。",
+    ),
+    "source_method": ("Method", "评价方法"),
+    "source_method_help": (
+        "The scoring method drawn among those that take the ranking's reference.",
+        "在适用于当前参照方式的评价方法中随机选用。",
+    ),
+    "pick_a_source": ("Choose at least one source of uncertainty.", "请至少选择一种不确定性来源。"),
+    "model_runs": ("Model runs", "模型运行次数"),
+    "model_runs_help": (
+        "About this many runs in all, spread over Saltelli's design (the number of sources plus two matrices).",
+        "总运行次数约为此数，按 Saltelli 设计分配（来源数加二个矩阵）。",
+    ),
+    "running_uncertainty": ("Running the model about {samples} times ...", "正在运行模型约 {samples} 次……"),
+    "runs_done": (
+        "{runs} runs ({base} per matrix), seed {seed}.",
+        "共运行 {runs} 次（每个矩阵 {base} 次），随机种子 {seed}。",
+    ),
+    "rank_intervals": ("Rank intervals", "排名区间"),
+    "rank_intervals_help": (
+        "Bar: from the 5th to the 95th percentile of each cluster's rank over the runs; dot: the median rank; "
+        "tick: the published rank. Clusters in published order.",
+        "横条：各集群在模拟中名次的第5至第95百分位；圆点：名次中位数；竖线：公布排名。集群按公布排名排列。",
+    ),
+    "interval_p05_p95": ("5th–95th percentile", "第5–95百分位"),
+    "median_rank": ("median rank", "名次中位数"),
+    "sensitivity_indices": ("Which source moves the ranks", "各来源对名次的影响"),
+    "sensitivity_indices_help": (
+        "Sobol indices of the ranks, averaged over the clusters weighted by their rank variance: first-order, "
+        "the share a source causes alone; total, with its interactions. Estimates: values a little below 0 or "
+        "above 1 are sampling noise.",
+        "名次的 Sobol 敏感性指数（按各集群名次方差加权平均）：一阶指数为该来源单独造成的方差占比，"
+        "总效应指数含交互作用。均为估计值，略小于0或略大于1属抽样误差。",
+    ),
+    "index_first_order": ("first-order (S1)", "一阶指数（S1）"),
+    "index_total": ("total (ST)", "总效应指数（ST）"),
+    "share_of_rank_variance": ("share of the rank variance", "名次方差占比"),
+    "rank_interval_table": ("Ranks over the runs", "模拟名次汇总"),
+    "rank_p05": ("5th percentile", "第5百分位"),
+    "rank_p95": ("95th percentile", "第95百分位"),
+    "rank_kept": ("runs at the published rank", "保持公布名次的比例"),
+    "uncertainty_notes": ("What the numbers rest on", "计算依据"),
     # --- recommendations ------------------------------------------------------------------------------------
     "recommendations_intro": (
         "A cluster's strengths and weaknesses against its category's peers, and the actions its category's "
@@ -529,6 +663,20 @@ def t(key: str, **values: object) -> str:
     english, chinese = STRINGS.get(key, (key, key))
     text = chinese if lang() == "zh" else english
     return text.format(**values) if values else text
+
+
+def relabelled(key: str) -> str:
+    """`key`, for a selectbox or multiselect whose options are shown in the chosen language.
+
+    Streamlit keeps a keyed widget's choice across a switch of language, but the browser goes on showing the label
+    it was sent before ("TOPSIS" under 方法) until the value is sent again; setting the value to itself once after a
+    switch sends it, in the new labels.
+    """
+    shown_in = f"{key}:lang"
+    if key in st.session_state and st.session_state.get(shown_in, lang()) != lang():
+        st.session_state[key] = st.session_state[key]
+    st.session_state[shown_in] = lang()
+    return key
 
 
 def language_switch() -> None:

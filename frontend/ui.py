@@ -5,17 +5,22 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
+# pandas is imported with this module, before any chart: plotly looks it up in sys.modules when it checks a
+# figure's data, and a script run of another session finding it half imported there fails.
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from frontend import api
-from frontend.i18n import lang, t
+from frontend.i18n import lang, relabelled, t
 from shared.errors import DomainError
+from shared.schemas.analyses import RankingModelRequest
 from shared.schemas.indicators import ClusterRead, CriterionNode, IndicatorRead, PlatformState, WhoAmI
 from shared.schemas.panels import WeightProfileRead
-from shared.schemas.rankings import RankingResult
+from shared.schemas.rankings import TIER_RULE_ZH, RankingResponse, RankingResult
+from shared.schemas.vocabulary import Category, FixedReferenceMethod, RankingMethod, Reference
 
 T = TypeVar("T")
 CHART_FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, Source Han Sans SC, Microsoft YaHei, sans-serif"
@@ -190,7 +195,7 @@ def remembered_select(
         raise ValueError(f"no options for {label}")
     remembered = st.session_state.get(memory, default)
     index = list(options).index(remembered) if remembered in options else 0
-    widget_key = f"{memory}:{page}"
+    widget_key = relabelled(f"{memory}:{page}")
 
     def remember() -> None:
         st.session_state[memory] = st.session_state[widget_key]
@@ -242,6 +247,53 @@ def year_and_profile(ctx: Context, *, page: str, widths: list[int]) -> tuple[int
     if profile_id is None:
         st.stop()
     return year, profile_id, list(row[2:])
+
+
+def method_reference_category(columns: Sequence[Any], *, page: str) -> tuple[RankingMethod, Reference, Category | None]:
+    """The method, the reference (only what the method allows) and the category of a ranking, in three of the
+    page's columns, each remembered from page to page."""
+    with columns[0]:
+        method: RankingMethod = remembered_select(
+            t("method"), get_args(RankingMethod), memory="method", page=page, format_func=method_label
+        )
+    has_fixed = method in get_args(FixedReferenceMethod)
+    with columns[1]:
+        reference: Reference = remembered_select(
+            t("reference"),
+            get_args(Reference) if has_fixed else ("relative",),
+            memory="reference",
+            page=f"{page}:{has_fixed}",  # one widget per set of options
+            format_func=lambda r: t(f"reference_{r}"),
+            help=t("reference_help"),
+        )
+    with columns[2]:
+        # "" for all categories: a selectbox takes None for "nothing chosen" and would show its placeholder.
+        category: Category | Literal[""] = remembered_select(
+            t("col_category"),
+            ("", *get_args(Category)),
+            memory="category",
+            page=page,
+            format_func=lambda c: category_label(c or None),
+        )
+    return method, reference, category or None
+
+
+def ranking_model(ctx: Context, *, page: str, widths: list[int]) -> RankingModelRequest:
+    """The model of a published ranking, as the analyses take it: year, profile, method, reference and category
+    in the five `widths` columns. Stops the page when no profile is published."""
+    year, profile_id, row = year_and_profile(ctx, page=page, widths=widths)
+    method, reference, category = method_reference_category(row, page=page)
+    return RankingModelRequest(year=year, profile=profile_id, method=method, reference=reference, category=category)
+
+
+def tier_rule_caption(ranking: RankingResponse) -> None:
+    """How the tiers shown are decided, in the page's language (the service states the rule in English)."""
+    st.caption(TIER_RULE_ZH if lang() == "zh" else ranking.tier_rule)
+
+
+def rank_ticks(count: int) -> list[int]:
+    """Ticks of a rank axis from 1 to `count`: every rank when few, else 1 and every fifth."""
+    return list(range(1, count + 1)) if count <= 15 else [1, *range(5, count + 1, 5)]
 
 
 def styled(fig: go.Figure, *, height: int = 380, legend: bool = True) -> go.Figure:
@@ -324,13 +376,16 @@ def is_tuned(profile: WeightProfileRead, criterion_weights: dict[str, float], to
     return any(abs(criterion_weights.get(c.code, 0.0) - c.weight) > tolerance for c in profile.criteria)
 
 
-def ranking_frame(ctx: Context, results: Sequence[RankingResult], *, baseline: dict[str, int] | None = None) -> Any:
-    """The ranking as a table in the chosen language; with `baseline` (code → rank) a column of the shift."""
-    import pandas as pd
-
+def ranking_frame(
+    ctx: Context, results: Sequence[RankingResult], *, baseline: dict[str, int] | None = None, overall: bool = False
+) -> Any:
+    """The ranking as a table in the chosen language; with `baseline` (code → rank) a column of the shift, with
+    `overall` the rank among all clusters of the year (for a ranking of one category)."""
     rows = []
     for r in results:
         row: dict[str, Any] = {t("col_rank"): r.rank}
+        if overall:
+            row[t("col_overall_rank")] = r.overall_rank
         if baseline is not None:
             before = baseline.get(r.cluster_code)
             row[t("col_shift")] = rank_change_text(None if before is None else before - r.rank)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 import shared
+from shared.cache import connect_redis
 from shared.errors import DomainError
 from shared.limits import RequestSizeLimit, make_rate_limiter
 from shared.logging import configure_logging, request_id_middleware
@@ -20,6 +21,7 @@ from shared.problems import document_problems, install_problem_handlers
 from shared.settings import CommonSettings
 
 ReadinessCheck = Callable[[FastAPI], dict[str, str]]
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 class Health(BaseModel):
@@ -46,7 +48,7 @@ def create_service_app(
     title: str,
     description: str,
     settings: CommonSettings,
-    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+    lifespan: Lifespan | None = None,
     readiness: ReadinessCheck | None = None,
     openapi_tags: list[dict[str, Any]] | None = None,
     upstream_problems: bool = False,
@@ -64,14 +66,10 @@ def create_service_app(
         title=title,
         description=description,
         version=shared.__version__,
-        lifespan=lifespan,
+        lifespan=_with_redis(lifespan, settings, namespace=re.sub(r"[^a-z0-9]+", "-", title.lower())),
         openapi_tags=openapi_tags,
     )
     app.state.settings = settings
-    # Read by shared.auth.authenticate; every instance of a service shares one budget per key through Redis.
-    app.state.rate_limiter = make_rate_limiter(
-        settings.redis_url, settings.rate_limit_per_minute, namespace=re.sub(r"[^a-z0-9]+", "-", title.lower())
-    )
     install_problem_handlers(app)
     # Added first, so it runs inside the request-id and CORS middleware and its 413 carries their headers.
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
@@ -107,6 +105,38 @@ def create_service_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _with_redis(lifespan: Lifespan | None, settings: CommonSettings, *, namespace: str) -> Lifespan:
+    """The service's lifespan inside the one that owns the process's Redis client.
+
+    The client (None without REDIS_URL) is made at start as `app.state.redis`, for the service's lifespan to hand to
+    its cache and state channel; the rate limiter read by shared.auth is made on it here (every instance of a
+    service shares one budget per key through Redis), unless one was set on the app before it started (a test's).
+    The client is closed when the service stops, after the service's own lifespan has ended.
+    """
+
+    @asynccontextmanager
+    async def platform_lifespan(app: FastAPI) -> AsyncIterator[None]:
+        client = connect_redis(settings.redis_url, name=namespace)
+        app.state.redis = client
+        own_limiter = getattr(app.state, "rate_limiter", None) is None
+        if own_limiter:
+            app.state.rate_limiter = make_rate_limiter(client, settings.rate_limit_per_minute, namespace=namespace)
+        try:
+            if lifespan is None:
+                yield
+            else:
+                async with lifespan(app):
+                    yield
+        finally:
+            if own_limiter:
+                app.state.rate_limiter = None
+            app.state.redis = None
+            if client is not None:
+                client.close()
+
+    return platform_lifespan
 
 
 def upstream_check(name: str, probe: Callable[[], object]) -> dict[str, str]:

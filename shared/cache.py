@@ -1,8 +1,13 @@
-"""Read-through cache behind every service-to-service GET: Redis when REDIS_URL is set, in-process otherwise.
+"""The read-through cache behind every cached read of the platform: Redis when REDIS_URL is set, in-process otherwise.
 
-Keys are `<service>:<resource>:v<schema>:<sha256 of the canonical JSON of the request>`; anything a cached value
-depends on (a dataset's version, a profile's id) is part of the request, so a change makes new keys and a stale
-answer cannot be served. Redis errors are logged and the call falls through (fail-open).
+Keys are `<service>:<resource>:v<schema>:<sha256 of the canonical JSON of what the answer depends on>`; the
+platform state an answer depends on (the instance id, the catalogue version, a dataset's version, a profile's id)
+is part of the key, so a change makes new keys and a stale answer cannot be served. `Cache.read_through` is the
+one way a value is read or stored: a cached value that fails to decode is a miss (deleted and computed again), and
+a Redis error is a warning and a miss (fail-open).
+
+Each process has one Redis client (`connect_redis`), made and closed in its lifespan; the cache, the state channel
+and the rate limiter are handed that client, never a URL.
 """
 
 from __future__ import annotations
@@ -12,13 +17,33 @@ import json
 import logging
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, TypeVar
 
 import redis
+from pydantic import TypeAdapter
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+REDIS_TIMEOUT_SECONDS = 0.5
+
+
+def connect_redis(
+    url: str | None, *, name: str | None = None, socket_timeout: float = REDIS_TIMEOUT_SECONDS
+) -> redis.Redis | None:
+    """The process's one Redis client (None without a URL); its owner, the lifespan, closes it.
+
+    Short timeouts: Redis is a cache, and a slow one must cost a request half a second at most, not hang it. The
+    `name` (the service's) is the connections' CLIENT SETNAME, so `CLIENT LIST` tells whose they are.
+    """
+    if not url:
+        return None
+    return redis.Redis.from_url(
+        url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout, client_name=name
+    )
 
 
 def canonical_json(value: Any) -> str:
@@ -30,17 +55,63 @@ def cache_key(service: str, resource: str, schema_version: int, request: Any) ->
     return f"{service}:{resource}:v{schema_version}:{digest}"
 
 
-class Cache(Protocol):
-    """What the clients need of a cache: bytes in, bytes out, with a time to live."""
+def validated(model: Any) -> Callable[[bytes], bytes]:
+    """A `decode` for bodies served as they are: the bytes, once they validate as `model` (else ValueError)."""
+    adapter: TypeAdapter[Any] = TypeAdapter(model)
 
+    def decode(body: bytes) -> bytes:
+        adapter.validate_json(body)
+        return body
+
+    return decode
+
+
+class Cache(ABC):
+    """Bytes in, bytes out, with a time to live; `read_through` is how everything cached is read."""
+
+    @abstractmethod
     def get(self, key: str) -> bytes | None: ...
 
+    @abstractmethod
     def set(self, key: str, value: bytes, ttl_seconds: float) -> None: ...
 
+    @abstractmethod
     def delete(self, key: str) -> None: ...
 
+    def read_through(
+        self,
+        key: str,
+        produce: Callable[[], bytes],
+        *,
+        ttl_seconds: float,
+        decode: Callable[[bytes], T],
+        keep: Callable[[T], bool] | None = None,
+    ) -> T:
+        """The decoded value under `key`, else `produce()`'s bytes decoded, and stored when they decode.
 
-class MemoryCache:
+        A cached value that `decode` refuses (any exception: a body of an older shape, a truncated or foreign one)
+        or that `keep` rejects is a miss: it is deleted and produced again. A produced value that `keep` rejects is
+        returned but not stored (say, a dataset that changed between the version check and the read); one that does
+        not decode raises, and nothing is stored.
+        """
+        cached = self.get(key)
+        if cached is not None:
+            try:
+                value = decode(cached)
+            except Exception as exc:  # whatever a decoder raises, a cached value it refuses is only a miss
+                log.warning("cached value under %s does not decode, recomputing: %s", key, exc)
+            else:
+                if keep is None or keep(value):
+                    return value
+            self.delete(key)
+        body = produce()
+        value = decode(body)
+        if keep is None or keep(value):
+            self.set(key, body, ttl_seconds)
+        return value
+
+
+class MemoryCache(Cache):
     """A thread-safe LRU cache with per-entry expiry, for one process."""
 
     def __init__(self, max_entries: int = 2048) -> None:
@@ -72,11 +143,11 @@ class MemoryCache:
             self._entries.pop(key, None)
 
 
-class RedisCache:
-    """Redis-backed cache that never fails a request: an error is a warning and a miss."""
+class RedisCache(Cache):
+    """The cache in Redis, on the process's client; it never fails a request: an error is a warning and a miss."""
 
-    def __init__(self, url: str, *, socket_timeout: float = 0.5) -> None:
-        self._client = redis.Redis.from_url(url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout)
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
         self._warned_at = 0.0
 
     def _warn(self, action: str, exc: Exception) -> None:
@@ -106,25 +177,7 @@ class RedisCache:
         except redis.RedisError as exc:
             self._warn("delete", exc)
 
-    def ping(self) -> bool:
-        try:
-            return bool(self._client.ping())
-        except redis.RedisError:
-            return False
 
-    def close(self) -> None:
-        self._client.close()
-
-
-def make_cache(redis_url: str | None) -> Cache:
-    return RedisCache(redis_url) if redis_url else MemoryCache()
-
-
-def read_through(cache: Cache, key: str, ttl_seconds: float, load: Callable[[], bytes]) -> tuple[bytes, bool]:
-    """The cached bytes for `key`, or `load()`'s result stored under it; the flag says whether it was a hit."""
-    cached = cache.get(key)
-    if cached is not None:
-        return cached, True
-    value = load()
-    cache.set(key, value, ttl_seconds)
-    return value, False
+def make_cache(client: redis.Redis | None) -> Cache:
+    """On the process's Redis client when there is one, else in this process."""
+    return RedisCache(client) if client is not None else MemoryCache()

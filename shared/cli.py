@@ -8,12 +8,11 @@ flags or the environment. Exit codes say what failed: 0 ok, 1 other, 2 usage, 3 
 from __future__ import annotations
 
 import enum
-import mimetypes
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast, get_args
 
 import typer
 from rich.console import Console
@@ -24,8 +23,9 @@ from rich.text import Text
 from shared.clients import IndicatorsClient, RecommendationsClient, ScoringClient, ServiceClient
 from shared.errors import DomainError, NotFound, UpstreamUnavailable
 from shared.schemas.indicators import ImportResult
-from shared.schemas.rankings import RankingMethod, RankingResponse, Reference
+from shared.schemas.rankings import RankingResponse
 from shared.schemas.recommendations import ClusterRecommendations
+from shared.schemas.vocabulary import RankingMethod, Reference
 
 EXIT_OK = 0
 EXIT_OTHER = 1
@@ -56,14 +56,9 @@ class CategoryOption(enum.StrEnum):
     cutting_edge = "cutting_edge"
 
 
-class MethodOption(enum.StrEnum):
-    topsis = "topsis"
-    wsm = "wsm"
-    vikor = "vikor"
-    promethee_ii = "promethee_ii"
-    waspas = "waspas"
-    edas = "edas"
-    mabac = "mabac"
+# typer offers an Enum's values as the choices; this one is made from the vocabulary, which mypy cannot follow.
+MethodOption = enum.StrEnum("MethodOption", {name: name for name in get_args(RankingMethod)})  # type: ignore[misc]
+DEFAULT_METHOD = MethodOption("topsis")
 
 
 class ReferenceOption(enum.StrEnum):
@@ -182,20 +177,13 @@ def import_observations(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and count only; write nothing.")] = False,
 ) -> None:
     """Import observations, all or nothing; a rejected file lists every bad row."""
-    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
 
     def work(connection: Connection) -> ImportResult:
         client = make_client(IndicatorsClient, connection.indicators_url, connection.api_key)
         try:
-            response = client.request(
-                "POST",
-                "/v1/observations/import",
-                params={"dry_run": dry_run},
-                files={"file": (file.name, file.read_bytes(), content_type)},
-            )
+            return client.import_observations(file.name, file.read_bytes(), dry_run=dry_run)
         finally:
             client.close()
-        return ImportResult.model_validate(response.json())
 
     result: ImportResult = _run(ctx, f"Importing {file.name}", work)
     verb = "Checked" if result.dry_run else "Imported"
@@ -249,12 +237,12 @@ def rank(
     year: Annotated[int, typer.Option(help="Year of the data.")],
     profile: Annotated[int | None, typer.Option(help="Weight profile id; default: the default profile.")] = None,
     category: Annotated[CategoryOption | None, typer.Option(help="Only this category's clusters.")] = None,
-    method: Annotated[MethodOption, typer.Option(help="Scoring method.")] = MethodOption.topsis,
+    method: Annotated[MethodOption, typer.Option(help="Scoring method.")] = DEFAULT_METHOD,
     reference: Annotated[ReferenceOption, typer.Option(help="fixed or relative reference.")] = ReferenceOption.fixed,
     lang: Annotated[Lang, typer.Option(help="Language of the names.")] = Lang.en,
 ) -> None:
     """Print the year's ranking as a table."""
-    method_name: RankingMethod = method.value
+    method_name = cast(RankingMethod, method.value)
     reference_name: Reference = reference.value
 
     def work(connection: Connection) -> RankingResponse:
@@ -285,11 +273,11 @@ def export(
     export_format: Annotated[ExportFormat, typer.Option("--format", help="csv, xlsx or pdf.")] = ExportFormat.xlsx,
     profile: Annotated[int | None, typer.Option(help="Weight profile id; default: the default profile.")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the file.")] = Lang.en,
-    method: Annotated[MethodOption, typer.Option(help="Scoring method.")] = MethodOption.topsis,
+    method: Annotated[MethodOption, typer.Option(help="Scoring method.")] = DEFAULT_METHOD,
     reference: Annotated[ReferenceOption, typer.Option(help="fixed or relative reference.")] = ReferenceOption.fixed,
 ) -> None:
     """Export the year's ranking (annual-review file) to OUTPUT."""
-    method_name: RankingMethod = method.value
+    method_name = cast(RankingMethod, method.value)
     reference_name: Reference = reference.value
 
     def work(connection: Connection) -> bytes:

@@ -24,16 +24,20 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import mimetypes
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.message import Message
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from shared.auth import Principal, Role, keyed_hash
-from shared.cache import Cache, MemoryCache, cache_key
+from shared.cache import Cache, MemoryCache
+from shared.cache import cache_key as _cache_key
 from shared.errors import (
     Conflict,
     DomainError,
@@ -45,21 +49,61 @@ from shared.errors import (
     UpstreamUnavailable,
 )
 from shared.logging import REQUEST_ID_HEADER, current_caller_key, current_request_id
+from shared.schemas.analyses import (
+    MethodsRequest,
+    MethodsResponse,
+    ModelWeightsRequest,
+    ModelWeightsResponse,
+    RankingSensitivityRequest,
+    RankingSensitivityResponse,
+    UncertaintyRequest,
+    UncertaintyResponse,
+)
 from shared.schemas.indicators import (
     ClusterRead,
     CriterionNode,
     DatasetRead,
     DatasetVersion,
+    ImportResult,
+    ObservationHistoryRead,
     PlatformState,
     WhoAmI,
 )
-from shared.schemas.panels import JudgmentRead, PanelRead, ProfileSummary, WeightProfileCreate, WeightProfileRead
-from shared.schemas.rankings import RankingMethod, RankingResponse, Reference, WhatIfRequest, WhatIfResponse
+from shared.schemas.panels import (
+    JudgmentRead,
+    JudgmentWrite,
+    PanelRead,
+    ProfileSummary,
+    WeightProfileCreate,
+    WeightProfileRead,
+)
+from shared.schemas.rankings import (
+    RankingMethod,
+    RankingPreviewRequest,
+    RankingResponse,
+    Reference,
+    WhatIfRequest,
+    WhatIfResponse,
+)
 from shared.schemas.recommendations import ClusterRecommendations, Lang
+from shared.schemas.scoring import (
+    CombinedWeightsRequest,
+    CombinedWeightsResponse,
+    GroupRequest,
+    GroupResponse,
+    ObjectiveWeightsRequest,
+    ObjectiveWeightsResponse,
+    PrioritiesRequest,
+    PrioritiesResponse,
+    SensitivityRequest,
+    SensitivityResponse,
+)
+from shared.schemas.vocabulary import Aggregation, PriorityMethod, RiTable
 from shared.state_channel import StateChannel
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+ModelT = TypeVar("ModelT", bound=BaseModel)
 _STATUS_ERRORS: dict[int, type[DomainError]] = {
     401: Unauthorized,
     403: Forbidden,
@@ -189,36 +233,160 @@ class ServiceClient:
         path: str,
         *,
         params: Mapping[str, Any] | None = None,
-        resource: str | None = None,
+        cache_key: str | None = None,
         ttl_seconds: float = 300.0,
-        schema_version: int = 1,
         api_key: str | None = None,
     ) -> bytes:
-        """GET the raw body; with `resource` given and a cache set, read through the cache."""
-        if resource is None or self.cache is None:
-            return self.request("GET", path, params=params, api_key=api_key).content
-        key = cache_key(self.service, resource, schema_version, {"path": path, "params": dict(params or {})})
-        cached = self.cache.get(key)
-        if cached is not None:
-            return cached
-        content = self.request("GET", path, params=params, api_key=api_key).content
-        self.cache.set(key, content, ttl_seconds)
-        return content
+        """GET the raw body (arguments as `read`)."""
+        return self.read(
+            path, decode=_raw, params=params, cache_key=cache_key, ttl_seconds=ttl_seconds, api_key=api_key
+        )
 
-    def get_json(self, path: str, **kwargs: Any) -> Any:
-        """GET and decode JSON (arguments as `get_bytes`)."""
-        return json.loads(self.get_bytes(path, **kwargs))
+    def get_json(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        cache_key: str | None = None,
+        ttl_seconds: float = 300.0,
+        api_key: str | None = None,
+    ) -> Any:
+        """GET and decode JSON (arguments as `read`)."""
+        return self.read(
+            path, decode=json.loads, params=params, cache_key=cache_key, ttl_seconds=ttl_seconds, api_key=api_key
+        )
 
-    def get_model(self, model: type[T], path: str, **kwargs: Any) -> T:
-        """GET and validate straight from the JSON bytes (arguments as `get_bytes`)."""
+    def get_model(
+        self,
+        model: type[T],
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        cache_key: str | None = None,
+        ttl_seconds: float = 300.0,
+        keep: Callable[[T], bool] | None = None,
+        api_key: str | None = None,
+    ) -> T:
+        """GET and validate straight from the JSON bytes (arguments as `read`)."""
         adapter: TypeAdapter[T] = _adapter(model)  # type: ignore[arg-type]
-        return adapter.validate_json(self.get_bytes(path, **kwargs))
+        return self.read(
+            path,
+            decode=adapter.validate_json,
+            params=params,
+            cache_key=cache_key,
+            ttl_seconds=ttl_seconds,
+            keep=keep,
+            api_key=api_key,
+        )
+
+    def read(
+        self,
+        path: str,
+        *,
+        decode: Callable[[bytes], T],
+        params: Mapping[str, Any] | None = None,
+        cache_key: str | None = None,
+        ttl_seconds: float = 300.0,
+        keep: Callable[[T], bool] | None = None,
+        api_key: str | None = None,
+    ) -> T:
+        """GET `path` and decode the body; with a `cache_key` and a cache, through `Cache.read_through`.
+
+        The typed methods build `cache_key` from the platform state the answer depends on (instance id, catalogue
+        version, dataset versions, profile id; see `dataset_key`, `ranking_key`); it is never sent, the request
+        carries the resource's own parameters only. A cached body that `decode` refuses or `keep` rejects is a miss.
+        """
+
+        def fetch() -> bytes:
+            return self.request("GET", path, params=params, api_key=api_key).content
+
+        if cache_key is None or self.cache is None:
+            return decode(fetch())
+        return self.cache.read_through(cache_key, fetch, ttl_seconds=ttl_seconds, decode=decode, keep=keep)
+
+    def resource_key(self, resource: str, **depends_on: Any) -> str:
+        """The cache key of one of this service's resources: `<service>:<resource>:v1:<sha256 of depends_on>`."""
+        return _cache_key(self.service, resource, CLIENT_SCHEMA_VERSION, depends_on)
+
+
+def _raw(body: bytes) -> bytes:
+    return body
 
 
 @functools.cache
 def _adapter(model: Any) -> TypeAdapter[Any]:
     # Building a TypeAdapter costs far more than using one; clients make the same few over and over.
     return TypeAdapter(model)
+
+
+CLIENT_SCHEMA_VERSION = 1
+RANKING_SCHEMA_VERSION = 1
+
+
+def dataset_key(year: int, version: str) -> str:
+    """The one key of a year's dataset body, for the indicator service's own cache and for every client's.
+
+    A version is drawn at random for every change of a year's values, so it names the body on its own.
+    """
+    return _cache_key("indicators", "dataset", CLIENT_SCHEMA_VERSION, {"year": year, "version": version})
+
+
+def ranking_key(
+    state: PlatformState,
+    *,
+    year: int,
+    profile: int | None,
+    method: RankingMethod,
+    reference: Reference,
+    category: str | None,
+) -> str:
+    """The one key of a ranking body, for the scoring service's cache and for every client's: every input of a
+    ranking is named in it (the instance, the catalogue, this and last year's dataset versions, the profile)."""
+    previous = {d.year: d.version for d in state.datasets}.get(year - 1)
+    return _cache_key(
+        "scoring",
+        "ranking",
+        RANKING_SCHEMA_VERSION,
+        {
+            "instance": state.instance_id,
+            "catalog": state.catalog_version,
+            "year": year,
+            "version": state.version_of(year),
+            "previous_version": previous,
+            "profile": state.profile_id(profile),
+            "method": method,
+            "reference": reference,
+            "category": category,
+        },
+    )
+
+
+def _exchange(
+    client: ServiceClient,
+    method: str,
+    path: str,
+    body: BaseModel,
+    answer: type[ModelT],
+    *,
+    api_key: str | None,
+) -> ModelT:
+    """Send `body` as JSON and read the answer as `answer` (never cached: writes and computations)."""
+    response = client.request(method, path, json_body=body.model_dump(mode="json"), api_key=api_key)
+    return answer.model_validate_json(response.content)
+
+
+@dataclass(frozen=True)
+class DownloadedFile:
+    """A file a service made: its bytes and the name it gives it (Content-Disposition), None when it gives none."""
+
+    content: bytes
+    filename: str | None
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> DownloadedFile:
+        disposition = Message()
+        disposition["Content-Disposition"] = response.headers.get("Content-Disposition", "")
+        return cls(response.content, disposition.get_filename())
 
 
 class IndicatorsClient(ServiceClient):
@@ -239,30 +407,42 @@ class IndicatorsClient(ServiceClient):
         if self.state_channel is not None and self._instance_id is not None:
             body = self.state_channel.read(self._instance_id)
             if body is not None:
-                state: PlatformState = _adapter(PlatformState).validate_json(body)
-                return state
+                try:
+                    published: PlatformState = _adapter(PlatformState).validate_json(body)
+                except ValueError as exc:  # a copy that does not validate is a miss, like a missing one
+                    log.warning("the published state does not validate, asking over HTTP: %s", exc)
+                else:
+                    return published
         state = self.get_model(PlatformState, "/v1/state", api_key=api_key)
         self._instance_id = state.instance_id
         return state
 
-    def clusters(self, *, cache_token: str | None = None, api_key: str | None = None) -> list[ClusterRead]:
-        """All clusters; with `cache_token` (the state's catalogue version) read through the cache."""
+    def clusters(
+        self, *, state: PlatformState | None = None, cache_token: str | None = None, api_key: str | None = None
+    ) -> list[ClusterRead]:
+        """All clusters; with the `state`, read through the cache under its instance and catalogue version.
+
+        `cache_token` is ignored and never sent (it was `?t=`); it stays until the front end stops passing it.
+        """
         return self.get_model(
             list[ClusterRead],
             "/v1/clusters",
-            params={"t": cache_token} if cache_token else None,
-            resource="clusters" if cache_token else None,
+            cache_key=None if state is None else self.resource_key("clusters", **_catalog(state)),
             ttl_seconds=3600,
             api_key=api_key,
         )
 
-    def indicator_tree(self, *, cache_token: str | None = None, api_key: str | None = None) -> list[CriterionNode]:
-        """The indicator tree; with `cache_token` (the state's catalogue version) read through the cache."""
+    def indicator_tree(
+        self, *, state: PlatformState | None = None, cache_token: str | None = None, api_key: str | None = None
+    ) -> list[CriterionNode]:
+        """The indicator tree; with the `state`, read through the cache under its instance and catalogue version.
+
+        `cache_token` is ignored and never sent (it was `?t=`); it stays until the front end stops passing it.
+        """
         return self.get_model(
             list[CriterionNode],
             "/v1/indicators",
-            params={"t": cache_token} if cache_token else None,
-            resource="indicator_tree" if cache_token else None,
+            cache_key=None if state is None else self.resource_key("indicator_tree", **_catalog(state)),
             ttl_seconds=3600,
             api_key=api_key,
         )
@@ -272,42 +452,39 @@ class IndicatorsClient(ServiceClient):
         return self.get_model(DatasetVersion, f"/v1/datasets/{year}/version", api_key=api_key)
 
     def dataset(self, year: int, *, version: str | None = None, api_key: str | None = None) -> DatasetRead:
-        """The year's dataset; with `version` known, read through the cache under a key that holds it."""
-        if version is None:
-            return self.get_model(DatasetRead, f"/v1/datasets/{year}", api_key=api_key)
-        data = self.get_json(
+        """The year's dataset; with its `version` (from the state), read through the cache under `dataset_key`.
+
+        A dataset of another version (the data changed between the state read and this one) is returned, not kept.
+        """
+        return self.get_model(
+            DatasetRead,
             f"/v1/datasets/{year}",
-            params={"v": version},
-            resource="dataset",
+            cache_key=None if version is None else dataset_key(year, version),
+            keep=lambda dataset: dataset.version == version,
             ttl_seconds=3600,
             api_key=api_key,
         )
-        dataset = DatasetRead.model_validate(data)
-        if dataset.version != version and self.cache is not None:
-            # The data changed between the version check and the read: never keep the mismatch.
-            key = cache_key(self.service, "dataset", 1, {"path": f"/v1/datasets/{year}", "params": {"v": version}})
-            self.cache.delete(key)
-        return dataset
 
     def whoami(self, api_key: str) -> WhoAmI:
         return self.get_model(WhoAmI, "/v1/api-keys/me", api_key=api_key)
 
     def weight_profile(
-        self, profile_id: int | None = None, *, cache_token: str | None = None, api_key: str | None = None
+        self, profile_id: int | None = None, *, state: PlatformState | None = None, api_key: str | None = None
     ) -> WeightProfileRead:
-        """A profile by id, cached a day as profiles never change (bar `is_default`); None: the default, uncached.
+        """A profile by id; None: the default, uncached.
 
-        `cache_token` (the state's instance id) keeps ids of another database from matching a cached profile.
+        With the `state`, read through the cache for a day (a published profile never changes) under the instance
+        (ids of another database never match) and the default profile's id (the body's `is_default` stays right).
         """
         if profile_id is None:
             return self.get_model(WeightProfileRead, "/v1/weight-profiles/default", api_key=api_key)
+        key = None
+        if state is not None:
+            key = self.resource_key(
+                "weight_profile", instance=state.instance_id, profile=profile_id, default=state.default_profile_id
+            )
         return self.get_model(
-            WeightProfileRead,
-            f"/v1/weight-profiles/{profile_id}",
-            params={"t": cache_token} if cache_token else None,
-            resource="weight_profile",
-            ttl_seconds=86400,
-            api_key=api_key,
+            WeightProfileRead, f"/v1/weight-profiles/{profile_id}", cache_key=key, ttl_seconds=86400, api_key=api_key
         )
 
     def weight_profiles(self, *, category: str | None = None, api_key: str | None = None) -> list[ProfileSummary]:
@@ -338,6 +515,58 @@ class IndicatorsClient(ServiceClient):
             api_key=api_key,
         )
 
+    def judgment(self, panel_id: int, expert: str, node: str, *, api_key: str | None = None) -> JudgmentRead:
+        """One expert's judgment for a node, with the version to send back with a change; NotFound when none."""
+        return self.get_model(JudgmentRead, f"/v1/panels/{panel_id}/experts/{expert}/judgments/{node}", api_key=api_key)
+
+    def write_judgment(
+        self, panel_id: int, expert: str, node: str, body: JudgmentWrite, *, api_key: str | None = None
+    ) -> JudgmentRead:
+        """Create (version 0) or replace (the version last read) a judgment; a stale version is a Conflict."""
+        path = f"/v1/panels/{panel_id}/experts/{expert}/judgments/{node}"
+        return _exchange(self, "PUT", path, body, JudgmentRead, api_key=api_key)
+
+    def import_observations(
+        self, filename: str, content: bytes, *, dry_run: bool = False, api_key: str | None = None
+    ) -> ImportResult:
+        """Import a CSV or XLSX file of observations, all or nothing (analyst key).
+
+        A file with bad rows is an InvalidInput whose `errors` name every one (`row`, `column`, `message`).
+        """
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        response = self.request(
+            "POST",
+            "/v1/observations/import",
+            params={"dry_run": "true" if dry_run else "false"},
+            files={"file": (filename, content, content_type)},
+            api_key=api_key,
+        )
+        return ImportResult.model_validate_json(response.content)
+
+    def observation_history(
+        self,
+        *,
+        limit: int = 200,
+        year: int | None = None,
+        cluster_code: str | None = None,
+        indicator_code: str | None = None,
+        api_key: str | None = None,
+    ) -> list[ObservationHistoryRead]:
+        """The latest changes of stored values, newest first; never cached."""
+        return self.get_model(
+            list[ObservationHistoryRead],
+            "/v1/observations/history",
+            params={"limit": limit, "year": year, "cluster_code": cluster_code, "indicator_code": indicator_code},
+            api_key=api_key,
+        )
+
+    def export_observations(
+        self, *, year: int | None = None, cluster_code: str | None = None, api_key: str | None = None
+    ) -> bytes:
+        """Observations as CSV in the import format (analyst key)."""
+        params = {"year": year, "cluster_code": cluster_code}
+        return self.request("GET", "/v1/observations/export", params=params, api_key=api_key).content
+
 
 class RemoteKeyResolver:
     """Resolves keys by asking the indicator service; answers are kept for at most `ttl_seconds` (60 s).
@@ -361,18 +590,24 @@ class RemoteKeyResolver:
         self._secret = secret if secret is not None else secrets.token_bytes(32)
 
     def resolve(self, raw_key: str) -> Principal | None:
+        def ask() -> bytes:
+            try:
+                return self._client.whoami(raw_key).model_dump_json().encode()
+            except Unauthorized:
+                return b"null"  # refusals are memoised too, so an unknown key cannot make a call per request
+
         memo_key = f"api-key:{keyed_hash(raw_key, self._secret)}"
-        cached = self._memo.get(memo_key)
-        if cached is not None:
-            data = json.loads(cached)
-            return None if data is None else Principal(key_id=data["id"], name=data["name"], role=Role(data["role"]))
-        try:
-            who = self._client.whoami(raw_key)
-        except Unauthorized:
-            self._memo.set(memo_key, b"null", self._ttl)
-            return None
-        self._memo.set(memo_key, json.dumps(who.model_dump()).encode(), self._ttl)
-        return Principal(key_id=who.id, name=who.name, role=Role(who.role))
+        return self._memo.read_through(memo_key, ask, ttl_seconds=self._ttl, decode=_principal)
+
+
+def _principal(body: bytes) -> Principal | None:
+    who = _adapter(WhoAmI | None).validate_json(body)
+    return None if who is None else Principal(key_id=who.id, name=who.name, role=Role(who.role))
+
+
+def _catalog(state: PlatformState) -> dict[str, str]:
+    """What the clusters and the tree depend on: the database and its catalogue version."""
+    return {"instance": state.instance_id, "catalog": state.catalog_version}
 
 
 class RecommendationsClient(ServiceClient):
@@ -416,30 +651,101 @@ class ScoringClient(ServiceClient):
         method: RankingMethod = "topsis",
         category: str | None = None,
         reference: Reference = "fixed",
-        cache_token: str | None = None,
+        state: PlatformState | None = None,
         api_key: str | None = None,
     ) -> RankingResponse:
-        """A ranking of stored data; with `cache_token` read through the cache.
+        """A ranking of stored data; with the `state`, read through the cache under `ranking_key`.
 
-        The token must change whenever the ranking may: the caller builds it from the indicator service's state
-        (instance, catalogue version, the year's and the previous year's dataset versions) and an explicit profile.
+        The key is the one the scoring service keeps its own answer under, so with a shared Redis a cached ranking
+        is read without a call.
         """
+        key = None
+        if state is not None:
+            key = ranking_key(state, year=year, profile=profile, method=method, reference=reference, category=category)
         return self.get_model(
             RankingResponse,
             "/v1/rankings",
-            params={
-                "year": year, "profile": profile, "method": method, "category": category, "reference": reference,
-                "t": cache_token,
-            },
-            resource="ranking" if cache_token else None,
+            params={"year": year, "profile": profile, "method": method, "category": category, "reference": reference},
+            cache_key=key,
             ttl_seconds=3600,
             api_key=api_key,
-        )  # fmt: skip
+        )
 
     def what_if(self, body: WhatIfRequest, *, api_key: str | None = None) -> WhatIfResponse:
         """Rescore hypothetical rows (one changed indicator each, for any clusters) in one request; never cached."""
         response = self.request("POST", "/v1/rankings/what-if", json_body=body.model_dump(mode="json"), api_key=api_key)
         return WhatIfResponse.model_validate(response.json())
+
+    def priorities(self, body: PrioritiesRequest, *, api_key: str | None = None) -> PrioritiesResponse:
+        """AHP priorities and consistency of one pairwise comparison matrix."""
+        return _exchange(self, "POST", "/v1/ahp/priorities", body, PrioritiesResponse, api_key=api_key)
+
+    def group(self, body: GroupRequest, *, api_key: str | None = None) -> GroupResponse:
+        """Group priorities of a panel's matrices for one comparison, with consistency and consensus."""
+        return _exchange(self, "POST", "/v1/ahp/group", body, GroupResponse, api_key=api_key)
+
+    def objective_weights(
+        self, body: ObjectiveWeightsRequest, *, api_key: str | None = None
+    ) -> ObjectiveWeightsResponse:
+        """Objective criterion weights of a decision matrix (entropy, CRITIC, standard deviation, MEREC)."""
+        return _exchange(self, "POST", "/v1/weights/objective", body, ObjectiveWeightsResponse, api_key=api_key)
+
+    def combined_weights(self, body: CombinedWeightsRequest, *, api_key: str | None = None) -> CombinedWeightsResponse:
+        """Subjective and objective weights of the same criteria combined."""
+        return _exchange(self, "POST", "/v1/weights/combined", body, CombinedWeightsResponse, api_key=api_key)
+
+    def sensitivity(self, body: SensitivityRequest, *, api_key: str | None = None) -> SensitivityResponse:
+        """Rank acceptability, weight stability and a weight sweep of one decision problem."""
+        return _exchange(self, "POST", "/v1/sensitivity", body, SensitivityResponse, api_key=api_key)
+
+    def ranking_preview(self, body: RankingPreviewRequest, *, api_key: str | None = None) -> RankingResponse:
+        """The ranking of stored data under indicator weights not yet published; never cached."""
+        return _exchange(self, "POST", "/v1/rankings/preview", body, RankingResponse, api_key=api_key)
+
+    def ranking_sensitivity(
+        self, body: RankingSensitivityRequest, *, api_key: str | None = None
+    ) -> RankingSensitivityResponse:
+        """How far a published ranking holds as its criterion weights move: rank acceptability, each cluster's
+        stability interval per criterion, and a sweep of one criterion's weight; never cached here."""
+        return _exchange(self, "POST", "/v1/rankings/sensitivity", body, RankingSensitivityResponse, api_key=api_key)
+
+    def ranking_uncertainty(self, body: UncertaintyRequest, *, api_key: str | None = None) -> UncertaintyResponse:
+        """Each cluster's rank interval over Monte Carlo runs of a published ranking's model, and the Sobol indices
+        of the sources of uncertainty (weights, panel, imputation, method); never cached here."""
+        return _exchange(self, "POST", "/v1/rankings/uncertainty", body, UncertaintyResponse, api_key=api_key)
+
+    def ranking_methods(self, body: MethodsRequest, *, api_key: str | None = None) -> MethodsResponse:
+        """A published ranking under other MCDA methods, their rank correlations, and the methods that could not
+        run with the values that stopped them; never cached here."""
+        return _exchange(self, "POST", "/v1/rankings/methods", body, MethodsResponse, api_key=api_key)
+
+    def ranking_weights(self, body: ModelWeightsRequest, *, api_key: str | None = None) -> ModelWeightsResponse:
+        """A ranking's indicator weights: the profile's, objective ones from the year's imputed values, and their
+        blend; never cached here."""
+        return _exchange(self, "POST", "/v1/rankings/weights", body, ModelWeightsResponse, api_key=api_key)
+
+    def publish_panel(
+        self,
+        panel_id: int,
+        *,
+        name: str,
+        method: PriorityMethod = "eigenvector",
+        aggregation: Aggregation = "aij",
+        ri_table: RiTable = "saaty",
+        make_default: bool = False,
+        api_key: str | None = None,
+    ) -> WeightProfileRead:
+        """The panel's group weights of the whole tree, published as a new profile (analyst key)."""
+        # The service's body has no shared schema yet (services.scoring.panels.router.PublishRequest).
+        body = {
+            "name": name,
+            "method": method,
+            "aggregation": aggregation,
+            "ri_table": ri_table,
+            "make_default": make_default,
+        }
+        response = self.request("POST", f"/v1/panels/{panel_id}/publish", json_body=body, api_key=api_key)
+        return WeightProfileRead.model_validate_json(response.content)
 
     def export(
         self,
@@ -453,7 +759,23 @@ class ScoringClient(ServiceClient):
         api_key: str | None = None,
     ) -> bytes:
         """The annual-review file of a ranking (`csv`, `xlsx` or `pdf`) as bytes; needs an analyst key."""
+        return self.export_file(
+            year, profile=profile, format=format, lang=lang, method=method, reference=reference, api_key=api_key
+        ).content
+
+    def export_file(
+        self,
+        year: int,
+        *,
+        profile: int | None = None,
+        format: str = "xlsx",
+        lang: str = "en",
+        method: RankingMethod = "topsis",
+        reference: Reference = "fixed",
+        api_key: str | None = None,
+    ) -> DownloadedFile:
+        """As `export`, with the file name the service gives the file (`amc-ranking-2024-p4.xlsx`)."""
         params = {
             "year": year, "profile": profile, "format": format, "lang": lang, "method": method, "reference": reference,
         }  # fmt: skip
-        return self.request("GET", "/v1/rankings/export", params=params, api_key=api_key).content
+        return DownloadedFile.of(self.request("GET", "/v1/rankings/export", params=params, api_key=api_key))

@@ -13,7 +13,8 @@ import numpy as np
 import numpy.typing as npt
 
 from shared.errors import InvalidInput
-from shared.schemas.indicators import Category, ClusterRead, CriterionNode, DatasetRead, IndicatorRead
+from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead, IndicatorRead
+from shared.schemas.vocabulary import Category
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]

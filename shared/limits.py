@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 import redis
+from limits import RateLimitItemPerSecond
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, RedisStorage, Storage
+from limits.strategies import MovingWindowRateLimiter
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -109,80 +110,38 @@ class RateVerdict:
     retry_after: int = 0
 
 
-class RateLimiter(Protocol):
-    def hit(self, subject: str) -> RateVerdict:
-        """Count one request of `subject` (a key's hash, never the key) and say whether it is allowed."""
-        ...
+class RateLimiter:
+    """`limit` requests per `window_seconds` and subject in a moving window (the `limits` library's strategy).
 
-
-def _window(now: float, window_seconds: int) -> tuple[int, int]:
-    """The fixed window `now` falls in and the whole seconds until it ends (at least 1)."""
-    index = int(now // window_seconds)
-    return index, max(1, math.ceil((index + 1) * window_seconds - now))
-
-
-class MemoryRateLimiter:
-    """Fixed-window counter per subject, for one process."""
-
-    def __init__(self, limit: int, *, window_seconds: int = 60, clock: Callable[[], float] = time.time) -> None:
-        self.limit = limit
-        self.window_seconds = window_seconds
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._current = -1
-        self._counts: dict[str, int] = {}
-
-    def hit(self, subject: str) -> RateVerdict:
-        index, retry_after = _window(self._clock(), self.window_seconds)
-        with self._lock:
-            if index != self._current:
-                # Only the current window matters, so the whole table can go when it ends: memory stays bounded.
-                self._current, self._counts = index, {}
-            count = self._counts.get(subject, 0) + 1
-            self._counts[subject] = count
-        return RateVerdict(allowed=True) if count <= self.limit else RateVerdict(False, retry_after)
-
-
-class RedisRateLimiter:
-    """Fixed-window counter per subject in Redis (INCR + EXPIRE), shared by every instance of a service.
-
-    A Redis error is a warning and the request is let through (fail-open): an outage of the cache must not take
-    the API down with it.
+    A moving window counts the requests of the last `window_seconds` at every moment, so a key cannot spend its
+    budget twice around the turn of a fixed window; a refusal says when the oldest counted request leaves the
+    window. A storage error is a warning and the request is let through (fail-open): an outage of Redis must not
+    take the API down with it.
     """
 
-    def __init__(
-        self,
-        url: str,
-        limit: int,
-        *,
-        namespace: str,
-        window_seconds: int = 60,
-        clock: Callable[[], float] = time.time,
-        socket_timeout: float = 0.5,
-    ) -> None:
+    def __init__(self, storage: Storage, limit: int, *, namespace: str, window_seconds: int = 60) -> None:
         self.limit = limit
         self.window_seconds = window_seconds
         self.namespace = namespace
-        self._clock = clock
-        self._client = redis.Redis.from_url(url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout)
+        self._storage = storage
+        self._item = RateLimitItemPerSecond(limit, window_seconds, namespace=namespace)
+        self._strategy = MovingWindowRateLimiter(storage)
         self._warned_at = 0.0
 
-    def key(self, subject: str, index: int) -> str:
-        return f"ratelimit:{self.namespace}:{subject}:{index}"
+    def key(self, subject: str) -> str:
+        """Where the subject's requests are counted (under the storage's prefix, in Redis `ratelimit:`)."""
+        return self._item.key_for(subject)
 
     def hit(self, subject: str) -> RateVerdict:
-        index, retry_after = _window(self._clock(), self.window_seconds)
-        key = self.key(subject, index)
+        """Count one request of `subject` (a key's keyed hash, never the key) and say whether it is allowed."""
         try:
-            pipeline = self._client.pipeline()
-            pipeline.incr(key)
-            # Twice the window, so that instances whose clocks differ a little still find the counter.
-            pipeline.expire(key, 2 * self.window_seconds)
-            count = int(pipeline.execute()[0])
-        except redis.RedisError as exc:
-            self._warn(exc)
+            if self._strategy.hit(self._item, subject):
+                return RateVerdict(allowed=True)
+            oldest_leaves_at, _ = self._strategy.get_window_stats(self._item, subject)
+        except StorageError as exc:
+            self._warn(exc.storage_error)
             return RateVerdict(allowed=True)
-        return RateVerdict(allowed=True) if count <= self.limit else RateVerdict(False, retry_after)
+        return RateVerdict(False, max(1, math.ceil(oldest_leaves_at - time.time())))
 
     def _warn(self, exc: Exception) -> None:
         # One warning every 30 s is enough to notice an outage without flooding the log.
@@ -191,14 +150,38 @@ class RedisRateLimiter:
             self._warned_at = now
             log.warning("redis rate limit failed, letting the request through: %s", exc)
 
-    def close(self) -> None:
-        self._client.close()
+
+class MemoryRateLimiter(RateLimiter):
+    """The moving window in this process (`limits.storage.MemoryStorage`), for a service without Redis."""
+
+    def __init__(self, limit: int, *, namespace: str = "local", window_seconds: int = 60) -> None:
+        super().__init__(MemoryStorage(), limit, namespace=namespace, window_seconds=window_seconds)
 
 
-def make_rate_limiter(redis_url: str | None, limit: int, *, namespace: str) -> RateLimiter | None:
-    """Redis-backed when REDIS_URL is set, in-process otherwise; None when the limit is 0 (disabled)."""
+class RedisRateLimiter(RateLimiter):
+    """The moving window in Redis, shared by every instance of a service, on the process's one client.
+
+    `limits.storage.RedisStorage` takes a URL or a connection pool, not a client: it is given the client's own pool,
+    so its commands go over the client's connections with the client's timeouts, and closing the client (in the
+    lifespan) closes them. The `redis.Redis` it wraps around that pool holds no connection of its own.
+    """
+
+    KEY_PREFIX = "ratelimit"
+
+    def __init__(self, client: redis.Redis, limit: int, *, namespace: str, window_seconds: int = 60) -> None:
+        storage = RedisStorage(
+            "redis://", connection_pool=client.connection_pool, key_prefix=self.KEY_PREFIX, wrap_exceptions=True
+        )
+        super().__init__(storage, limit, namespace=namespace, window_seconds=window_seconds)
+
+    def key(self, subject: str) -> str:
+        return f"{self.KEY_PREFIX}:{super().key(subject)}"
+
+
+def make_rate_limiter(client: redis.Redis | None, limit: int, *, namespace: str) -> RateLimiter | None:
+    """On the process's Redis client when there is one, in-process otherwise; None when the limit is 0 (disabled)."""
     if limit <= 0:
         return None
-    if redis_url:
-        return RedisRateLimiter(redis_url, limit, namespace=namespace)
-    return MemoryRateLimiter(limit)
+    if client is not None:
+        return RedisRateLimiter(client, limit, namespace=namespace)
+    return MemoryRateLimiter(limit, namespace=namespace)

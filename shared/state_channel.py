@@ -1,7 +1,7 @@
 """The indicator service's state tokens published where other services can read them without an HTTP call.
 
-In Redis when REDIS_URL is set; on one machine without Redis (the embedded `make run`), in a file under STATE_DIR
-that every process of the platform shares.
+In Redis when REDIS_URL is set (on the process's one client, see shared.cache); on one machine without Redis (the
+embedded `make run`), in a file under STATE_DIR that every process of the platform shares.
 
 The indicator service publishes its current state after every commit that changes it (and whenever it answers
 GET /v1/state); each state carries a generation that only grows, and a publication never replaces a newer one
@@ -48,14 +48,12 @@ class StateChannel(Protocol):
 
     def read(self, instance_id: str) -> bytes | None: ...
 
-    def close(self) -> None: ...
-
 
 class RedisStateChannel:
-    """The state in a Redis hash, replaced by a compare-and-set script on the generation."""
+    """The state in a Redis hash, replaced by a compare-and-set script on the generation; on the process's client."""
 
-    def __init__(self, url: str, *, ttl_seconds: float = 30.0, socket_timeout: float = 0.5) -> None:
-        self._redis = redis.Redis.from_url(url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout)
+    def __init__(self, client: redis.Redis, *, ttl_seconds: float = 30.0) -> None:
+        self._redis = client
         self._publish = self._redis.register_script(_PUBLISH)
         self._ttl_ms = int(ttl_seconds * 1000)
         self._warned_at = 0.0
@@ -87,9 +85,6 @@ class RedisStateChannel:
             self._warn("read", exc)
             return None
         return body if isinstance(body, bytes) else None
-
-    def close(self) -> None:
-        self._redis.close()
 
 
 class FileStateChannel:
@@ -143,9 +138,6 @@ class FileStateChannel:
         _, _, body = content.partition(b"\n")
         return body or None
 
-    def close(self) -> None:
-        pass
-
 
 def _generation_of(path: Path) -> int | None:
     try:
@@ -155,10 +147,11 @@ def _generation_of(path: Path) -> int | None:
         return None
 
 
-def make_state_channel(redis_url: str | None, state_dir: Path | None) -> StateChannel | None:
-    """Redis when there is one, else a shared directory when one is set, else none (readers ask over HTTP)."""
-    if redis_url:
-        return RedisStateChannel(redis_url)
+def make_state_channel(client: redis.Redis | None, state_dir: Path | None) -> StateChannel | None:
+    """On the process's Redis client when there is one, else a shared directory when one is set, else none (readers
+    ask over HTTP). A channel owns nothing to close: the client is the lifespan's."""
+    if client is not None:
+        return RedisStateChannel(client)
     if state_dir is not None:
         return FileStateChannel(state_dir)
     return None

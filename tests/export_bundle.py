@@ -6,27 +6,28 @@ bundle only has to look like a real one, so its advice is a short stand-in, not 
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 from numpy.typing import NDArray
 
 from services.indicators.demo.load import read_clusters, read_indicator_system
+from services.recommendations.diagnosis import normalise
 from services.scoring.engine.mcda import competition_ranks
 from services.scoring.engine.reference import criterion_scores, score_fixed_reference
 from services.scoring.exports.model import (
-    CATEGORIES,
     Action,
-    Category,
     ClusterAdvice,
     CriterionInfo,
     ExportBundle,
     IndicatorInfo,
-    Lang,
     ProfileInfo,
     RankingRow,
     Weakness,
     tier_of,
 )
 from shared.schemas.indicators import IndicatorRead
+from shared.schemas.vocabulary import Category, Lang
 
 FloatArray = NDArray[np.float64]
 
@@ -162,7 +163,7 @@ def demo_bundle(n_clusters: int = 80, seed: int = 0, *, lang: Lang = "en", year:
     rng = np.random.default_rng(seed)
     tree = read_indicator_system()
     tree_indicators = [i for c in tree for i in c.children]
-    criterion_weights = np.mean([_CATEGORY_WEIGHTS[c] for c in CATEGORIES], axis=0)
+    criterion_weights = np.mean([_CATEGORY_WEIGHTS[c] for c in get_args(Category)], axis=0)
     criterion_weights = criterion_weights / criterion_weights.sum()
     criterion_codes = [c.code for c in tree]
     criterion_of = np.array([k for k, c in enumerate(tree) for _ in c.children])
@@ -234,7 +235,8 @@ def demo_bundle(n_clusters: int = 80, seed: int = 0, *, lang: Lang = "en", year:
                 imputed=[code for j, code in enumerate(indicator_codes) if imputed_mask[i, j]],
             )
         )
-    recommendations = {row.cluster_code: _advice(row, rows, criteria, indicators, lang) for row in rows}
+    ranges = {i.code: (i.ref_min, i.ref_max) for i in tree_indicators}
+    recommendations = {row.cluster_code: _advice(row, rows, criteria, indicators, ranges, lang) for row in rows}
     cr = {"goal": 0.042, **{code: round(0.01 + 0.011 * k, 3) for k, code in enumerate(criterion_codes)}}
     profile = ProfileInfo(
         id="demo-panel-2024",
@@ -306,9 +308,14 @@ def _advice(
     rows: list[RankingRow],
     criteria: list[CriterionInfo],
     indicators: list[IndicatorInfo],
+    ranges: dict[str, tuple[float, float]],
     lang: Lang,
 ) -> ClusterAdvice:
-    """Strengths and weaknesses against the cluster's category peers, and one action per weak criterion."""
+    """Strengths and weaknesses against the cluster's category peers, and one action per weak criterion.
+
+    A weakness's gap is what the recommendation service calls one: the shortfall to the category's top-quartile
+    value as a share of the indicator's reference range (`ranges`: code → (ref_min, ref_max)), direction-aware.
+    """
     peers = [other for other in rows if other.category == row.category]
     criterion_by_code = {c.code: c for c in criteria}
     lead = sorted(
@@ -332,9 +339,11 @@ def _advice(
         if value is None or not peer_values:
             continue
         benchmark = float(np.percentile(peer_values, 75 if ind.direction == "benefit" else 25))
-        if benchmark <= 0:
-            continue
-        gap = (benchmark - value) / benchmark if ind.direction == "benefit" else (value - benchmark) / benchmark
+        low, high = (np.array([end]) for end in ranges[ind.code])
+        at_benchmark, at_value = (
+            float(normalise(np.array([x]), [ind.direction], low, high)[0]) for x in (benchmark, value)
+        )
+        gap = max(at_benchmark - at_value, 0.0)
         if gap > 0:
             weakness = Weakness(ind.criterion, ind.code, value, round(benchmark, 2), round(gap, 4))
             shortfalls.append((gap * ind.weight, weakness))
@@ -355,14 +364,14 @@ def _advice(
         if lang == "en":
             rationale = (
                 f"{ind.code} {ind.name}: {value_en} against a category benchmark of "
-                f"{weakness.benchmark:g} ({weakness.gap:.0%} behind); {criterion.name} weighs "
+                f"{weakness.benchmark:g} (normalised gap {weakness.gap:.0%}); {criterion.name} weighs "
                 f"{criterion.weight:.0%}."
             )
             actions.append(Action(len(actions) + 1, weakness.criterion, title_en, action_en, rationale))
         else:
             rationale = (
                 f"{ind.code} {ind.name_zh}：{value_zh}，同类标杆值{weakness.benchmark:g}，"
-                f"差距{weakness.gap:.0%}；{criterion.name_zh}权重{criterion.weight:.0%}。"
+                f"标准化差距{weakness.gap:.0%}；{criterion.name_zh}权重{criterion.weight:.0%}。"
             )
             actions.append(Action(len(actions) + 1, weakness.criterion, title_zh, action_zh, rationale))
     return ClusterAdvice(strengths=strengths, weaknesses=weaknesses, actions=actions)

@@ -68,6 +68,7 @@ with right:
         hide_index=True,
         width="stretch",
     )
+    ui.tier_rule_caption(ranking)
 
     st.subheader(t("over_the_years"))
     history: dict[str, dict[int, float]] = {code: {} for code in chosen}

@@ -78,6 +78,7 @@ steps = [
     ("app_pages/ranking.py", "viewer", "step_ranking"),
     ("app_pages/compare.py", "viewer", "step_compare"),
     ("app_pages/sensitivity.py", "viewer", "step_sensitivity"),
+    ("app_pages/uncertainty.py", "viewer", "step_uncertainty"),
     ("app_pages/recommendations.py", "viewer", "step_recommendations"),
     ("app_pages/export.py", "analyst", "step_export"),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, get_args
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -11,7 +11,9 @@ import streamlit as st
 from frontend import api, ui
 from frontend.i18n import t
 from shared.errors import Conflict, DomainError
-from shared.schemas.panels import ExpertRead, PanelRead
+from shared.schemas.panels import ExpertRead, JudgmentWrite, PanelRead
+from shared.schemas.scoring import PrioritiesRequest, PrioritiesResponse
+from shared.schemas.vocabulary import PriorityMethod, RiTable
 
 PAGE = "judgments"
 STORE = "judgment_store"  # what was loaded and what the sliders say, kept across page switches
@@ -69,14 +71,14 @@ with st.expander(t("ahp_settings")):
     settings = st.columns(2)
     method = settings[0].radio(
         t("priority_method"),
-        ["eigenvector", "geometric_mean"],
+        list(get_args(PriorityMethod)),
         format_func=lambda m: t(f"ahp_{m}"),
         horizontal=True,
         key="ahp_method",
     )
     ri_table = settings[1].selectbox(
         t("ri_table"),
-        ["saaty", "alonso_lamata", "donegan_dodd", "tummala_ling"],
+        list(get_args(RiTable)),
         format_func=lambda r: t(f"ri_{r}"),
         key="ahp_ri",
     )
@@ -135,15 +137,16 @@ def full_matrix(values: dict[tuple[int, int], str], size: int) -> list[list[str]
     return matrix
 
 
-def priorities_of(values: dict[tuple[int, int], str], items: list[str]) -> dict[str, Any]:
-    body = {
-        "matrix": full_matrix(values, len(items)),
-        "labels": items,
-        "method": method,
-        "ri_table": ri_table,
-        "cr_threshold": 0.1,
-    }
-    return api.priorities(ctx.api_key, api.canonical(body))
+def priorities_of(values: dict[tuple[int, int], str], items: list[str]) -> PrioritiesResponse:
+    body = api.request_body(
+        PrioritiesRequest,
+        matrix=full_matrix(values, len(items)),
+        labels=items,
+        method=method,
+        ri_table=ri_table,
+        cr_threshold=0.1,
+    )
+    return api.priorities(ctx.api_key, body)
 
 
 with api.shown_errors():
@@ -162,8 +165,8 @@ with api.shown_errors():
     saved_result = priorities_of(store["saved"], items) if store["version"] else None
 
 suggestions: dict[tuple[int, int], tuple[int, float, str]] = {}
-for rank, entry in enumerate(result.get("inconsistencies", []), start=1):
-    i, j, suggested = int(entry["row"]), int(entry["col"]), float(entry["suggested"])
+for rank, entry in enumerate(result.inconsistencies, start=1):
+    i, j, suggested = entry.row, entry.col, entry.suggested
     if i > j:
         i, j, suggested = j, i, 1 / suggested
     current = store["values"][(i, j)]
@@ -202,10 +205,10 @@ with right, st.container(key="judgment_result"):
     if st.session_state.get("judgment_flash"):
         st.success(st.session_state.pop("judgment_flash"), icon=":material/check:")
     metrics = st.columns(3)
-    cr = float(result["cr"])
-    saved_cr = float(saved_result["cr"]) if saved_result else None
-    metrics[0].metric("λmax", f"{result['lambda_max']:.4f}")
-    metrics[1].metric("CI", f"{result['ci']:.4f}")
+    cr = result.cr
+    saved_cr = saved_result.cr if saved_result else None
+    metrics[0].metric("λmax", f"{result.lambda_max:.4f}")
+    metrics[1].metric("CI", f"{result.ci:.4f}")
     metrics[2].metric(
         "CR",
         f"{cr:.4f}",
@@ -213,7 +216,7 @@ with right, st.container(key="judgment_result"):
         delta_color="inverse",
         help=t("cr_help"),
     )
-    if result["consistent"]:
+    if result.consistent:
         st.success(t("consistent_ok", cr=f"{cr:.3f}"), icon=":material/check_circle:")
     else:
         st.warning(t("consistent_no", cr=f"{cr:.3f}"), icon=":material/warning:")
@@ -221,12 +224,12 @@ with right, st.container(key="judgment_result"):
     names = [ctx.catalog.item_name(code) for code in items]
     fig = go.Figure(
         go.Bar(
-            x=result["weights"],
+            x=result.weights,
             y=items,
             orientation="h",
             name=t("weights_now"),
             marker_color="#4C78A8",
-            text=[f"{w:.3f}" for w in result["weights"]],
+            text=[f"{w:.3f}" for w in result.weights],
             textposition="auto",
             hovertext=names,
             hovertemplate="%{hovertext}: %{x:.4f}<extra></extra>",
@@ -235,7 +238,7 @@ with right, st.container(key="judgment_result"):
     if saved_result is not None:
         fig.add_trace(
             go.Scatter(
-                x=saved_result["weights"],
+                x=saved_result.weights,
                 y=items,
                 mode="markers",
                 name=t("weights_saved"),
@@ -284,7 +287,8 @@ footer[1].button(t("reload"), on_click=reload, icon=":material/refresh:", key="r
 if footer[0].button(t("save_judgments"), type="primary", disabled=not changed, icon=":material/save:", key="save"):
     matrix = full_matrix(store["values"], size)
     try:
-        saved = api.save_judgment(ctx.api_key, panel_id, expert_code, node, items, matrix, store["version"])
+        change = api.request_body(JudgmentWrite, items=items, matrix=matrix, version=store["version"])
+        saved = api.save_judgment(ctx.api_key, panel_id, expert_code, node, change)
     except Conflict:
         st.error(t("err_conflict"), icon=":material/sync_problem:")
         st.button(t("reload_theirs"), on_click=reload, key="reload_after_conflict")

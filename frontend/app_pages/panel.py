@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import get_args
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,6 +13,8 @@ from frontend import api, ui
 from frontend.i18n import lang, t
 from shared.errors import DomainError
 from shared.schemas.panels import JudgmentRead, PanelRead
+from shared.schemas.scoring import GroupRequest, GroupResponse
+from shared.schemas.vocabulary import Aggregation, PriorityMethod, RiTable
 
 PAGE = "panel"
 
@@ -47,7 +49,7 @@ with top[1]:
 with top[2]:
     ri_table = st.selectbox(
         t("ri_table"),
-        ["saaty", "alonso_lamata", "donegan_dodd", "tummala_ling"],
+        list(get_args(RiTable)),
         format_func=lambda r: t(f"ri_{r}"),
         key="panel_ri",
     )
@@ -58,7 +60,7 @@ expert_names = {e.code: ui.localized(e.name, e.name_zh) for e in panel.experts}
 expert_weights = {e.code: e.weight for e in panel.experts}
 
 
-def group_body(node_code: str, aggregation: str) -> tuple[list[str], dict[str, Any]] | None:
+def group_body(node_code: str, aggregation: str) -> tuple[list[str], GroupRequest] | None:
     """The /v1/ahp/group request of a node: every expert's matrix, reordered to the tree's order of items."""
     of_node: list[JudgmentRead] = sorted((j for j in judgments if j.node == node_code), key=lambda j: j.expert_code)
     if not of_node:
@@ -74,16 +76,18 @@ def group_body(node_code: str, aggregation: str) -> tuple[list[str], dict[str, A
                         "matrix": matrix})  # fmt: skip
     if not entries:
         return None
-    body = {"judgments": entries, "aggregation": aggregation, "method": "eigenvector", "ri_table": ri_table}
+    body = api.request_body(
+        GroupRequest, judgments=entries, aggregation=aggregation, method="eigenvector", ri_table=ri_table
+    )
     return items, body
 
 
-def group_result(node_code: str, aggregation: str) -> tuple[list[str], dict[str, Any]] | None:
+def group_result(node_code: str, aggregation: str) -> tuple[list[str], GroupResponse] | None:
     request = group_body(node_code, aggregation)
     if request is None:
         return None
     items, body = request
-    return items, api.group(ctx.api_key, api.canonical(body))
+    return items, api.group(ctx.api_key, body)
 
 
 view = ui.view_switch(["tab_node", "tab_all_nodes", "tab_publish"], key="panel_view")
@@ -99,22 +103,22 @@ if view == "tab_node":
             _, result_aip = aip
             names = [ctx.catalog.item_name(code) for code in items]
             metrics = st.columns(4)
-            metrics[0].metric(t("experts"), len(result["experts"]))
-            metrics[1].metric(t("group_cr"), f"{result['cr']:.4f}", help=t("group_cr_help"))
-            metrics[2].metric(t("consensus"), f"{result['consensus']:.3f}", help=t("consensus_help"))
-            consistent_count = sum(1 for e in result["experts"] if e["consistent"])
-            metrics[3].metric(t("consistent_experts"), f"{consistent_count} / {len(result['experts'])}")
+            metrics[0].metric(t("experts"), len(result.experts))
+            metrics[1].metric(t("group_cr"), f"{result.cr:.4f}", help=t("group_cr_help"))
+            metrics[2].metric(t("consensus"), f"{result.consensus:.3f}", help=t("consensus_help"))
+            consistent_count = sum(1 for e in result.experts if e.consistent)
+            metrics[3].metric(t("consistent_experts"), f"{consistent_count} / {len(result.experts)}")
 
             fig = go.Figure()
-            fig.add_trace(go.Bar(x=names, y=result["weights"], name=t("group_aij"), marker_color="#4C78A8"))
-            fig.add_trace(go.Bar(x=names, y=result_aip["weights"], name=t("group_aip"), marker_color="#72B7B2"))
-            for expert in result["experts"]:
+            fig.add_trace(go.Bar(x=names, y=result.weights, name=t("group_aij"), marker_color="#4C78A8"))
+            fig.add_trace(go.Bar(x=names, y=result_aip.weights, name=t("group_aip"), marker_color="#72B7B2"))
+            for expert in result.experts:
                 fig.add_trace(
                     go.Scatter(
                         x=names,
-                        y=expert["weights"],
+                        y=expert.weights,
                         mode="markers",
-                        name=expert_names.get(expert["expert"], expert["expert"]),
+                        name=expert_names.get(expert.expert, expert.expert),
                         marker={"size": 9, "symbol": "diamond", "opacity": 0.75},
                     )
                 )
@@ -123,17 +127,17 @@ if view == "tab_node":
             st.subheader(t("group_weights"))
             ui.chart(fig, key="panel_group", height=420)
 
-            group_weights = result["weights"]
+            group_weights = result.weights
             rows = []
-            for expert in result["experts"]:
-                distance = sum(abs(a - b) for a, b in zip(expert["weights"], group_weights, strict=True)) / 2
+            for expert in result.experts:
+                distance = sum(abs(a - b) for a, b in zip(expert.weights, group_weights, strict=True)) / 2
                 rows.append(
                     {
-                        t("expert"): expert_names.get(expert["expert"], expert["expert"]),
-                        "CR": round(expert["cr"], 4),
-                        t("consistent"): "✓" if expert["consistent"] else "✗",
+                        t("expert"): expert_names.get(expert.expert, expert.expert),
+                        "CR": round(expert.cr, 4),
+                        t("consistent"): "✓" if expert.consistent else "✗",
                         t("distance_from_group"): round(distance, 4),
-                        **{code: round(w, 4) for code, w in zip(items, expert["weights"], strict=True)},
+                        **{code: round(w, 4) for code, w in zip(items, expert.weights, strict=True)},
                     }
                 )
             table = pd.DataFrame(rows).sort_values(t("distance_from_group"), ascending=False)
@@ -144,17 +148,17 @@ if view == "tab_node":
 
             heat = go.Figure(
                 go.Heatmap(
-                    z=[e["weights"] for e in result["experts"]],
+                    z=[e.weights for e in result.experts],
                     x=names,
-                    y=[expert_names.get(e["expert"], e["expert"]) for e in result["experts"]],
+                    y=[expert_names.get(e.expert, e.expert) for e in result.experts],
                     colorscale="Blues",
-                    text=[[f"{w:.3f}" for w in e["weights"]] for e in result["experts"]],
+                    text=[[f"{w:.3f}" for w in e.weights] for e in result.experts],
                     texttemplate="%{text}",
                     colorbar={"title": t("weight")},
                 )
             )
             st.subheader(t("weights_heatmap"))
-            ui.chart(heat, key="panel_heat", height=120 + 36 * len(result["experts"]), legend=False)
+            ui.chart(heat, key="panel_heat", height=120 + 36 * len(result.experts), legend=False)
 
 elif view == "tab_all_nodes":
     rows = []
@@ -167,10 +171,10 @@ elif view == "tab_all_nodes":
             rows.append(
                 {
                     t("node"): t("goal_node") if code == "goal" else ctx.catalog.criterion_name(code),
-                    t("group_cr"): round(result["cr"], 4),
-                    t("consistent"): "✓" if result["consistent"] else "✗",
-                    t("consensus"): round(result["consensus"], 3),
-                    t("inconsistent_experts"): sum(1 for e in result["experts"] if not e["consistent"]),
+                    t("group_cr"): round(result.cr, 4),
+                    t("consistent"): "✓" if result.consistent else "✗",
+                    t("consensus"): round(result.consensus, 3),
+                    t("inconsistent_experts"): sum(1 for e in result.experts if not e.consistent),
                 }
             )
     if rows:
@@ -193,12 +197,14 @@ else:
             )
             columns = st.columns(3)
             method = columns[0].selectbox(
-                t("priority_method"), ["eigenvector", "geometric_mean"], format_func=lambda m: t(f"ahp_{m}")
+                t("priority_method"), list(get_args(PriorityMethod)), format_func=lambda m: t(f"ahp_{m}")
             )
-            aggregation = columns[1].selectbox(t("aggregation"), ["aij", "aip"], format_func=lambda a: t(f"group_{a}"))
+            aggregation = columns[1].selectbox(
+                t("aggregation"), list(get_args(Aggregation)), format_func=lambda a: t(f"group_{a}")
+            )
             publish_ri = columns[2].selectbox(
                 t("ri_table"),
-                ["saaty", "alonso_lamata", "donegan_dodd", "tummala_ling"],
+                list(get_args(RiTable)),
                 format_func=lambda r: t(f"ri_{r}"),
             )
             make_default = st.checkbox(t("make_default"))
@@ -206,16 +212,17 @@ else:
                 t("publish"), type="primary", icon=":material/publish:", key="publish_submit"
             )
         if submitted:
-            body = {
-                "name": name,
-                "method": method,
-                "aggregation": aggregation,
-                "ri_table": publish_ri,
-                "make_default": make_default,
-            }
             try:
                 with st.spinner(t("publishing")):
-                    published = api.publish_panel(ctx.api_key, panel_id, body)
+                    published = api.publish_panel(
+                        ctx.api_key,
+                        panel_id,
+                        name=name,
+                        method=method,
+                        aggregation=aggregation,
+                        ri_table=publish_ri,
+                        make_default=make_default,
+                    )
             except DomainError as exc:
                 api.show_error(exc, texts={"missing": t("publish_missing")})
             else:

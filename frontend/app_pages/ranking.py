@@ -2,40 +2,28 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from frontend import api, ui
-from frontend.i18n import t
-from shared.errors import DomainError, InvalidInput
+from frontend.i18n import relabelled, t
+from shared.errors import DomainError
+from shared.schemas.analyses import MethodsRequest, RankingModelRequest
+from shared.schemas.rankings import RankingPreviewRequest
+from shared.schemas.vocabulary import RankingMethod, ScoreMethod, Tier
 
 PAGE = "ranking"
-METHODS = ["topsis", "wsm", "vikor", "promethee_ii", "waspas", "edas", "mabac"]
-FIXED_METHODS = ("topsis", "wsm")
 
 ctx = ui.page_context()
 st.title(t("page_ranking"))
 st.caption(t("ranking_intro"))
 
 year, profile_id, row = ui.year_and_profile(ctx, page=PAGE, widths=[1, 3, 2, 2, 2])
-with row[0]:
-    method = st.selectbox(t("method"), METHODS, format_func=ui.method_label, key="ranking_method")
-with row[1]:
-    reference = st.selectbox(
-        t("reference"),
-        ["fixed", "relative"] if method in FIXED_METHODS else ["relative"],
-        format_func=lambda r: t(f"reference_{r}"),
-        key=f"ranking_reference_{method in FIXED_METHODS}",
-        help=t("reference_help"),
-    )
-with row[2]:
-    category = st.selectbox(
-        t("col_category"),
-        [None, "basic", "strategic", "cutting_edge"],
-        format_func=ui.category_label,
-        key="ranking_cat",
-    )
+method, reference, category = ui.method_reference_category(row, page=PAGE)
+model = RankingModelRequest(year=year, profile=profile_id, method=method, reference=reference, category=category)
 
 with api.shown_errors(), st.spinner(t("loading_ranking")):
     ranking = api.ranking(ctx.api_key, year, profile_id, method, reference, category, ctx.versions(year))
@@ -55,9 +43,9 @@ if view == "tab_ranking":
     )
     chosen_tiers = filters[2].multiselect(
         t("col_tier"),
-        ["leading", "strong", "moderate", "emerging"],
+        get_args(Tier),
         format_func=ui.tier_label,
-        key="ranking_tiers",
+        key=relabelled("ranking_tiers"),
         placeholder=t("choose_options"),
     )
     search = filters[3].text_input(t("search"), key="ranking_search", placeholder=t("search_placeholder"))
@@ -77,11 +65,12 @@ if view == "tab_ranking":
     metrics[2].metric(t("leading_count"), sum(1 for r in results if r.tier == "leading"))
     metrics[3].metric(t("compared_with"), str(ranking.previous_year or "—"))
 
-    frame = ui.ranking_frame(ctx, shown)
+    frame = ui.ranking_frame(ctx, shown, overall=category is not None)
     column_config = {}
     if reference == "fixed":
         column_config[t("score")] = st.column_config.ProgressColumn(t("score"), format="%.3f", min_value=0, max_value=1)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, key="ranking_table")
+    ui.tier_rule_caption(ranking)
     imputed = [r for r in shown if r.imputed]
     if imputed:
         st.caption(
@@ -118,9 +107,10 @@ elif view == "tab_what_if":
     else:
         weights = ui.indicator_weights(profile, tuned)
         try:
-            preview = api.ranking_preview(
-                ctx.api_key, year, api.canonical(weights), method, reference, category, ctx.versions(year)
+            preview_body = api.request_body(
+                RankingPreviewRequest, year=year, weights=weights, method=method, reference=reference, category=category
             )
+            preview = api.ranking_preview(ctx.api_key, preview_body, ctx.versions(year))
         except DomainError as exc:
             api.show_error(exc, texts={"missing": t("preview_missing")})
         else:
@@ -131,47 +121,76 @@ elif view == "tab_what_if":
                 width="stretch",
                 key="what_if_table",
             )
+            ui.tier_rule_caption(preview)
             ui.score_shift_chart(ctx, ranking.results, preview.results, key="what_if_chart")
 
 else:
     st.markdown(t("methods_intro"))
-    ranks: dict[str, dict[str, int]] = {}
-    left_out: list[str] = []
-    with st.spinner(t("computing")):
-        for name in METHODS:
-            try:
-                result = api.ranking(ctx.api_key, year, profile_id, name, "relative", category, ctx.versions(year))
-            except InvalidInput as exc:
-                # A method whose normalisation cannot take these values (zeros, say) is left out, with its reason.
-                left_out.append(f"{ui.method_label(name)}: {exc.detail}")
-                continue
-            except DomainError as exc:
-                api.show_error(exc)
-                st.stop()
-            ranks[name] = {r.cluster_code: r.rank for r in result.results}
-    if left_out:
-        st.caption(t("methods_left_out") + "; ".join(left_out))
-    if len(ranks) < 2:
+    methods: list[ScoreMethod] = st.multiselect(
+        t("methods_to_compare"),
+        get_args(ScoreMethod),
+        default=get_args(RankingMethod),
+        format_func=ui.method_label,
+        key=relabelled("methods_chosen"),
+        placeholder=t("choose_options"),
+    )
+    if not methods:
+        st.info(t("pick_a_method"))
         st.stop()
-    table = pd.DataFrame(ranks)
-    table.columns = [ui.method_label(m) for m in ranks]
-    correlation = table.corr(method="spearman")
+    with api.shown_errors(), st.spinner(t("computing")):
+        body = api.request_body(MethodsRequest, **model.model_dump(), methods=methods)
+        compared = api.ranking_methods(ctx.api_key, body, ctx.versions(year))
+    for left in compared.left_out:
+        # Each value that stopped a method, in words: the indicator and the clusters whose value it cannot take.
+        clusters_of: dict[str, list[str]] = {}
+        for cell in left.cells:
+            clusters_of.setdefault(cell.indicator, []).append(ctx.catalog.cluster_name(cell.cluster_code))
+        values = "; ".join(
+            f"{ctx.catalog.indicator_name(code)}: {', '.join(names)}" for code, names in clusters_of.items()
+        )
+        st.warning(
+            t("method_left_out", method=ui.method_label(left.method), reason=left.reason)
+            + (f"  \n{t('left_out_values')} {values}" if values else ""),
+            icon=":material/block:",
+        )
+    ran = list(compared.results[0].ranks) if compared.results else []
+    if len(ran) < 2:
+        st.info(t("too_few_methods"))
+        st.stop()
+    measure = ui.view_switch(["similarity_spearman", "similarity_ws"], key="methods_measure").removeprefix(
+        "similarity_"
+    )
+    similarity = {(m, m): 1.0 for m in ran}
+    for pair in compared.correlations:
+        value = pair.spearman if measure == "spearman" else pair.ws
+        similarity[(pair.a, pair.b)] = similarity[(pair.b, pair.a)] = value
+    labels = [ui.method_label(m) for m in ran]
+    z = [[similarity.get((a, b)) for b in ran] for a in ran]
     heat = go.Figure(
         go.Heatmap(
-            z=correlation.values,
-            x=list(correlation.columns),
-            y=list(correlation.index),
-            zmin=-1,
+            z=z,
+            x=labels,
+            y=labels,
+            zmin=-1 if measure == "spearman" else 0,
             zmax=1,
             colorscale="RdBu",
-            text=[[f"{v:.2f}" for v in line] for line in correlation.values],
+            text=[["" if v is None else f"{v:.2f}" for v in line] for line in z],
             texttemplate="%{text}",
-            colorbar={"title": "ρ"},
+            colorbar={"title": "ρ" if measure == "spearman" else "WS"},
+            hovertemplate="%{y} · %{x}: %{z:.3f}<extra></extra>",
         )
     )
-    st.subheader(t("spearman_heatmap"))
+    heat.update_yaxes(autorange="reversed")
+    st.subheader(t(f"similarity_heatmap_{measure}"))
+    st.caption(t(f"similarity_help_{measure}"))
     ui.chart(heat, key="methods_heat", height=460, legend=False)
-    table.insert(0, t("col_cluster"), [ctx.catalog.cluster_name(code) for code in table.index])
-    table = table.sort_values(ui.method_label("topsis"))
+    table = pd.DataFrame(
+        [
+            {t("col_cluster"): ctx.catalog.cluster_name(row.cluster_code)}
+            | {ui.method_label(m): row.ranks.get(m) for m in ran}
+            for row in compared.results
+        ]
+    )
     st.subheader(t("ranks_by_method"))
+    st.caption(t("ranks_by_method_help", method=ui.method_label(method)))
     st.dataframe(table, hide_index=True, width="stretch", key="methods_table")

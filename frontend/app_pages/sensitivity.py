@@ -1,75 +1,78 @@
-"""Sensitivity: how far the ranking depends on its criterion weights — acceptability, stability, a sweep."""
+"""Sensitivity: how far a published ranking holds as its criterion weights move — acceptability, stability, a sweep.
+
+Everything shown is the scoring service's answer about the ranking's own model (POST /v1/rankings/sensitivity).
+"""
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from frontend import api, ui
-from frontend.i18n import t
+from frontend.i18n import relabelled, t
+from shared.schemas.analyses import RankingSensitivityRequest
 
 PAGE = "sensitivity"
-METHODS = ["topsis", "wsm", "vikor", "promethee_ii", "waspas", "edas", "mabac"]
+SWEEP_POINTS = 21
+TOP_LINES = 8  # clusters drawn in the sweep unless every one is asked for
 
 ctx = ui.page_context()
 st.title(t("page_sensitivity"))
 st.caption(t("sensitivity_intro"))
 
-year, profile_id, row = ui.year_and_profile(ctx, page=PAGE, widths=[1, 3, 2])
-with row[0]:
-    category = st.selectbox(
-        t("col_category"), [None, "basic", "strategic", "cutting_edge"], format_func=ui.category_label, key="sens_cat"
-    )
+model = ui.ranking_model(ctx, page=PAGE, widths=[1, 3, 2, 2, 2])
 criteria = [c.code for c in ctx.catalog.criteria]
 settings = st.columns(4)
-method = settings[0].selectbox(t("method"), METHODS, format_func=ui.method_label, key="sens_method")
 # TOPSIS scores every sample in one vectorised pass; the other methods run once per sample, so fewer are offered.
-sample_options = [1000, 2000, 5000, 10000, 20000] if method == "topsis" else [200, 500, 1000, 2000]
-samples = settings[1].select_slider(
-    t("samples"), sample_options, value=sample_options[2], key=f"sens_samples_{method == 'topsis'}"
+sample_options = [1000, 2000, 5000, 10000, 20000] if model.method == "topsis" else [200, 500, 1000, 2000, 5000]
+samples = settings[0].select_slider(
+    t("samples"), sample_options, value=sample_options[2], key=f"sens_samples_{model.method == 'topsis'}"
 )
-concentration = settings[2].select_slider(
+concentration = settings[1].select_slider(
     t("concentration"), [5, 10, 20, 50, 100, 200, 500], value=50, key="sens_conc", help=t("concentration_help")
 )
-sweep_criterion = settings[3].selectbox(
-    t("sweep_criterion"), criteria, format_func=ctx.catalog.criterion_name, key="sens_sweep"
+seed = settings[2].number_input(t("seed"), min_value=0, value=42, step=1, key="sens_seed", help=t("seed_help"))
+criterion = settings[3].selectbox(
+    t("criterion_to_study"), criteria, format_func=ctx.catalog.criterion_name, key=relabelled("sens_criterion")
 )
 
-with api.shown_errors(), st.spinner(t("loading_ranking")):
-    ranking = api.ranking(ctx.api_key, year, profile_id, "topsis", "fixed", category, ctx.versions(year))
-    profile = api.profile(ctx.api_key, ctx.state.instance_id, profile_id)
-results = ranking.results
-if len(results) < 2:
+with api.shown_errors(), st.spinner(t("running_sensitivity", samples=samples)):
+    body = api.request_body(
+        RankingSensitivityRequest,
+        **model.model_dump(),
+        samples=samples,
+        seed=int(seed),
+        concentration=concentration,
+        sweep_criterion=criterion,
+        sweep_points=SWEEP_POINTS,
+    )
+    result = api.ranking_sensitivity(ctx.api_key, body, ctx.versions(model.year))
+acceptability = result.rank_acceptability  # in published order
+if len(acceptability) < 2:
     st.info(t("too_few_clusters"))
     st.stop()
-weights = {c.code: c.weight for c in profile.criteria}
-body = {
-    "alternatives": [r.cluster_code for r in results],
-    "criteria": [{"name": c, "type": "benefit", "weight": weights.get(c, 0.0)} for c in criteria],
-    "matrix": [[r.criteria_scores.get(c, 0.0) for c in criteria] for r in results],
-    "method": method,
-    "samples": samples,
-    "seed": 42,
-    "concentration": concentration,
-    "sweep_criterion": sweep_criterion,
-    "sweep_points": 21,
-}
-st.caption(t("sensitivity_problem", n=len(results), k=len(criteria)))
-with api.shown_errors(), st.spinner(t("running_sensitivity", samples=samples)):
-    result = api.sensitivity(ctx.api_key, api.canonical(body))
-for warning in result.get("warnings", []):
-    st.caption(f"⚠ {warning}")
+st.caption(
+    t(
+        "analysis_of",
+        clusters=len(acceptability),
+        method=ui.method_label(result.model.method),
+        reference=t(f"reference_{result.model.reference}"),
+        profile=result.model.profile,
+        year=result.model.year,
+        version=result.model.dataset_version,
+    )
+)
+names = {a.cluster_code: ctx.catalog.cluster_name(a.cluster_code) for a in acceptability}
+labels = [f"{a.rank}. {names[a.cluster_code]}" for a in acceptability]
 
-acceptability = result["rank_acceptability"]
-expected = {a["alternative"]: sum((r + 1) * p for r, p in enumerate(a["by_rank"])) for a in acceptability}
-ordered = sorted(acceptability, key=lambda a: expected[a["alternative"]])
 st.subheader(t("rank_acceptability"))
-st.caption(t("rank_acceptability_help"))
+st.caption(t("rank_acceptability_help", samples=result.samples))
 heat = go.Figure(
     go.Heatmap(
-        z=[a["by_rank"] for a in ordered],
-        x=[str(r + 1) for r in range(len(ordered[0]["by_rank"]))],
-        y=[ctx.catalog.cluster_name(a["alternative"]) for a in ordered],
+        z=[a.by_rank for a in acceptability],
+        x=list(range(1, len(acceptability[0].by_rank) + 1)),
+        y=labels,
         colorscale="Blues",
         zmin=0,
         zmax=1,
@@ -77,54 +80,88 @@ heat = go.Figure(
         hovertemplate="%{y}<br>" + t("col_rank") + " %{x}: %{z:.1%}<extra></extra>",
     )
 )
+heat.add_trace(
+    go.Scatter(
+        x=[a.rank for a in acceptability],
+        y=labels,
+        mode="markers",
+        name=t("published_rank"),
+        marker={"symbol": "square-open", "size": 14, "color": "#E45756", "line": {"width": 2}},
+        hovertemplate="%{y}<br>" + t("published_rank") + ": %{x}<extra></extra>",
+    )
+)
 heat.update_yaxes(autorange="reversed")
-heat.update_xaxes(title=t("col_rank"))
-ui.chart(heat, key="sens_heat", height=max(360, 22 * len(ordered) + 100), legend=False)
+heat.update_xaxes(title=t("col_rank"), tickvals=ui.rank_ticks(len(acceptability)), tickangle=0)
+ui.chart(heat, key="sens_heat", height=max(380, 22 * len(acceptability) + 120))
 
-left, right = st.columns(2)
-with left:
-    st.subheader(t("weight_stability"))
-    st.caption(t("weight_stability_help"))
-    stability = result["weight_stability"]
-    names = [ctx.catalog.criterion_name(s["criterion"]) for s in stability]
-    bars = go.Figure()
-    bars.add_trace(
-        go.Bar(
-            y=names,
-            x=[s["max"] - s["min"] for s in stability],
-            base=[s["min"] for s in stability],
-            orientation="h",
-            name=t("stable_interval"),
-            marker_color="#9ecae1",
-            hovertemplate="%{y}: %{base:.3f} – %{x:.3f}<extra></extra>",
-        )
+stability = next(s for s in result.weight_stability if s.criterion == criterion)
+interval_of = {c.cluster_code: c for c in stability.clusters}
+intervals = [interval_of[a.cluster_code] for a in acceptability]
+height = max(380, 22 * len(intervals) + 120)
+st.subheader(t("weight_stability_of", criterion=ctx.catalog.criterion_name(criterion)))
+st.caption(t("weight_stability_help"))
+bars = go.Figure()
+bars.add_trace(
+    go.Bar(
+        y=labels,
+        x=[c.max - c.min for c in intervals],
+        base=[c.min for c in intervals],
+        orientation="h",
+        name=t("stable_interval"),
+        marker_color="#9ecae1",
+        customdata=[[c.min, c.max] for c in intervals],
+        hovertemplate="%{y}: %{customdata[0]:.3f} – %{customdata[1]:.3f}<extra></extra>",
     )
-    bars.add_trace(
-        go.Scatter(
-            y=names,
-            x=[s["weight"] for s in stability],
-            mode="markers",
-            name=t("current_weight"),
-            marker={"color": "#08306b", "size": 11, "symbol": "line-ns-open", "line": {"width": 3}},
-        )
+)
+bars.add_trace(
+    go.Scatter(
+        y=labels,
+        x=[stability.weight] * len(labels),
+        mode="markers",
+        name=t("current_weight"),
+        marker={"color": "#08306b", "size": 12, "symbol": "line-ns-open", "line": {"width": 3}},
+        hovertemplate=t("current_weight") + ": %{x:.3f}<extra></extra>",
     )
-    bars.update_yaxes(autorange="reversed")
-    bars.update_xaxes(title=t("weight"), range=[0, min(1.0, 1.25 * max(s["max"] for s in stability))])
-    ui.chart(bars, key="sens_stability", height=360)
-with right:
-    sweep = result.get("sweep")
-    st.subheader(t("sweep_title", criterion=ctx.catalog.criterion_name(sweep_criterion)))
-    if sweep:
-        show_all = st.toggle(t("show_all_clusters"), key="sens_show_all")
-        top = [a["alternative"] for a in ordered] if show_all else [a["alternative"] for a in ordered[:8]]
-        lines = go.Figure()
-        for code in top:
-            lines.add_trace(
-                go.Scatter(
-                    x=sweep["weights"], y=sweep["scores"][code], mode="lines", name=ctx.catalog.cluster_name(code)
-                )
-            )
-        lines.add_vline(x=weights.get(sweep_criterion, 0.0), line_dash="dash", line_color="#666")
-        lines.update_xaxes(title=t("weight_of", criterion=sweep_criterion), range=[0, 1])
+)
+bars.update_yaxes(autorange="reversed")
+# The weights that matter: up to a little past the widest interval, not the whole of 0 to 1.
+bars.update_xaxes(
+    title=t("weight_of", criterion=criterion), range=[0, min(1.0, 1.15 * max(c.max for c in intervals) + 0.01)]
+)
+ui.chart(bars, key="sens_stability", height=height)
+
+sweep = result.sweep
+st.subheader(t("sweep_title", criterion=ctx.catalog.criterion_name(criterion)))
+st.caption(t("sweep_help"))
+if sweep is not None:
+    controls = st.columns([2, 3])
+    with controls[0]:
+        shown = ui.view_switch(["sweep_scores", "sweep_ranks"], key="sens_sweep_view")
+    show_all = controls[1].toggle(t("show_all_clusters"), key="sens_show_all")
+    codes = [a.cluster_code for a in acceptability]
+    lines = go.Figure()
+    for code in codes if show_all else codes[:TOP_LINES]:
+        values = sweep.scores[code] if shown == "sweep_scores" else sweep.ranks[code]
+        lines.add_trace(go.Scatter(x=sweep.weights, y=values, mode="lines", name=names[code]))
+    lines.add_vline(x=stability.weight, line_dash="dash", line_color="#666")
+    lines.update_xaxes(title=t("weight_of", criterion=criterion), range=[0, 1])
+    if shown == "sweep_scores":
         lines.update_yaxes(title=t("score"))
-        ui.chart(lines, key="sens_sweep_chart", height=360)
+    else:
+        lines.update_yaxes(title=t("col_rank"), autorange="reversed")
+    ui.chart(lines, key="sens_sweep_chart", height=520 if show_all else 440)
+
+with st.expander(t("stability_table")):
+    st.caption(t("stability_table_help"))
+    interval = {
+        (s.criterion, c.cluster_code): f"{c.min:.3f} – {c.max:.3f}" for s in result.weight_stability for c in s.clusters
+    }
+    table = pd.DataFrame(
+        [
+            {t("col_rank"): a.rank, t("col_cluster"): names[a.cluster_code]}
+            | {s.criterion: interval.get((s.criterion, a.cluster_code), "—") for s in result.weight_stability}
+            for a in acceptability
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch", key="sens_stability_table")
+    st.caption(" · ".join(f"{s.criterion} {t('current_weight')} {s.weight:.3f}" for s in result.weight_stability))

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import yaml
@@ -25,12 +25,13 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 from services.scoring.engine import ahp  # noqa: E402
 from services.scoring.engine.profiles import compute_profile  # noqa: E402
+from shared.schemas.vocabulary import Category  # noqa: E402
 
 DEMO_DIR = ROOT / "services" / "indicators" / "demo"
 SEED = 20211
 YEARS = (2021, 2022, 2023, 2024)
 SOURCE = f"synthetic demo (seed {SEED})"
-CATEGORIES = ("basic", "strategic", "cutting_edge")
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 
 # Rows left out of observations.csv so that imputation can be demonstrated (documented in README.md).
 MISSING_CELLS: tuple[tuple[str, str, int], ...] = (

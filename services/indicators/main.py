@@ -21,7 +21,7 @@ from services.indicators.panels.router import router as panels_router
 from services.indicators.profiles.router import router as profiles_router
 from services.indicators.state.router import router as state_router
 from shared.app import create_service_app
-from shared.cache import MemoryCache
+from shared.cache import make_cache
 from shared.state_channel import make_state_channel
 
 
@@ -43,12 +43,13 @@ def create_app(settings: IndicatorsSettings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
         app.state.key_resolver = DatabaseKeyResolver(app.state.session_factory)
-        app.state.dataset_bodies = MemoryCache(max_entries=64)
-        app.state.state_channel = make_state_channel(settings.redis_url, settings.state_dir)
-        yield
-        if app.state.state_channel is not None:
-            app.state.state_channel.close()
-        engine.dispose()
+        # Both on the process's one Redis client (shared.app opens and closes it around this lifespan).
+        app.state.cache = make_cache(app.state.redis)
+        app.state.state_channel = make_state_channel(app.state.redis, settings.state_dir)
+        try:
+            yield
+        finally:
+            engine.dispose()
 
     app = create_service_app(
         title="Indicator service",

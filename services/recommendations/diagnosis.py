@@ -9,8 +9,9 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from services.recommendations.rules import Lang, Rule, RuleBase, RuleBaseError, fill_template, format_number
-from shared.schemas.indicators import CriterionNode, Direction
+from services.recommendations.rules import Rule, RuleBase, RuleBaseError, fill_template, format_number
+from shared.schemas.indicators import CriterionNode
+from shared.schemas.vocabulary import Direction, Lang
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

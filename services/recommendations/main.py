@@ -39,12 +39,11 @@ def open_rule_book(settings: RecommendationsSettings, indicators: IndicatorsClie
         return rule_book
     try:
         state = indicators.state(api_key=settings.admin_api_key)
-        token = catalog_token(state)
-        tree = indicators.indicator_tree(cache_token=token, api_key=settings.admin_api_key)
+        tree = indicators.indicator_tree(state=state, api_key=settings.admin_api_key)
     except DomainError as exc:
         log.warning("the indicator tree could not be read (%s): the rule base is checked on the first request", exc)
         return rule_book
-    rule_book.fitted(tree, token=token)
+    rule_book.fitted(tree, token=catalog_token(state))
     return rule_book
 
 
@@ -58,12 +57,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.cache = make_cache(settings.redis_url)
+        # The cache and the state channel on the process's one Redis client (shared.app opens and closes it).
+        app.state.cache = make_cache(app.state.redis)
         app.state.indicators = indicators or IndicatorsClient(
             settings.indicators_url, cache=app.state.cache, timeout=settings.http_timeout_seconds
         )
-        if app.state.indicators.state_channel is None:
-            app.state.indicators.state_channel = make_state_channel(settings.redis_url, settings.state_dir)
+        own_channel = app.state.indicators.state_channel is None
+        if own_channel:
+            app.state.indicators.state_channel = make_state_channel(app.state.redis, settings.state_dir)
         app.state.scoring = scoring or ScoringClient(
             settings.scoring_url, cache=app.state.cache, timeout=settings.http_timeout_seconds
         )
@@ -72,6 +73,8 @@ def create_app(
             app.state.rule_book = await run_in_threadpool(open_rule_book, settings, app.state.indicators)
             yield
         finally:
+            if own_channel:  # a client given by the caller keeps no channel on a client that is being closed
+                app.state.indicators.state_channel = None
             if indicators is None:
                 app.state.indicators.close()
             if scoring is None:

@@ -10,9 +10,7 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from shared.schemas.indicators import Category
-
-Lang = Literal["en", "zh"]
+from shared.schemas.vocabulary import Category, Lang
 
 LANGUAGES: tuple[Lang, ...] = get_args(Lang)
 CATEGORIES: tuple[Category, ...] = get_args(Category)

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.scoring.ahp.router import router as ahp_router
+from services.scoring.analyses.router import router as analyses_router
 from services.scoring.config import ScoringSettings, get_settings
 from services.scoring.panels.router import router as panels_router
 from services.scoring.rankings.router import router as rankings_router
@@ -31,22 +32,28 @@ def create_app(settings: ScoringSettings | None = None, *, indicators: Indicator
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.cache = make_cache(settings.redis_url)
+        # The cache and the state channel on the process's one Redis client (shared.app opens and closes it).
+        app.state.cache = make_cache(app.state.redis)
         app.state.indicators = indicators or IndicatorsClient(
             settings.indicators_url, cache=app.state.cache, timeout=settings.http_timeout_seconds
         )
-        if app.state.indicators.state_channel is None:
-            app.state.indicators.state_channel = make_state_channel(settings.redis_url, settings.state_dir)
+        own_channel = app.state.indicators.state_channel is None
+        if own_channel:
+            app.state.indicators.state_channel = make_state_channel(app.state.redis, settings.state_dir)
         app.state.key_resolver = RemoteKeyResolver(app.state.indicators)
         # Exports carry each cluster's advice; a longer timeout, as the service diagnoses every cluster.
         recommendations = RecommendationsClient(
             settings.recommendations_url, timeout=max(settings.http_timeout_seconds, 60.0)
         )
         app.state.recommendations = recommendations
-        yield
-        recommendations.close()
-        if indicators is None:
-            app.state.indicators.close()
+        try:
+            yield
+        finally:
+            recommendations.close()
+            if own_channel:  # a client given by the caller keeps no channel on a client that is being closed
+                app.state.indicators.state_channel = None
+            if indicators is None:
+                app.state.indicators.close()
 
     app = create_service_app(
         title="Scoring service",
@@ -57,6 +64,7 @@ def create_app(settings: ScoringSettings | None = None, *, indicators: Indicator
         readiness=_upstreams,
         upstream_problems=True,
     )
+    app.include_router(analyses_router)
     app.include_router(rankings_router)
     app.include_router(what_if_router)
     app.include_router(panels_router)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from shared.errors import NotFound
 
-Category = Literal["basic", "strategic", "cutting_edge"]
-Direction = Literal["benefit", "cost"]
-RoleName = Literal["viewer", "expert", "analyst", "admin"]
+# Declared in shared.schemas.vocabulary; a name imported `as` itself is re-exported for the modules that import it
+# from here.
+from shared.schemas.vocabulary import Category as Category
+from shared.schemas.vocabulary import Direction as Direction
+from shared.schemas.vocabulary import RoleName as RoleName
 
 # A cluster, criterion or indicator code: a letter or digit, then letters, digits, `.`, `_` or `-`; 20 characters at
 # most. Such a code stands in a URL path segment, a CSV cell and a file name as it is, and fits the narrowest column

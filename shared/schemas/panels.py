@@ -5,16 +5,20 @@ from __future__ import annotations
 import math
 from collections import Counter
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from shared.pairwise import to_float
-from shared.schemas.indicators import Category
 
-Method = Literal["eigenvector", "geometric_mean"]
-Aggregation = Literal["aij", "aip"]
-RiTable = Literal["saaty", "alonso_lamata", "donegan_dodd", "tummala_ling"]
+# Declared in shared.schemas.vocabulary; a name imported `as` itself is re-exported for the modules that import it
+# from here.
+from shared.schemas.vocabulary import Aggregation as Aggregation
+from shared.schemas.vocabulary import Category, PriorityMethod
+from shared.schemas.vocabulary import RiTable as RiTable
+
+# The former name of PriorityMethod, for the modules that import it from here.
+Method = PriorityMethod
 WEIGHT_SUM_TOLERANCE = 1e-6
 
 
@@ -202,7 +206,7 @@ class WeightProfileBase(BaseModel):
     category: Category | None = Field(
         default=None, description="Cluster category the weights are meant for; null: all."
     )
-    method: Method = Field(default="eigenvector", description="Priority method: eigenvector or geometric_mean.")
+    method: PriorityMethod = Field(default="eigenvector", description="Priority method: eigenvector or geometric_mean.")
     aggregation: Aggregation = Field(
         default="aij", description="Group aggregation: aij (judgments) or aip (priorities)."
     )
@@ -265,7 +269,7 @@ class ProfileSummary(BaseModel):
     name: str = Field(description="Name.")
     panel_id: int | None = Field(description="Panel whose judgments the weights come from; null: none.")
     category: Category | None = Field(description="Cluster category the weights are for; null: all.")
-    method: Method = Field(description="Priority method.")
+    method: PriorityMethod = Field(description="Priority method.")
     aggregation: Aggregation = Field(description="Group aggregation.")
     ri_table: RiTable = Field(description="Random index table.")
     consensus: float | None = Field(description="Consensus of the panel on the criteria.")

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
 
-from shared.schemas.indicators import Category
+# Declared in shared.schemas.vocabulary; a name imported `as` itself is re-exported for the modules that import it
+# from here.
+from shared.schemas.vocabulary import Category, FixedReference
+from shared.schemas.vocabulary import FixedReferenceMethod as FixedReferenceMethod
+from shared.schemas.vocabulary import RankingMethod as RankingMethod
+from shared.schemas.vocabulary import Reference as Reference
+from shared.schemas.vocabulary import Tier as Tier
 
-Reference = Literal["fixed", "relative"]
-RankingMethod = Literal["topsis", "wsm", "vikor", "promethee_ii", "waspas", "edas", "mabac"]
-Tier = Literal["leading", "strong", "moderate", "emerging"]
+# Lower bound of each tier as a share of the mean score of the year's whole field (DOMAIN.md).
+TIER_THRESHOLDS: tuple[tuple[Tier, float], ...] = (("leading", 1.2), ("strong", 0.9), ("moderate", 0.5))
+TIER_RULE = (
+    "Tier by a cluster's score relative to the mean score of all clusters of the year (the whole field, whatever "
+    "the filter): leading ≥ 120%, strong ≥ 90%, moderate ≥ 50%, emerging below."
+)
+TIER_RULE_ZH = "梯队按集群得分相对当年全部集群平均分划分（与筛选无关）：领先 ≥120%，较强 ≥90%，中等 ≥50%，其余为起步。"
 
 
 class RankingResult(BaseModel):
@@ -24,12 +34,18 @@ class RankingResult(BaseModel):
         description="Overall score; with reference=fixed a closeness in [0, 1] comparable across years."
     )
     rank: int = Field(description="1 is best; equal scores share a rank.")
+    overall_rank: int = Field(
+        description="Rank among all clusters of the year under the same model (equals `rank` without a filter)."
+    )
     rank_change: int | None = Field(
         description="Previous year's rank minus this year's (positive: moved up); null without a previous year."
     )
     previous_rank: int | None = Field(default=None, description="Rank in the previous year under the same settings.")
     previous_score: float | None = Field(default=None, description="Score in the previous year.")
-    tier: Tier = Field(description="By score relative to the mean: leading ≥120%, strong 90–120%, moderate 50–90%.")
+    tier: Tier = Field(
+        description="By score relative to the mean of the whole field of the year (never of the filtered rows): "
+        "leading ≥120%, strong 90–120%, moderate 50–90%, emerging below."
+    )
     criteria_scores: dict[str, float] = Field(description="Score of each criterion's indicators on their own (C1…).")
     imputed: list[str] = Field(description="Indicators that were missing and scored with the category's median.")
     clipped: list[str] = Field(
@@ -49,6 +65,7 @@ class RankingResponse(BaseModel):
     category: Category | None = Field(default=None, description="Only this category's clusters; null: all.")
     synthetic: bool = Field(default=False, description="True when the data is the synthetic demo data.")
     warnings: list[str] = Field(default_factory=list, description="Notes on the computation.")
+    tier_rule: str = Field(default=TIER_RULE, description="How `tier` is decided, in words.")
     results: list[RankingResult] = Field(description="Best first.")
 
 
@@ -67,6 +84,12 @@ class ComparisonRow(BaseModel):
     rank_change: int | None = Field(description="Rank in `from` minus rank in `to` (positive: moved up).")
     score_change: float | None = Field(
         description="Score in `to` minus score in `from`: a real change (fixed reference)."
+    )
+    contributions: dict[str, float] | None = Field(
+        default=None,
+        description="Each criterion's part of `score_change` (Shapley values over the criteria: the mean change "
+        "as that criterion's indicators switch from the first year's values to the second's, over every order of "
+        "switching); they add up to `score_change` exactly. Null when the cluster lacks one of the years.",
     )
 
     model_config = {"populate_by_name": True}
@@ -102,9 +125,6 @@ class RankingPreviewRequest(BaseModel):
         return self
 
 
-FixedReferenceMethod = Literal["topsis", "wsm"]
-
-
 class WhatIfCandidate(BaseModel):
     """One hypothetical row: a cluster's stored row (imputed where missing) with one indicator's value changed."""
 
@@ -123,7 +143,7 @@ class WhatIfRequest(BaseModel):
     year: int = Field(description="Year of the data.", examples=[2024])
     profile: int | None = Field(default=None, description="Weight profile id; default: the default profile.")
     method: FixedReferenceMethod = Field(default="topsis", description="topsis (closeness) or wsm, fixed reference.")
-    reference: Literal["fixed"] = Field(
+    reference: FixedReference = Field(
         default="fixed", description="Always fixed: the other clusters' scores do not move when one cluster's do."
     )
     cluster_code: str | None = Field(default=None, description="Cluster of the candidates that name none.")
@@ -159,5 +179,5 @@ class WhatIfResponse(BaseModel):
     dataset_version: str = Field(description="Version of the dataset the rows came from.")
     profile: int = Field(description="Id of the weight profile used.")
     method: FixedReferenceMethod = Field(description="Scoring method.")
-    reference: Literal["fixed"] = Field(description="Always fixed.")
+    reference: FixedReference = Field(description="Always fixed.")
     results: list[WhatIfResult] = Field(description="One per candidate, in the order of the request.")

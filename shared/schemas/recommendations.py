@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
-from shared.schemas.indicators import Category, Direction
-
-Lang = Literal["en", "zh"]
+# Declared in shared.schemas.vocabulary; a name imported `as` itself is re-exported for the modules that import it
+# from here.
+from shared.schemas.vocabulary import Category, Direction
+from shared.schemas.vocabulary import Lang as Lang
 
 
 class Strength(BaseModel):
@@ -32,7 +31,11 @@ class Weakness(BaseModel):
     benchmark: float = Field(
         description="The category's top-quartile value: its 75th percentile, the 25th for a cost indicator."
     )
-    gap: float = Field(description="Normalised gap to the benchmark: a share (0–1) of the indicator's reference range.")
+    gap: float = Field(
+        description="Normalised shortfall to the benchmark, direction-aware: the benchmark's place in the indicator's "
+        "reference range minus the value's (each scaled to 0–1 with 1 the better end, clipped to the range), so a "
+        "share (0–1] of the reference range: 0.25 is a quarter of the range, not 25% of the benchmark."
+    )
     potential: float = Field(description="Improvement potential: the indicator's global weight × gap.")
     imputed: bool = Field(description="Whether the value was missing and imputed with the category's median.")
 

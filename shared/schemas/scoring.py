@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared.schemas.indicators import Direction
-from shared.schemas.panels import Aggregation, PairwiseJudgment, RiTable
-from shared.schemas.panels import Method as AhpMethod
+from shared.schemas.panels import PairwiseJudgment
 
-ScoreMethod = Literal["topsis", "vikor", "promethee_ii", "wsm", "waspas", "edas", "mabac", "wpm", "aras"]
-Normalization = Literal[
-    "vector", "minmax", "max", "sum", "linear", "nonlinear", "enhanced_accuracy", "zavadskas_turskis"
-]
-ObjectiveMethod = Literal["entropy", "critic", "standard_deviation", "merec"]
-CombinationMethod = Literal["linear", "multiplicative"]
+# Declared in shared.schemas.vocabulary; a name imported `as` itself is re-exported for the modules that import it
+# from here.
+from shared.schemas.vocabulary import (
+    Aggregation,
+    Completion,
+    ConsensusBand,
+    Direction,
+    PriorityMethod,
+    RankingMethod,
+    RiTable,
+)
+from shared.schemas.vocabulary import CombinationMethod as CombinationMethod
+from shared.schemas.vocabulary import Normalization as Normalization
+from shared.schemas.vocabulary import ObjectiveMethod as ObjectiveMethod
+from shared.schemas.vocabulary import ScoreMethod as ScoreMethod
 
 # The engine's limit (services.scoring.engine.sensitivity.MAX_SAMPLES), repeated here because shared/ does not
 # import the services; a test keeps the two equal.
@@ -32,7 +39,8 @@ MAX_SENSITIVITY_CELLS = 50_000_000
 year are 24 million)."""
 MAX_SWEEP_CELLS = 2_000_000
 """sweep points × alternatives of a sweep (its answer lists a score and a rank for each)."""
-DEFAULT_COMPARE_METHODS: list[ScoreMethod] = ["topsis", "vikor", "promethee_ii", "wsm", "waspas", "edas", "mabac"]
+DEFAULT_COMPARE_METHODS: tuple[ScoreMethod, ...] = get_args(RankingMethod)
+"""What /v1/compare runs when the request names no methods: every method a ranking of stored data may use."""
 
 NonNegative = Annotated[float, Field(ge=0)]
 MAX_MATRIX_ORDER = 200
@@ -53,8 +61,14 @@ _MATRIX_DOC = (
     "1e-3)."
 )
 _METHOD_DOC = (
-    "`eigenvector`: Saaty's principal right eigenvector (Harker's method for missing judgments); "
+    "`eigenvector`: Saaty's principal right eigenvector (missing judgments filled as `completion` says); "
     "`geometric_mean`: row geometric mean (logarithmic least squares over the judgments given)."
+)
+_COMPLETION_DOC = (
+    "How `eigenvector` fills missing judgments: `harker` (Harker's method: a missing pair becomes 0 and each "
+    "diagonal entry 1 + the judgments missing in its row) or `optimal` (the values that minimise lambda_max of the "
+    "completed matrix, Bozóki, Fülöp and Rónyai 2010, as AHPy computes them; each kept between 1e-9 and 1e9). "
+    "`geometric_mean` always uses logarithmic least squares, whatever `completion` says."
 )
 _RI_DOC = (
     "Random index table for the consistency ratio: `saaty` (n ≤ 15), `alonso_lamata` (linear fit, any n), "
@@ -99,12 +113,14 @@ PRIORITIES_EXAMPLE: dict[str, Any] = {
     "matrix": DRINKS_MATRIX,
     "labels": DRINKS_LABELS,
     "method": "eigenvector",
+    "completion": "harker",
     "ri_table": "saaty",
     "cr_threshold": 0.1,
 }
 PRIORITIES_INCOMPLETE_EXAMPLE: dict[str, Any] = {
     "matrix": [[1, 3, "1/5"], ["1/3", 1, None], [5, None, 1]],
     "labels": ["a", "b", "c"],
+    "completion": "optimal",
 }
 PRIORITIES_RESULT_EXAMPLE: dict[str, Any] = {
     "weights": [0.1775, 0.0191, 0.0418, 0.1164, 0.1896, 0.1288, 0.3268],
@@ -123,9 +139,9 @@ PRIORITIES_RESULT_EXAMPLE: dict[str, Any] = {
         [2.0, 9.0, 9.0, 3.0, 2.0, 3.0, 1.0],
     ],
     "inconsistencies": [
-        {"row": 1, "col": 6, "value": 0.1111, "suggested": 0.0586},
-        {"row": 1, "col": 3, "value": 0.1111, "suggested": 0.1645},
-        {"row": 0, "col": 5, "value": 1.0, "suggested": 1.378},
+        {"row": 1, "col": 6, "value": 0.1111, "suggested": 0.0586, "best_value": 0.1111, "cr_after": 0.0223},
+        {"row": 1, "col": 3, "value": 0.1111, "suggested": 0.1645, "best_value": 0.1836, "cr_after": 0.0189},
+        {"row": 0, "col": 5, "value": 1.0, "suggested": 1.378, "best_value": 1.5773, "cr_after": 0.0196},
     ],
     "labels": ["coffee", "wine", "tea", "beer", "soda", "milk", "water"],
 }
@@ -138,6 +154,7 @@ GROUP_EXAMPLE: dict[str, Any] = {
     ],
     "aggregation": "aij",
     "method": "eigenvector",
+    "completion": "harker",
     "ri_table": "saaty",
     "cr_threshold": 0.1,
 }
@@ -151,6 +168,8 @@ GROUP_RESULT_EXAMPLE: dict[str, Any] = {
     "cr": 0.0019,
     "consistent": True,
     "consensus": 0.9916,
+    "ahp_consensus": 0.9857,
+    "consensus_band": "very_high",
     "experts": [
         {"expert": "e1", "weights": [0.6483, 0.2297, 0.122], "cr": 0.0032, "consistent": True},
         {"expert": "e2", "weights": [0.6153, 0.2922, 0.0925], "cr": 0.0023, "consistent": True},
@@ -330,7 +349,8 @@ COMBINED_WEIGHTS_RESULT_EXAMPLE: dict[str, Any] = {
 class _AhpSettings(_Request):
     """How priorities and consistency are computed, the same for one matrix, a panel and a hierarchy."""
 
-    method: AhpMethod = Field(default="eigenvector", description=_METHOD_DOC)
+    method: PriorityMethod = Field(default="eigenvector", description=_METHOD_DOC)
+    completion: Completion = Field(default="harker", description=_COMPLETION_DOC)
     ri_table: RiTable = Field(default="saaty", description=_RI_DOC)
     cr_threshold: float = Field(default=0.1, ge=0, description="A matrix is consistent when `cr <= cr_threshold`.")
 
@@ -349,6 +369,11 @@ class Inconsistency(_Response):
     col: int = Field(description="Column of the judgment (0-based).")
     value: float = Field(description="The judgment given.")
     suggested: float = Field(description="The value `w_row / w_col` that would agree with the priorities.")
+    best_value: float = Field(
+        description="The value in [1/9, 9] of this judgment (its reciprocal following) that minimises lambda_max "
+        "with every other judgment kept."
+    )
+    cr_after: float = Field(description="The consistency ratio the matrix has with `best_value` for this judgment.")
 
 
 class PrioritiesResponse(_Response):
@@ -361,7 +386,8 @@ class PrioritiesResponse(_Response):
     cr: float = Field(description="Consistency ratio `ci / ri`; 0 for n ≤ 2.")
     consistent: bool = Field(description="`cr <= cr_threshold`.")
     completed_matrix: list[list[float]] = Field(
-        description="The matrix as numbers, each missing judgment filled with its consistent value `w_i / w_j`."
+        description="The matrix as numbers, each missing judgment filled: with its consistent value `w_i / w_j` "
+        "(`harker`, and always with `geometric_mean`), or with the value that minimises lambda_max (`optimal`)."
     )
     inconsistencies: list[Inconsistency] = Field(
         description="The given judgments that contribute most to the inconsistency, worst first (at most 3); "
@@ -406,7 +432,8 @@ class GroupResponse(_Response):
     weights: list[float] = Field(description="Group priorities in the order of the rows; they sum to 1.")
     aggregation: Aggregation = Field(description="How the experts were combined.")
     aggregated_matrix: list[list[float]] | None = Field(
-        description="`aij`: the group matrix (a pair nobody judged filled with `w_i / w_j`); `aip`: null."
+        description="`aij`: the group matrix, a pair nobody judged filled as in `completed_matrix` of "
+        "/v1/ahp/priorities (`w_i / w_j`, or the lambda_max-minimising value with `optimal`); `aip`: null."
     )
     lambda_max: float = Field(description="`aij`: of the group matrix; `aip`: weighted mean of the experts' values.")
     ci: float = Field(description="Consistency index, as `lambda_max`.")
@@ -416,6 +443,16 @@ class GroupResponse(_Response):
     consensus: float = Field(
         description="Goepel's relative homogeneity of the experts' priorities from Shannon α/β entropy: 1 when "
         "all experts give the same priorities, lower as they diverge (0 to 1)."
+    )
+    ahp_consensus: float = Field(
+        description="Goepel's AHP consensus indicator S* as AHP-OS reports it (Goepel 2018): the relative "
+        "homogeneity corrected for the 1–9 scale, (1/D_β − D_α,min/n) / (1 − D_α,min/n) with D_α,min the α "
+        "diversity of one item judged 9 times as important as each other. 1 when all experts agree; it may be "
+        "below 0."
+    )
+    consensus_band: ConsensusBand = Field(
+        description="AHP-OS's word for `ahp_consensus`: `very_low` (≤ 0.5), `low` (≤ 0.625), `moderate` "
+        "(≤ 0.75), `high` (≤ 0.875), `very_high` (above)."
     )
     experts: list[ExpertPriorities] = Field(description="Each expert's own priorities and consistency.")
 
@@ -535,7 +572,7 @@ class CompareRequest(DecisionProblem):
     methods: list[ScoreMethod] = Field(
         default_factory=lambda: list(DEFAULT_COMPARE_METHODS),
         min_length=1,
-        description="Methods to run, each once (default: topsis, vikor, promethee_ii, wsm, waspas, edas, mabac). "
+        description=f"Methods to run, each once (default: {', '.join(DEFAULT_COMPARE_METHODS)}). "
         "`normalization` applies to each method that uses one. " + _SCORE_METHOD_DOC,
     )
 

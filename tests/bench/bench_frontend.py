@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 
@@ -26,13 +27,14 @@ from services.indicators.demo.load import DEMO_ACTOR, load_demo, read_indicator_
 from services.indicators.models import Cluster
 from services.indicators.observations.service import import_observations
 from services.indicators.prestart import alembic_config
+from shared.schemas.vocabulary import Category
 from tests.bench.common import verdict
 from tests.frontend.support import APP, running_platform
 
 EXTRA_CLUSTERS = 49
 REPEATS = 20
 ADMIN_KEY = "bench-frontend-admin-key"
-CATEGORIES = ("basic", "strategic", "cutting_edge")
+CATEGORIES = get_args(Category)
 
 
 def build_database(url: str) -> None:
@@ -57,7 +59,7 @@ def build_database(url: str) -> None:
             session.add(
                 Cluster(code=f"BENCH-{c:02d}", name=f"Bench cluster {c}", name_zh=f"基准集群{c}", province="Jiangsu",
                         province_zh="江苏省", region="East", industry="high-end equipment", industry_zh="高端装备",
-                        category=CATEGORIES[c % 3])
+                        category=CATEGORIES[c % len(CATEGORIES)])
             )  # fmt: skip
     with factory() as session, session.begin():
         content = ("\n".join(lines) + "\n").encode()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import get_args
 
 import httpx
 import numpy as np
@@ -21,6 +22,7 @@ from services.indicators.indicator_tree.service import upsert_tree
 from services.indicators.models import Cluster
 from services.indicators.observations.service import import_observations
 from services.indicators.prestart import alembic_config
+from shared.schemas.vocabulary import Category
 from tests.bench.common import latency_ratio, median_seconds, running_service, scratch_postgres, verdict
 
 N_CLUSTERS = 80
@@ -56,7 +58,7 @@ def main() -> int:
             for c in range(N_CLUSTERS):
                 session.add(
                     Cluster(code=f"B{c:03d}", name=f"Bench {c}", name_zh=f"基准{c}", province="P", industry="I",
-                            category=("basic", "strategic", "cutting_edge")[c % 3])
+                            category=get_args(Category)[c % len(get_args(Category))])
                 )  # fmt: skip
 
         def reset() -> None:

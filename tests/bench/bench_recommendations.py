@@ -13,6 +13,7 @@ import json
 import statistics
 import sys
 import time
+from typing import get_args
 
 import httpx
 import numpy as np
@@ -24,13 +25,14 @@ from services.indicators.models import Cluster
 from services.indicators.observations.service import import_observations
 from services.indicators.prestart import alembic_config
 from shared.schemas.indicators import CriterionNode
+from shared.schemas.vocabulary import Category
 from tests.bench.common import running_service, scratch_postgres, verdict
 
 N_CLUSTERS = 80
 RUNS = 5
 TARGET_SECONDS = 2.0
 KEY = "bench-admin-key"
-CATEGORIES = ("basic", "strategic", "cutting_edge")
+CATEGORIES = get_args(Category)
 # The criteria each category is strong in (DOMAIN.md), so that categories have recognisable profiles.
 STRONG = {"basic": {"C4", "C5"}, "strategic": {"C2", "C6"}, "cutting_edge": {"C1", "C3", "C7"}}
 
@@ -40,7 +42,7 @@ def observations_csv(tree: list[CriterionNode], seed: int = 4) -> bytes:
     rng = np.random.default_rng(seed)
     lines = ["cluster_code,indicator_code,year,value,source"]
     for c in range(N_CLUSTERS):
-        category = CATEGORIES[c % 3]
+        category = CATEGORIES[c % len(CATEGORIES)]
         level = rng.uniform(0.2, 0.7)
         for criterion in tree:
             boost = 0.2 if criterion.code in STRONG[category] else 0.0
@@ -67,7 +69,7 @@ def seed_database(url: str) -> None:
         for c in range(N_CLUSTERS):
             session.add(
                 Cluster(code=f"B{c:03d}", name=f"Bench cluster {c}", name_zh=f"基准集群{c}", province="P",
-                        industry="I", category=CATEGORIES[c % 3])
+                        industry="I", category=CATEGORIES[c % len(CATEGORIES)])
             )  # fmt: skip
         session.flush()
         import_observations(session, content=observations_csv(tree), filename="b.csv", dry_run=False, actor=DEMO_ACTOR)

@@ -23,7 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-PAGES = ("judgments", "panel", "weights", "ranking", "compare", "sensitivity", "recommendations", "data", "export")
+PAGES = ("judgments", "panel", "weights", "ranking", "compare", "sensitivity", "uncertainty", "recommendations", "data",
+         "export")  # fmt: skip
 VIEWPORT = {"width": 1440, "height": 1000}
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -216,15 +217,22 @@ def test_a_newcomer_runs_a_panel_round_in_the_browser(frontend: str, browser: ob
 
         go_to(page, "weights")
         shoot(page, "weights-en")
-        view(page, "Tune and combine")
+        view(page, "Tune")
         slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
         slider.focus()
         for _ in range(40):
             slider.press("ArrowRight")
         settle(page)
-        page.get_by_text("Shift vs profile").first.wait_for(state="attached", timeout=60_000)
+        # The tuned ranking is drawn against the profile's once the run with the last weights is over.
+        page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(timeout=60_000)
+        settle(page)
         no_exception_on_page(page)
         shoot(page, "weights-tuned-en")
+        view(page, "Objective and combined")
+        page.get_by_text("Ranking 2024 with the combined weights").wait_for(timeout=60_000)
+        no_exception_on_page(page)
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+        shoot(page, "weights-objective-en")
 
         go_to(page, "ranking")
         page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
@@ -233,7 +241,7 @@ def test_a_newcomer_runs_a_panel_round_in_the_browser(frontend: str, browser: ob
         no_exception_on_page(page)
         shoot(page, "ranking-methods-en")
 
-        for slug in ("compare", "sensitivity", "recommendations", "data", "export"):
+        for slug in ("compare", "sensitivity", "uncertainty", "recommendations", "data", "export"):
             go_to(page, slug)
             no_exception_on_page(page)
             assert page.locator('[data-testid="stAlertContentError"]').count() == 0, slug
@@ -253,5 +261,42 @@ def test_a_newcomer_runs_a_panel_round_in_the_browser(frontend: str, browser: ob
             no_exception_on_page(page)
             assert english_left(page) == [], slug or "home"
             shoot(page, f"{slug or 'home'}-zh")
+    finally:
+        context.close()
+
+
+def charts_drawn(page: object) -> int:
+    """Plotly charts that have drawn their plot area (not just their container)."""
+    return int(page.locator('[data-testid="stPlotlyChart"] .main-svg').count())  # type: ignore[attr-defined]
+
+
+def test_the_uncertainty_page_in_english_and_chinese(frontend: str, browser: object) -> None:
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(frontend)
+        settle(page)
+        go_to(page, "uncertainty")
+        page.get_by_role("heading", name="Rank intervals").wait_for(timeout=60_000)
+        for source in ("Panel of experts", "Imputation", "Method"):
+            page.locator('[data-testid="stCheckbox"]').filter(has_text=source).first.click()
+            settle(page)
+        page.get_by_text("What the numbers rest on").wait_for(timeout=60_000)
+        no_exception_on_page(page)
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+        assert charts_drawn(page) >= 2  # the rank intervals and the indices, drawn
+        shoot(page, "uncertainty-all-sources-en")
+
+        page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
+        settle(page)
+        page.get_by_role("heading", name="排名区间").wait_for(timeout=60_000)
+        no_exception_on_page(page)
+        # The choices made in English are shown again in Chinese, not left in the labels they were picked in.
+        assert "逼近理想解法" in page.get_by_role("combobox", name="方法", exact=True).input_value()
+        assert page.get_by_role("combobox", name="类型", exact=True).input_value() == "全部类型"
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+        assert charts_drawn(page) >= 2
+        assert english_left(page) == []
+        shoot(page, "uncertainty-all-sources-zh")
     finally:
         context.close()

@@ -7,12 +7,13 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from frontend import api
 from tests.frontend.support import Platform, open_page
 
 pytestmark = pytest.mark.e2e  # the pages talk to the three services, started as processes
 
-PAGES = ("home", "judgments", "panel", "weights", "ranking", "compare", "sensitivity", "recommendations", "data",
-         "export")  # fmt: skip
+PAGES = ("home", "judgments", "panel", "weights", "ranking", "compare", "sensitivity", "uncertainty", "recommendations",
+         "data", "export")  # fmt: skip
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -130,7 +131,8 @@ def test_weights_show_the_tree_and_tuning_moves_the_ranking(app: AppTest) -> Non
     open_page(app, "weights")
     assert charts(app) == 2  # sunburst and criterion bars
     app.segmented_control(key="weights_view").set_value("tab_tune").run()
-    assert len(app.slider) == 8  # seven criteria and alpha
+    assert len(app.slider) == 7  # one per criterion
+    assert charts(app) == 1  # profile and tuned weights side by side; the ranking is the profile's until a change
     profile = app.session_state["profile"]
     app.slider(key=f"weights_tune:{profile}:C4").set_value(0.9).run()
     assert not app.exception
@@ -138,9 +140,31 @@ def test_weights_show_the_tree_and_tuning_moves_the_ranking(app: AppTest) -> Non
     table = table_with(app, "Shift vs profile")
     assert len(table) == 31
     assert any(str(shift).startswith(("▲", "▼")) for shift in table["Shift vs profile"])
-    app.slider(key="combine_alpha").set_value(0.5).run()
-    assert not app.error, [e.value for e in app.error]
     assert charts(app) == 2  # weights side by side, score shift
+    assert any(c.value.startswith("Tier by a cluster's score") for c in app.caption)
+
+
+def test_objective_and_combined_weights_come_from_the_scoring_service(app: AppTest, platform: Platform) -> None:
+    open_page(app, "weights")
+    app.segmented_control(key="weights_view").set_value("tab_objective").run()
+    assert not app.error, [e.value for e in app.error]
+    profile = app.session_state["profile"]
+    with platform.client("scoring") as client:
+        expected = client.post(
+            "/v1/rankings/weights", json={"year": 2024, "profile": profile, "objective": "entropy", "alpha": 0.5}
+        ).json()
+    table = table_with(app, "objective")
+    assert len(table) == len(expected["indicators"]) == 30
+    assert list(table["objective"]) == [round(w["objective"], 4) for w in expected["indicators"]]
+    assert list(table["combined"]) == [round(w["combined"], 4) for w in expected["indicators"]]
+    assert len(table_with(app, "Shift vs profile")) == 31  # the ranking under the combined weights
+    assert charts(app) == 2  # the indicator weights side by side, the score shift
+    app.selectbox(key="objective_method").set_value("critic").run()
+    app.selectbox(key="combination").set_value("multiplicative").run()
+    assert not app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert app.slider(key="combine_alpha").disabled  # α only weighs the linear blend
+    assert list(table_with(app, "objective")["objective"]) != list(table["objective"])
 
 
 def test_ranking_table_has_a_row_per_cluster_and_filters(app: AppTest, platform: Platform) -> None:
@@ -151,9 +175,14 @@ def test_ranking_table_has_a_row_per_cluster_and_filters(app: AppTest, platform:
     assert len(table) == len(clusters)
     assert list(table["Rank"]) == sorted(table["Rank"])
     assert {"Score", "Tier", "Category", "Province", "Industry", "Change vs last year"} <= set(table.columns)
-    app.selectbox(key="ranking_cat").set_value("basic").run()
+    assert any(c.value.startswith("Tier by a cluster's score relative to the mean") for c in app.caption)
+    app.selectbox(key="category:ranking").set_value("basic").run()
     basic = [c for c in clusters if c["category"] == "basic"]
-    assert len(table_with(app, "Change vs last year")) == len(basic)
+    filtered = table_with(app, "Change vs last year")
+    assert len(filtered) == len(basic)
+    assert list(filtered["Rank"]) == list(range(1, len(basic) + 1))
+    assert list(filtered["Rank among all clusters"]) == sorted(filtered["Rank among all clusters"])
+    assert max(filtered["Rank among all clusters"]) > len(basic)
 
 
 def test_ranking_what_if_and_method_comparison(app: AppTest) -> None:
@@ -168,7 +197,14 @@ def test_ranking_what_if_and_method_comparison(app: AppTest) -> None:
     methods = table_with(app, "TOPSIS")
     assert len(methods) == 31
     assert len(methods.columns) >= 3
+    assert list(methods["TOPSIS"]) == sorted(methods["TOPSIS"])  # the published ranks, in published order
     assert charts(app) == 1  # the Spearman heatmap
+    # A method that cannot take the values says which, in words: the indicator's name and the clusters'.
+    left_out = [w.value for w in app.warning if "could not run" in w.value]
+    assert left_out, texts(app)
+    assert all("Values it cannot take" in w and "Manufacturing innovation centres" in w for w in left_out)
+    app.segmented_control(key="methods_measure").set_value("similarity_ws").run()
+    assert any("(WS)" in s.value for s in app.subheader)
 
 
 # --- compare, sensitivity, recommendations ---------------------------------------------------------------------
@@ -183,16 +219,74 @@ def test_compare_two_to_five_clusters(app: AppTest) -> None:
     table = app.dataframe[-1].value
     assert {"Shanghai integrated circuits", "Hefei intelligent speech"} <= set(table.columns)
     assert any(column.startswith("median of") for column in table.columns)
+    assert any(c.value.startswith("Tier by a cluster's score") for c in app.caption)  # beside the tiers shown
     app.multiselect(key="compare_clusters").set_value(["SH-IC"]).run()
     assert any("at least two" in i.value for i in app.info)
 
 
 def test_sensitivity_shows_acceptability_stability_and_sweep(app: AppTest) -> None:
     open_page(app, "sensitivity")
-    assert charts(app) == 3
-    app.selectbox(key="sens_sweep").set_value("C4").run()
+    assert charts(app) == 3  # acceptability heatmap, stability intervals, sweep
+    assert "31 clusters, TOPSIS" in texts(app)
+    app.selectbox(key="sens_criterion").set_value("C4").run()
     assert not app.exception
     assert any("C4" in s.value for s in app.subheader)
+    intervals = table_with(app, "C4")
+    assert len(intervals) == 31
+    assert all(" – " in cell for cell in intervals["C4"])
+    app.segmented_control(key="sens_sweep_view").set_value("sweep_ranks").run()
+    assert charts(app) == 3
+
+
+def test_sensitivity_offers_only_the_references_a_method_has(app: AppTest) -> None:
+    open_page(app, "sensitivity")
+    app.selectbox(key="method:sensitivity").set_value("vikor").run()
+    assert app.selectbox(key="reference:sensitivity:False").options == ["relative (this year's field)"]
+    assert not app.error, [e.value for e in app.error]
+    assert "VIKOR, relative" in texts(app)
+    assert charts(app) == 3
+
+
+# --- uncertainty -----------------------------------------------------------------------------------------------
+
+
+def test_uncertainty_draws_rank_intervals_and_sobol_indices(app: AppTest) -> None:
+    open_page(app, "uncertainty")
+    assert not app.error, [e.value for e in app.error]
+    assert charts(app) == 2  # the rank intervals, the indices
+    table = table_with(app, "median rank")
+    assert len(table) == 31
+    assert list(table["published rank"]) == sorted(table["published rank"])
+    assert all(table["5th percentile"] <= table["median rank"])
+    assert all(table["median rank"] <= table["95th percentile"])
+    for source in ("panel", "imputation"):
+        app.checkbox(key=f"unc_source_{source}").check()
+    app.run()
+    assert not app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert "panel: 15 experts drawn with replacement" in texts(app)  # the service's notes
+    figure = app.get("plotly_chart")[1].proto.spec
+    assert all(name in figure for name in ("Criterion weights", "Panel of experts", "Imputation"))
+    app.checkbox(key="unc_source_weights").uncheck()
+    app.checkbox(key="unc_source_panel").uncheck()
+    app.checkbox(key="unc_source_imputation").uncheck().run()
+    assert any("at least one source" in i.value for i in app.info)
+
+
+def test_uncertainty_of_a_profile_without_a_panel_is_a_message_not_a_trace(app: AppTest, platform: Platform) -> None:
+    with platform.client("indicators") as client:
+        default = client.get("/v1/weight-profiles/default").json()
+        body = {name: default[name] for name in ("method", "aggregation", "ri_table", "criteria", "indicators")}
+        created = client.post("/v1/weight-profiles", json={**body, "name": "No panel behind it", "panel_id": None})
+        created.raise_for_status()
+    api.profiles.clear()  # listed within 20 s anyway; a profile published on a page clears the list at once
+    open_page(app, "uncertainty")
+    app.selectbox(key="profile:uncertainty").set_value(created.json()["id"]).run()
+    assert not app.error, [e.value for e in app.error]  # weights alone need no panel
+    app.checkbox(key="unc_source_panel").check().run()
+    assert not app.exception
+    assert any("not published from a panel" in e.value for e in app.error), texts(app)
+    assert charts(app) == 0
 
 
 def test_recommendations_of_a_cluster(app: AppTest) -> None:
@@ -325,6 +419,18 @@ def test_chinese_switches_labels_and_names(app: AppTest) -> None:
     assert "上海市集成电路" in set(table["集群"])
     assert set(table["类型"]) <= {"基础型", "战略型", "前沿型"}
     assert any("合成数据" in w.value for w in app.warning)
+    assert any(c.value.startswith("梯队按集群得分相对当年全部集群平均分划分") for c in app.caption)
+
+
+def test_the_uncertainty_page_in_chinese(app: AppTest) -> None:
+    # A page of its own: AppTest formats a selectbox's value outside the script run, so in the language the test
+    # process has (English) rather than the session's, and a second page after a Chinese one cannot be opened.
+    app.segmented_control(key="lang_switch").set_value("zh").run()
+    open_page(app, "uncertainty")
+    assert app.title[0].value == "不确定性分析"
+    assert {"公布排名", "集群", "名次中位数", "第5百分位", "第95百分位"} <= set(table_with(app, "名次中位数").columns)
+    assert {"排名区间", "各来源对名次的影响"} <= {s.value for s in app.subheader}
+    assert charts(app) == 2
 
 
 def test_a_service_that_does_not_answer_is_a_message_not_a_trace(

@@ -15,8 +15,9 @@ import httpx
 import pytest
 import redis
 
-from shared.cache import RedisCache, cache_key
+from shared.cache import RedisCache, connect_redis
 from shared.clients import IndicatorsClient
+from shared.clients import dataset_key as client_dataset_key
 from shared.errors import UpstreamUnavailable
 from tests.bench.common import free_port
 from tests.conftest import ADMIN_KEY, unavailable
@@ -143,7 +144,7 @@ def cache_keys(url: str) -> list[str]:
 
 
 def dataset_key(year: int, version: str) -> str:
-    return cache_key("indicators", "dataset", 1, {"path": f"/v1/datasets/{year}", "params": {"v": version}})
+    return client_dataset_key(year, version)
 
 
 def ranking_results(response: httpx.Response) -> list[tuple[Any, ...]]:
@@ -153,7 +154,9 @@ def ranking_results(response: httpx.Response) -> list[tuple[Any, ...]]:
 
 def test_scoring_keeps_answering_with_redis_down_and_caches_again_when_it_returns(stack: Stack) -> None:
     viewer = new_viewer_key(stack)
-    client = IndicatorsClient(stack.indicators_url, api_key=ADMIN_KEY, cache=RedisCache(stack.redis_url), timeout=5)
+    redis_client = connect_redis(stack.redis_url)
+    assert redis_client is not None
+    client = IndicatorsClient(stack.indicators_url, api_key=ADMIN_KEY, cache=RedisCache(redis_client), timeout=5)
     try:
         version = client.dataset_version(2024).version
         expected = client.dataset(2024, version=version)
@@ -195,6 +198,7 @@ def test_scoring_keeps_answering_with_redis_down_and_caches_again_when_it_return
                 time.sleep(0.2)
     finally:
         client.close()
+        redis_client.close()
 
 
 def test_indicator_service_down_then_back(stack: Stack) -> None:

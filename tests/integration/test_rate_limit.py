@@ -1,4 +1,5 @@
-"""Per-key rate limit on the real Redis: instances of a service share one budget per key."""
+"""Per-key rate limit on the real Redis (a moving window of the `limits` library): instances of a service share one
+budget per key."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from shared.app import create_service_app
 from shared.auth import Viewer, hash_key, key_hash_secret, keyed_hash
+from shared.cache import connect_redis
 from shared.limits import RedisRateLimiter
 from shared.problems import PROBLEM_MEDIA_TYPE
 from shared.settings import CommonSettings
@@ -44,20 +46,12 @@ def admin_key(redis_url: str) -> Iterator[str]:
     key = f"rate-test-{uuid.uuid4().hex}"
     yield key
     client = redis.Redis.from_url(redis_url)
-    for name in client.scan_iter(f"ratelimit:*:{counted_as(key)}:*"):
+    for name in client.scan_iter(f"ratelimit:*/{counted_as(key)}/*"):
         client.delete(name)
     client.close()
 
 
-def start_of_a_fresh_window() -> None:
-    """Budgets are per minute of the clock: wait out the last seconds of one, so a test never straddles two."""
-    left = 60 - time.time() % 60
-    if left < 5:
-        time.sleep(left + 0.05)
-
-
 def test_two_instances_share_the_budget(redis_url: str, admin_key: str) -> None:
-    start_of_a_fresh_window()
     headers = {"X-API-Key": admin_key}
     first = TestClient(instance(redis_url, admin_key, "Rate service", 4), headers=headers)
     second = TestClient(instance(redis_url, admin_key, "Rate service", 4), headers=headers)
@@ -75,16 +69,15 @@ def test_two_instances_share_the_budget(redis_url: str, admin_key: str) -> None:
 def test_the_counter_is_stored_under_the_keyed_hash(redis_url: str, admin_key: str) -> None:
     with TestClient(instance(redis_url, admin_key, "Rate service", 10), headers={"X-API-Key": admin_key}) as client:
         client.get("/v1/ping")
-    names = [n.decode() for n in redis.Redis.from_url(redis_url).scan_iter("ratelimit:rate-service:*")]
+    names = [n.decode() for n in redis.Redis.from_url(redis_url).scan_iter("ratelimit:rate-service/*")]
     ours = [n for n in names if counted_as(admin_key) in n]
     assert len(ours) == 1
     assert admin_key not in ours[0]
     assert not [n for n in names if hash_key(admin_key) in n]  # never the api_keys table's SHA-256
-    assert 0 < redis.Redis.from_url(redis_url).ttl(ours[0]) <= 120
+    assert 0 < redis.Redis.from_url(redis_url).ttl(ours[0]) <= 60
 
 
 def test_each_service_has_its_own_budget(redis_url: str, admin_key: str) -> None:
-    start_of_a_fresh_window()
     headers = {"X-API-Key": admin_key}
     scoring = TestClient(instance(redis_url, admin_key, "Scoring service", 1), headers=headers)
     recommendations = TestClient(instance(redis_url, admin_key, "Recommendation service", 1), headers=headers)
@@ -96,13 +89,19 @@ def test_each_service_has_its_own_budget(redis_url: str, admin_key: str) -> None
 
 def test_redis_limiter_counts_on_the_real_redis(redis_url: str) -> None:
     namespace = f"test-{uuid.uuid4().hex[:8]}"
-    limiter = RedisRateLimiter(redis_url, 2, namespace=namespace, clock=lambda: 120.5)
+    client = connect_redis(redis_url)
+    assert client is not None
+    limiter = RedisRateLimiter(client, 2, namespace=namespace, window_seconds=2)
     try:
         assert [limiter.hit("s").allowed for _ in range(3)] == [True, True, False]
-        assert limiter.hit("s").retry_after == 60  # 120.5 is in the window [120, 180)
+        assert limiter.hit("s").retry_after == 2  # when the first request leaves the moving window
         assert limiter.hit("other").allowed
+        time.sleep(1.0)
+        assert not limiter.hit("s").allowed  # a second on, both still count, whatever the turn of the clock
+        time.sleep(1.1)
+        assert limiter.hit("s").allowed
+        assert len(client.lrange(limiter.key("s"), 0, -1)) <= 2  # the window keeps at most `limit` entries
     finally:
-        client = redis.Redis.from_url(redis_url)
-        for name in client.scan_iter(f"ratelimit:{namespace}:*"):
+        for name in client.scan_iter(f"ratelimit:{namespace}/*"):
             client.delete(name)
-        limiter.close()
+        client.close()

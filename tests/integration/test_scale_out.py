@@ -190,6 +190,13 @@ def test_a_ranking_computed_through_one_process_is_a_cache_hit_through_the_other
     assert idle_after is not None
     assert int(idle_after) <= 1, "scoring B did not read the ranking A cached"
 
+    # Each process talks to Redis through its one client, named after its service (cache, state channel and rate
+    # limiter alike): apart from this test's own connection, every connection open is one of those.
+    own = redis_client.client_id()
+    names = [entry["name"] for entry in redis_client.client_list() if int(entry["id"]) != own]
+    assert names, "no service is connected to Redis"
+    assert set(names) <= {"indicator-service", "scoring-service"}, names
+
 
 def test_a_data_change_is_seen_by_both_processes_at_once(
     scale_out: ScaleOut, redis_client: redis.Redis, viewer_key: str

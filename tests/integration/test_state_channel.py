@@ -15,6 +15,7 @@ import redis
 from fastapi.testclient import TestClient
 
 from services.indicators.main import create_app
+from shared.cache import connect_redis
 from shared.clients import IndicatorsClient
 from shared.state_channel import FileStateChannel, RedisStateChannel, state_key
 from tests.conftest import ADMIN_KEY, indicators_settings
@@ -22,23 +23,33 @@ from tests.conftest import ADMIN_KEY, indicators_settings
 pytestmark = pytest.mark.integration
 
 
-def test_an_older_generation_never_replaces_a_newer_one(redis_url: str) -> None:
-    channel = RedisStateChannel(redis_url)
+@pytest.fixture
+def client(redis_url: str) -> Iterator[redis.Redis]:
+    made = connect_redis(redis_url)
+    assert made is not None
+    yield made
+    made.close()
+
+
+def test_an_older_generation_never_replaces_a_newer_one(client: redis.Redis) -> None:
+    channel = RedisStateChannel(client)
     instance = uuid.uuid4().hex
     channel.publish(instance, 5, b'{"g": 5}')
     channel.publish(instance, 3, b'{"g": 3}')
     assert channel.read(instance) == b'{"g": 5}'
     channel.publish(instance, 6, b'{"g": 6}')
     assert channel.read(instance) == b'{"g": 6}'
-    assert 0 < redis.Redis.from_url(redis_url).pttl(state_key(instance)) <= 30_000
+    assert 0 < client.pttl(state_key(instance)) <= 30_000
     assert channel.read(uuid.uuid4().hex) is None
-    channel.close()
 
 
 def test_redis_down_is_a_miss_not_an_error() -> None:
-    channel = RedisStateChannel("redis://127.0.0.1:1/0", socket_timeout=0.2)
+    down = connect_redis("redis://127.0.0.1:1/0", socket_timeout=0.2)
+    assert down is not None
+    channel = RedisStateChannel(down)
     channel.publish("x", 1, b"{}")
     assert channel.read("x") is None
+    down.close()
 
 
 @pytest.fixture
@@ -56,7 +67,8 @@ def test_an_import_publishes_the_new_state_and_readers_use_it(indicators_with_re
 
     indicators_with_redis.event_hooks["request"].append(count)
     client = IndicatorsClient("http://indicators", http=indicators_with_redis)
-    client.state_channel = RedisStateChannel(indicators_with_redis.app.state.settings.redis_url)  # type: ignore[attr-defined]
+    # The indicator service's own client, as a reader in another process would have its own on the same Redis.
+    client.state_channel = RedisStateChannel(indicators_with_redis.app.state.redis)  # type: ignore[attr-defined]
     first = client.state()
     assert calls == ["/v1/state"]
     published = json.loads(client.state_channel.read(first.instance_id) or b"{}")
@@ -107,3 +119,15 @@ def test_file_channel_shared_by_an_indicator_service_and_a_reader(demo_sqlite_ur
         after = client.state()
         assert after.version_of(2024) != first.version_of(2024)
         assert calls.count("/v1/state") == 1
+
+
+def test_a_published_state_that_does_not_validate_is_a_miss(indicators_with_redis: TestClient) -> None:
+    calls: list[str] = []
+    indicators_with_redis.event_hooks["request"].append(lambda request: calls.append(request.url.path))
+    client = IndicatorsClient("http://indicators", http=indicators_with_redis)
+    client.state_channel = RedisStateChannel(indicators_with_redis.app.state.redis)  # type: ignore[attr-defined]
+    first = client.state()
+    redis_client = indicators_with_redis.app.state.redis  # type: ignore[attr-defined]
+    redis_client.hset(state_key(first.instance_id), "body", b'{"instance_id": 1')  # truncated, foreign, older
+    assert client.state() == first
+    assert calls == ["/v1/state", "/v1/state"], "a state that does not validate should be asked for over HTTP"

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, status
 from services.indicators.clusters import service
 from services.indicators.deps import SessionDep
 from shared.auth import Admin, Viewer
-from shared.schemas.indicators import Category, ClusterCreate, ClusterRead
+from shared.schemas.indicators import ClusterCreate, ClusterRead
+from shared.schemas.vocabulary import Category
 
 router = APIRouter(prefix="/v1/clusters", tags=["clusters"])
 

@@ -1,4 +1,9 @@
-"""GET /v1/datasets: a year's matrix with ETag and 304, and the versions of every year."""
+"""GET /v1/datasets: a year's matrix with ETag and 304, and the versions of every year.
+
+The body of a year's matrix is read through the service's cache (Redis when REDIS_URL is set) under
+`shared.clients.dataset_key`, the very key the other services' clients read it under. The ETag is for HTTP callers
+that keep a copy (browsers, scripts); the typed clients need none, as their cache key already holds the version.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from fastapi.responses import Response
 from services.indicators.datasets import service
 from services.indicators.deps import SessionDep
 from shared.auth import Viewer
-from shared.cache import MemoryCache
+from shared.cache import Cache, validated
+from shared.clients import dataset_key
 from shared.schemas.indicators import DatasetRead, DatasetVersion
 
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
@@ -23,8 +29,11 @@ DATASET_EXAMPLE = {
 }
 
 
-def _body_cache(request: Request) -> MemoryCache:
-    cache: MemoryCache = request.app.state.dataset_bodies
+_DATASET_BODY = validated(DatasetRead)
+
+
+def _cache(request: Request) -> Cache:
+    cache: Cache = request.app.state.cache
     return cache
 
 
@@ -62,9 +71,10 @@ def get_dataset(
     etag = f'"{revision.version}"'
     if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
         return Response(status_code=304, headers={"ETag": etag})
-    cache = _body_cache(request)
-    body = cache.get(revision.version)
-    if body is None:
-        body = service.build_dataset(session, revision).model_dump_json().encode()
-        cache.set(revision.version, body, ttl_seconds=3600)
+    body = _cache(request).read_through(
+        dataset_key(year, revision.version),
+        lambda: service.build_dataset(session, revision).model_dump_json().encode(),
+        ttl_seconds=3600,
+        decode=_DATASET_BODY,
+    )
     return Response(body, media_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"})

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, status
 from services.indicators.deps import SessionDep
 from services.indicators.profiles import service
 from shared.auth import Analyst, Viewer
-from shared.schemas.indicators import Category
 from shared.schemas.panels import ProfileSummary, WeightProfileCreate, WeightProfileRead
+from shared.schemas.vocabulary import Category
 
 router = APIRouter(prefix="/v1/weight-profiles", tags=["weight profiles"])
 

@@ -26,7 +26,7 @@ from services.recommendations.diagnosis import (
     gap_analysis,
 )
 from services.recommendations.rules import RuleBase, format_number
-from shared.cache import Cache, cache_key, read_through
+from shared.cache import Cache, cache_key, validated
 from shared.clients import IndicatorsClient, ScoringClient
 from shared.decision_matrix import YearMatrix, year_matrix
 from shared.errors import Conflict, NotFound
@@ -43,6 +43,8 @@ from shared.schemas.recommendations import (
 
 ADVICE_SCHEMA_VERSION = 1
 _ANSWERS = TypeAdapter(list[ClusterRecommendations])
+_ONE_BODY = validated(ClusterRecommendations)
+_ALL_BODY = validated(list[ClusterRecommendations])
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,9 @@ def advice_bytes(
         answers = advise(upstreams, state, request, profile_id=profile_id, top_n=top_n)
         return answers[0].model_dump_json().encode() if request.cluster_code else _ANSWERS.dump_json(answers)
 
-    body, _ = read_through(cache, key, ttl_seconds, compute)
-    return body
+    return cache.read_through(
+        key, compute, ttl_seconds=ttl_seconds, decode=_ONE_BODY if request.cluster_code else _ALL_BODY
+    )
 
 
 def advise(
@@ -127,19 +130,14 @@ def evaluate_year(
 ) -> YearEvaluation:
     """Fetch the ranking, dataset, tree, clusters and profile of the year (all cached) and line them up."""
     indicators = upstreams.indicators
-    token = catalog_token(state)
-    clusters = {c.code: c for c in indicators.clusters(cache_token=token)}
+    clusters = {c.code: c for c in indicators.clusters(state=state)}
     if cluster_code is not None and cluster_code not in clusters:
         raise NotFound(f"no cluster with code {cluster_code!r}")
-    profile = indicators.weight_profile(profile_id, cache_token=state.instance_id)
-    tree = indicators.indicator_tree(cache_token=token)
-    rule_base = upstreams.rule_book.for_request(tree, token=token)
+    profile = indicators.weight_profile(profile_id, state=state)
+    tree = indicators.indicator_tree(state=state)
+    rule_base = upstreams.rule_book.for_request(tree, token=catalog_token(state))
     versions = {d.year: d.version for d in state.datasets}
-    ranking = upstreams.scoring.ranking(
-        year,
-        profile=profile_id,
-        cache_token=f"{token}:{versions[year]}:{versions.get(year - 1)}",
-    )
+    ranking = upstreams.scoring.ranking(year, profile=profile_id, state=state)
     dataset = indicators.dataset(year, version=versions[year])
     matrix = year_matrix(dataset, clusters, tree, {w.code: w.global_weight for w in profile.indicators})
     same_data = dataset.version == ranking.dataset_version == versions[year]

@@ -46,10 +46,13 @@ def ahp_priorities(body: PrioritiesRequest, _: Viewer) -> PrioritiesResponse:
     """Derive the priorities of the items of one n x n pairwise comparison matrix and check its consistency.
 
     Judgments may be numbers or fraction strings (`"1/3"`); a null in both `[i][j]` and `[j][i]` is a missing
-    judgment, handled by Harker's method (eigenvector) or logarithmic least squares (geometric mean), as long
-    as the judgments given connect all items. The answer has the priorities, lambda_max, CI, RI, CR, the
-    completed matrix and the (at most 3) judgments that contribute most to the inconsistency, each with the
-    consistent value that would replace it. The example is Saaty's drinks example.
+    judgment, as long as the judgments given connect all items. The eigenvector method fills missing judgments by
+    Harker's method (`completion: harker`) or with the values that minimise lambda_max (`optimal`, Bozóki, Fülöp
+    and Rónyai 2010); the geometric mean always uses logarithmic least squares. The answer has the priorities,
+    lambda_max, CI, RI, CR, the completed matrix and the (at most 3) judgments that contribute most to the
+    inconsistency, each with the consistent value `w_i / w_j`, the value in [1/9, 9] that would make lambda_max
+    least with the other judgments kept (`best_value`) and the CR the matrix would then have (`cr_after`). The
+    example is Saaty's drinks example.
     """
     return computed(service.priorities, body)
 
@@ -65,7 +68,8 @@ def ahp_group(body: GroupRequest, _: Viewer) -> GroupResponse:
 
     `aij` aggregates the judgments (weighted geometric mean over the experts who gave each one) and derives
     priorities from the group matrix; `aip` averages the experts' priorities. Every expert's own priorities
-    and CR are reported, and `consensus` (Goepel's relative homogeneity) says how far the experts agree.
+    and CR are reported; `consensus` (Goepel's relative homogeneity) and `ahp_consensus` (his AHP consensus S*,
+    corrected for the 1–9 scale, with AHP-OS's word for it in `consensus_band`) say how far the experts agree.
     """
     return computed(service.group, body)
 

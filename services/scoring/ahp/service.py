@@ -29,7 +29,13 @@ def priorities(body: PrioritiesRequest) -> PrioritiesResponse:
     matrix = ahp.to_matrix(body.matrix)
     if body.labels is not None:
         _check_labels(body.labels, len(body.matrix))
-    result = ahp.priorities(matrix, method=body.method, ri_table=body.ri_table, cr_threshold=body.cr_threshold)
+    result = ahp.priorities(
+        matrix,
+        method=body.method,
+        ri_table=body.ri_table,
+        cr_threshold=body.cr_threshold,
+        completion=body.completion,
+    )
     return PrioritiesResponse(
         weights=result.weights.tolist(),
         lambda_max=result.lambda_max,
@@ -39,7 +45,15 @@ def priorities(body: PrioritiesRequest) -> PrioritiesResponse:
         consistent=result.consistent,
         completed_matrix=result.completed_matrix.tolist(),
         inconsistencies=[
-            Inconsistency(row=i.row, col=i.col, value=i.value, suggested=i.suggested) for i in result.inconsistencies
+            Inconsistency(
+                row=i.row,
+                col=i.col,
+                value=i.value,
+                suggested=i.suggested,
+                best_value=i.best_value,
+                cr_after=i.cr_after,
+            )
+            for i in result.inconsistencies
         ],
         labels=body.labels,
     )
@@ -61,6 +75,7 @@ def group(body: GroupRequest) -> GroupResponse:
         method=body.method,
         ri_table=body.ri_table,
         cr_threshold=body.cr_threshold,
+        completion=body.completion,
     )
     return GroupResponse(
         weights=result.weights.tolist(),
@@ -72,6 +87,8 @@ def group(body: GroupRequest) -> GroupResponse:
         cr=result.cr,
         consistent=result.consistent,
         consensus=result.consensus,
+        ahp_consensus=result.ahp_consensus,
+        consensus_band=result.consensus_band,
         experts=[
             ExpertPriorities(expert=e.expert, weights=e.weights.tolist(), cr=e.cr, consistent=e.consistent)
             for e in result.experts
@@ -85,7 +102,9 @@ def hierarchy(body: HierarchyRequest) -> HierarchyResponse:
     tree = _engine_node(body.tree, ("tree",), errors)
     if errors:
         raise InvalidInput("the hierarchy is not valid", errors=errors)
-    result = ahp.hierarchy(tree, method=body.method, ri_table=body.ri_table, cr_threshold=body.cr_threshold)
+    result = ahp.hierarchy(
+        tree, method=body.method, ri_table=body.ri_table, cr_threshold=body.cr_threshold, completion=body.completion
+    )
     return HierarchyResponse(
         nodes=[
             NodeWeight(path=n.path, local_weight=n.local_weight, global_weight=n.global_weight, cr=n.cr)

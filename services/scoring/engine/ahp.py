@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal, NoReturn, get_args
+from dataclasses import dataclass, field, replace
+from typing import Any, NoReturn, get_args
 
 import numpy as np
 import numpy.typing as npt
+from scipy.optimize import minimize, minimize_scalar
 from scipy.special import entr
 
 from services.scoring.engine.random_index import RI_TABLES, Loc, random_index
 from shared import pairwise
 from shared.errors import InvalidInput
+from shared.schemas.vocabulary import Aggregation, Completion, ConsensusBand, PriorityMethod
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 Judgment = float | int | str | None
-Method = Literal["eigenvector", "geometric_mean"]
-Aggregation = Literal["aij", "aip"]
-
-METHODS: tuple[str, ...] = get_args(Method)
-AGGREGATIONS: tuple[str, ...] = get_args(Aggregation)
+METHODS: tuple[PriorityMethod, ...] = get_args(PriorityMethod)
+AGGREGATIONS: tuple[Aggregation, ...] = get_args(Aggregation)
+COMPLETIONS: tuple[Completion, ...] = get_args(Completion)
+CONSENSUS_BANDS: tuple[ConsensusBand, ...] = get_args(ConsensusBand)
 
 RECIPROCITY_TOLERANCE = pairwise.RECIPROCITY_TOLERANCE
 # Far beyond any AHP scale (1-9, power 81, geometric 256). The bound keeps the product of a long chain of
@@ -33,16 +35,29 @@ MAX_JUDGMENT = pairwise.MAX_JUDGMENT
 PERFECTLY_CONSISTENT_CR = 1e-9
 CONSISTENT_DEVIATION = 1e-9
 MAX_INCONSISTENCIES = 3
+# The scale a judgment's best value is sought on (API.md), and the M of Goepel's AHP consensus S*.
+SAATY_SCALE_MAX = pairwise.SAATY_SCALE_MAX
+# Upper ends of S* for the first four of AHP-OS's five consensus words (Goepel's word scale, as AHP-OS words it).
+CONSENSUS_BAND_TOPS = (0.5, 0.625, 0.75, 0.875)
+# Stopping rules of the lambda_max minimisations: lambda_max is flat at its minimum, so its argument is found to
+# about the square root of the precision the value is found to.
+_SCALAR_XATOL = 1e-10
+_LBFGS_OPTIONS = {"ftol": 1e-15, "gtol": 1e-10, "maxiter": 500}
+_PERRON_STEPS = 200
+_PERRON_TOLERANCE = 1e-14
 
 
 @dataclass(frozen=True, slots=True)
 class Inconsistency:
-    """A given judgment at odds with the derived priorities, and the value `w_i / w_j` that would agree."""
+    """A given judgment at odds with the derived priorities, the value `w_i / w_j` that would agree, and the value
+    in [1/9, 9] that would make lambda_max least (the others kept), with the CR the matrix would then have."""
 
     row: int
     col: int
     value: float
     suggested: float
+    best_value: float
+    cr_after: float
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -80,7 +95,8 @@ class ExpertResult:
 
 @dataclass(frozen=True, eq=False, slots=True)
 class GroupResult:
-    """Group priorities; `aggregated_matrix` is the AIJ matrix with any pair nobody judged filled by w_i/w_j."""
+    """Group priorities; `aggregated_matrix` is the AIJ matrix with any pair nobody judged filled as `completion`
+    says (w_i/w_j, or the value that minimises lambda_max)."""
 
     weights: FloatArray
     aggregation: str
@@ -91,6 +107,8 @@ class GroupResult:
     cr: float
     consistent: bool
     consensus: float
+    ahp_consensus: float
+    consensus_band: ConsensusBand
     experts: list[ExpertResult]
 
 
@@ -145,21 +163,41 @@ def to_matrix(rows: Sequence[Sequence[Judgment]], loc_prefix: Loc = ("matrix",))
 def priorities(
     matrix: FloatArray,
     *,
-    method: Method = "eigenvector",
+    method: PriorityMethod = "eigenvector",
     ri_table: str = "saaty",
     cr_threshold: float = 0.1,
     loc_prefix: Loc = ("matrix",),
+    completion: Completion = "harker",
 ) -> PriorityResult:
-    """Priorities, consistency and the worst judgments of one comparison matrix (NaN = missing judgment)."""
-    _check_choice(method, METHODS, ("method",))
-    _check_threshold(cr_threshold)
+    """Priorities, consistency and the worst judgments of one comparison matrix (NaN = missing judgment).
+
+    `completion` says how `eigenvector` fills missing judgments: `harker` (Harker's method) or `optimal` (the
+    values that minimise lambda_max of the completed matrix, Bozoki, Fulop and Ronyai 2010); `geometric_mean`
+    always fills them by logarithmic least squares.
+    """
+    _check_settings(method=method, completion=completion, cr_threshold=cr_threshold)
+    return _priorities(matrix, method, ri_table, cr_threshold, loc_prefix, completion, explained=True)
+
+
+def _priorities(
+    matrix: FloatArray,
+    method: PriorityMethod,
+    ri_table: str,
+    cr_threshold: float,
+    loc_prefix: Loc,
+    completion: Completion,
+    *,
+    explained: bool,
+) -> PriorityResult:
+    """`priorities` once its settings are checked. Unless `explained`, no inconsistencies are listed: the group and
+    hierarchy answers show none, and the search for each one's best value is most of the work."""
     checked = _checked_matrix(matrix, loc_prefix)
     n = checked.shape[0]
     ri = random_index(n, ri_table)
-    solution = _solve(checked[np.newaxis], method, [loc_prefix])
+    solution = _solve(checked[np.newaxis], method, [loc_prefix], completion)
     weights = solution.weights[0]
     ci, cr = _consistency(solution.lambda_max, n, ri)
-    return PriorityResult(
+    result = PriorityResult(
         weights=weights,
         lambda_max=float(solution.lambda_max[0]),
         ci=float(ci[0]),
@@ -167,17 +205,27 @@ def priorities(
         cr=float(cr[0]),
         consistent=bool(cr[0] <= cr_threshold),
         completed_matrix=solution.completed[0],
-        inconsistencies=_inconsistencies(checked, weights) if cr[0] >= PERFECTLY_CONSISTENT_CR else [],
+        inconsistencies=[],
     )
+    if not explained or result.cr < PERFECTLY_CONSISTENT_CR:
+        return result
+    inconsistencies = [
+        Inconsistency(
+            row, col, value, suggested, *_best_value(checked, row, col, result, method, completion, loc_prefix)
+        )
+        for row, col, value, suggested in _worst_judgments(checked, weights)
+    ]
+    return replace(result, inconsistencies=inconsistencies)
 
 
 def group(
     judgments: Sequence[ExpertJudgment],
     *,
     aggregation: Aggregation = "aij",
-    method: Method = "eigenvector",
+    method: PriorityMethod = "eigenvector",
     ri_table: str = "saaty",
     cr_threshold: float = 0.1,
+    completion: Completion = "harker",
 ) -> GroupResult:
     """Group priorities of a panel by aggregating individual judgments (AIJ) or priorities (AIP).
 
@@ -186,11 +234,12 @@ def group(
     weighted arithmetic mean of the experts' priorities, and since AIP has no group matrix, lambda_max, ci
     and cr are the weighted means of the experts' own values (cr is linear in lambda_max for a fixed n, so
     the three stay coherent). Every expert's judgments must connect all items, as their own priorities
-    are reported too. `consensus` is Goepel's relative homogeneity of the experts' priorities.
+    are reported too. `consensus` is Goepel's relative homogeneity of the experts' priorities, `ahp_consensus`
+    his AHP consensus S* and `consensus_band` its word. `completion` fills missing judgments, the experts' and
+    the group matrix's, as in `priorities`.
     """
     _check_choice(aggregation, AGGREGATIONS, ("aggregation",))
-    _check_choice(method, METHODS, ("method",))
-    _check_threshold(cr_threshold)
+    _check_settings(method=method, completion=completion, cr_threshold=cr_threshold)
     if not judgments:
         msg = "a group needs at least one expert"
         raise InvalidInput(msg, errors=[_error(("judgments",), msg)])
@@ -198,7 +247,7 @@ def group(
     stack = np.stack(matrices)
     n = stack.shape[-1]
     ri = random_index(n, ri_table)
-    solution = _solve(stack, method, [("judgments", k, "matrix") for k in range(len(judgments))])
+    solution = _solve(stack, method, [("judgments", k, "matrix") for k in range(len(judgments))], completion)
     expert_ci, expert_cr = _consistency(solution.lambda_max, n, ri)
     experts = [
         ExpertResult(
@@ -210,13 +259,12 @@ def group(
         for k, judgment in enumerate(judgments)
     ]
     agreement = consensus(solution.weights, importance)
+    scale_agreement = ahp_consensus(solution.weights, importance)
+    band = consensus_band(scale_agreement)
     if aggregation == "aij":
-        aggregated = priorities(
-            _aggregate_judgments(stack, importance),
-            method=method,
-            ri_table=ri_table,
-            cr_threshold=cr_threshold,
-            loc_prefix=("judgments",),
+        aggregated_matrix = _aggregate_judgments(stack, importance)
+        aggregated = _priorities(
+            aggregated_matrix, method, ri_table, cr_threshold, ("judgments",), completion, explained=False
         )
         return GroupResult(
             weights=aggregated.weights,
@@ -228,6 +276,8 @@ def group(
             cr=aggregated.cr,
             consistent=aggregated.consistent,
             consensus=agreement,
+            ahp_consensus=scale_agreement,
+            consensus_band=band,
             experts=experts,
         )
     cr = float(importance @ expert_cr)
@@ -241,6 +291,8 @@ def group(
         cr=cr,
         consistent=cr <= cr_threshold,
         consensus=agreement,
+        ahp_consensus=scale_agreement,
+        consensus_band=band,
         experts=experts,
     )
 
@@ -252,7 +304,47 @@ def consensus(expert_weights: FloatArray, expert_importance: FloatArray | None =
     H_gamma = entropy of the mean priorities and H_beta = H_gamma - H_alpha, the beta diversity is
     D_beta = exp(H_beta) and S = (1/D_beta - 1/n) / (1 - 1/n) for n compared items (Goepel, IJAHP 10(3),
     2018; `relHomogeneity` in BPMSG's AHP-OS). This is the scale-free form, not the "AHP consensus" S*
-    that corrects for the maximum of the 1-9 scale; clipped to [0, 1], and 1 for one expert or one item.
+    that corrects for the maximum of the 1-9 scale (`ahp_consensus`); clipped to [0, 1], and 1 for one expert
+    or one item.
+    """
+    beta_diversity, n = _beta_diversity(expert_weights, expert_importance)
+    if n == 1:
+        return 1.0
+    homogeneity = (1 / beta_diversity - 1 / n) / (1 - 1 / n)
+    return float(np.clip(homogeneity, 0.0, 1.0))
+
+
+def ahp_consensus(
+    expert_weights: FloatArray, expert_importance: FloatArray | None = None, *, scale_max: float = SAATY_SCALE_MAX
+) -> float:
+    """Goepel's AHP consensus indicator S* of K experts' priority vectors (K x n), as AHP-OS reports it.
+
+    S* = (1/D_beta - D_alpha,min / D_gamma,max) / (1 - D_alpha,min / D_gamma,max), with D_beta as in `consensus`,
+    D_gamma,max = n, and D_alpha,min = exp(H_alpha,min) the diversity of the most one-sided priorities a scale
+    up to M = `scale_max` gives, one item M times as important as each of the others: M / (n + M - 1) and
+    n - 1 times 1 / (n + M - 1) (Goepel, IJAHP 10(3), 2018; `getConsensus` and `ahpShannonCor` in BPMSG's AHP-OS,
+    which since 2022 takes D_gamma,max = n for any number of experts). Not clipped: experts further apart than
+    those one-sided priorities give a value below 0. 1 for one expert or one item.
+    """
+    beta_diversity, n = _beta_diversity(expert_weights, expert_importance)
+    if n == 1:
+        return 1.0
+    one_sided = np.array([scale_max, *[1.0] * (n - 1)]) / (n + scale_max - 1)
+    floor = math.exp(float(entr(one_sided).sum())) / n
+    return float((1 / beta_diversity - floor) / (1 - floor))
+
+
+def consensus_band(value: float) -> ConsensusBand:
+    """AHP-OS's word for an AHP consensus S*: very_low up to 0.5, low up to 0.625, moderate up to 0.75, high up to
+    0.875 (each end included), very_high above."""
+    return CONSENSUS_BANDS[bisect_left(CONSENSUS_BAND_TOPS, value)]
+
+
+def _beta_diversity(expert_weights: FloatArray, expert_importance: FloatArray | None) -> tuple[float, int]:
+    """Goepel's beta diversity D_beta = exp(H_gamma - H_alpha) of K experts' priorities (K x n), and n.
+
+    H_alpha is the importance-weighted mean of the experts' Shannon entropies, H_gamma the entropy of their
+    importance-weighted mean priorities. D_beta is 1 for one expert; the caller answers for n = 1.
     """
     loc: Loc = ("experts",)
     p = np.asarray(expert_weights, dtype=np.float64)
@@ -263,7 +355,7 @@ def consensus(expert_weights: FloatArray, expert_importance: FloatArray | None =
         _fail(loc, "priorities must be non-negative and finite, with a positive sum for every expert")
     k, n = p.shape
     if k == 1 or n == 1:
-        return 1.0
+        return 1.0, n
     importance = np.ones(k) if expert_importance is None else np.asarray(expert_importance, np.float64)
     if importance.shape != (k,) or not (np.isfinite(importance).all() and (importance > 0).all()):
         _fail(loc, f"expected {k} positive finite expert weights")
@@ -272,22 +364,20 @@ def consensus(expert_weights: FloatArray, expert_importance: FloatArray | None =
     alpha_entropy = float(importance @ entr(p).sum(axis=1))
     gamma_entropy = float(entr(importance @ p).sum())
     # Concavity makes H_beta >= 0; clamping only removes rounding noise for identical experts.
-    beta_diversity = math.exp(max(gamma_entropy - alpha_entropy, 0.0))
-    homogeneity = (1 / beta_diversity - 1 / n) / (1 - 1 / n)
-    return float(np.clip(homogeneity, 0.0, 1.0))
+    return math.exp(max(gamma_entropy - alpha_entropy, 0.0)), n
 
 
 def hierarchy(
     tree: HierarchyNode,
     *,
-    method: Method = "eigenvector",
+    method: PriorityMethod = "eigenvector",
     ri_table: str = "saaty",
     cr_threshold: float = 0.1,
+    completion: Completion = "harker",
 ) -> HierarchyResult:
     """Local and global weights of every node of a hierarchy, and leaves summed over every place they stand."""
-    _check_choice(method, METHODS, ("method",))
+    _check_settings(method=method, completion=completion, cr_threshold=cr_threshold)
     _check_choice(ri_table, RI_TABLES, ("ri_table",))
-    _check_threshold(cr_threshold)
     errors: list[dict[str, Any]] = []
     if not tree.children:
         errors.append(_error(("tree", "children"), "the goal needs at least one child to weigh"))
@@ -303,7 +393,9 @@ def hierarchy(
             errors.append(_error((*loc, "name"), "a node needs a name"))
         node_cr = 0.0
         if node.children:
-            local, node_cr, node_consistent = _local_weights(node, loc, method, ri_table, cr_threshold, errors)
+            local, node_cr, node_consistent = _local_weights(
+                node, loc, method, ri_table, cr_threshold, completion, errors
+            )
             consistent = consistent and node_consistent
             seen: set[str] = set()
             for k, child in enumerate(node.children):
@@ -338,7 +430,7 @@ class _Solution:
     lambda_max: FloatArray  # (K,)
 
 
-def _solve(stack: FloatArray, method: str, locs: Sequence[Loc]) -> _Solution:
+def _solve(stack: FloatArray, method: str, locs: Sequence[Loc], completion: str = "harker") -> _Solution:
     """Priorities of K exactly reciprocal n x n matrices at once (NaN = missing judgment)."""
     n = stack.shape[-1]
     missing = np.isnan(stack)
@@ -351,6 +443,9 @@ def _solve(stack: FloatArray, method: str, locs: Sequence[Loc]) -> _Solution:
         _raise_if(disconnected, "the judgments do not connect all items")
     log_weights = _logarithmic_least_squares(stack, missing)
     if method == "eigenvector":
+        if completion == "optimal" and missing.any():
+            stack = _optimally_completed(stack, missing, log_weights, locs)
+            missing = np.zeros_like(missing)
         # Harker's positive eigenvector is one of the completed matrix too, so its eigenvalue is that
         # matrix's Perron root.
         lambda_max, weights = _principal(_balanced(_harker(stack, missing), log_weights, locs), log_weights)
@@ -361,6 +456,140 @@ def _solve(stack: FloatArray, method: str, locs: Sequence[Loc]) -> _Solution:
         lambda_max = np.linalg.eigvals(_balanced(completed, log_weights, locs)).real.max(axis=1)
     # Saaty: lambda_max >= n for every positive reciprocal matrix; anything below is rounding.
     return _Solution(weights=weights, completed=completed, lambda_max=np.maximum(lambda_max, n))
+
+
+def _optimally_completed(
+    stack: FloatArray, missing: BoolArray, log_weights: FloatArray, locs: Sequence[Loc]
+) -> FloatArray:
+    """The matrices with each missing judgment at the value that minimises lambda_max of the completed matrix.
+
+    Bozoki, Fulop and Ronyai (2010), the completion AHPy computes (by cyclic coordinates; here all at once, from
+    the LLSM completion). The optimum is unbounded in principle; the values are kept within the judgments the
+    engine takes, [1 / MAX_JUDGMENT, MAX_JUDGMENT]. It is unique when the judgments connect all items.
+    """
+    completed = _completed(stack, missing, _normalised_exp(log_weights), locs)
+    limit = math.log(MAX_JUDGMENT)
+    for k in np.flatnonzero(missing.any(axis=(1, 2))).tolist():
+        rows, cols = np.nonzero(np.triu(missing[k], 1))
+        bound = np.full(len(rows), limit)
+        completed[k], _, _ = _least_lambda_max(completed[k], rows, cols, -bound, bound)
+    return completed
+
+
+def _least_lambda_max(
+    matrix: FloatArray, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp], lower: FloatArray, upper: FloatArray
+) -> tuple[FloatArray, FloatArray, float]:
+    """A complete reciprocal matrix with its entries at (rows, cols), rows < cols, and their reciprocals moved to
+    the values whose logarithms, within [lower, upper], minimise its principal eigenvalue; those logarithms; and
+    that eigenvalue.
+
+    lambda_max is a convex function of the logarithms of the entries (Bozoki, Fulop and Ronyai 2010, from
+    Kingman's log-convexity of the spectral radius), so the minimum L-BFGS-B finds is the global one. Its gradient
+    is d lambda / d log a_rc = (v_r w_c a_rc - v_c w_r a_cr) / (v . w), with v and w the left and right Perron
+    vectors. The work is on the matrix balanced by its row geometric means (see `_balanced`), whose entries stay
+    near 1 however wide the weights.
+    """
+    shift = np.log(matrix).mean(axis=1)
+    logs = np.log(matrix) + shift[np.newaxis, :] - shift[:, np.newaxis]
+    offset = shift[cols] - shift[rows]
+    right = left = np.full(len(matrix), 1.0 / len(matrix))
+
+    def lambda_max(log_values: FloatArray) -> tuple[float, FloatArray]:
+        nonlocal right, left
+        logs[rows, cols] = log_values + offset
+        logs[cols, rows] = -logs[rows, cols]
+        balanced = np.exp(logs)
+        root, right = _perron(balanced, right)
+        _, left = _perron(balanced.T, left)
+        ratios = left[rows] * right[cols] * balanced[rows, cols] - left[cols] * right[rows] * balanced[cols, rows]
+        return root, ratios / (left @ right)
+
+    start = np.clip(np.log(matrix[rows, cols]), lower, upper)
+    found = minimize(
+        lambda_max, start, jac=True, method="L-BFGS-B", bounds=np.column_stack([lower, upper]), options=_LBFGS_OPTIONS
+    )
+    best = matrix.copy()
+    best[rows, cols] = np.exp(found.x)
+    best[cols, rows] = np.exp(-found.x)
+    return best, found.x, float(found.fun)
+
+
+def _best_value(
+    matrix: FloatArray,
+    row: int,
+    col: int,
+    result: PriorityResult,
+    method: str,
+    completion: str,
+    loc: Loc,
+) -> tuple[float, float]:
+    """The value in [1/9, 9] of judgment (row, col), its reciprocal following, that makes lambda_max least with
+    every other judgment kept, and the CR the matrix then has.
+
+    lambda_max is the one `priorities` would report for the changed matrix (so is `cr_after`). Over the
+    judgment's logarithm t it is convex whatever the completion: the entries that move are exponentials of t or
+    of affine functions of it (LLSM's fills), or constants (Harker's zeros and diagonal), and the spectral radius
+    is log-convex in such entries (Kingman 1961); with the optimal completion it is the minimum over the missing
+    judgments of a jointly convex function. A bounded scalar search therefore finds its minimum; with the optimal
+    completion the judgment joins the missing ones as one more variable of the same convex problem.
+    """
+    low, high = -math.log(SAATY_SCALE_MAX), math.log(SAATY_SCALE_MAX)
+    missing = np.isnan(matrix)
+    if method == "eigenvector" and completion == "optimal" and missing.any():
+        free = np.triu(missing, 1)
+        free[row, col] = True
+        rows, cols = np.nonzero(free)
+        judged = (rows == row) & (cols == col)
+        limit = math.log(MAX_JUDGMENT)
+        lower, upper = np.where(judged, low, -limit), np.where(judged, high, limit)
+        _, log_values, lambda_max = _least_lambda_max(result.completed_matrix, rows, cols, lower, upper)
+        # L-BFGS-B keeps to its bounds exactly, so a best value at an end of the scale is that end.
+        log_value = float(log_values[judged][0])
+    else:
+        given, gaps = matrix[np.newaxis], missing[np.newaxis]
+        locs, n = [loc], float(matrix.shape[0])
+        # The changed matrices stay close to the given one: its LLSM weights balance them all, and each Perron
+        # vector starts the next power iteration.
+        log_weights = _logarithmic_least_squares(given, gaps)
+        vector = np.ones(matrix.shape[0])
+
+        def lambda_max_at(log_value: float) -> float:
+            nonlocal vector
+            trial = given.copy()
+            trial[0, row, col], trial[0, col, row] = math.exp(log_value), math.exp(-log_value)
+            if missing.any() and method != "eigenvector":
+                # The geometric mean's lambda_max is that of the LLSM completion, which moves with the judgment.
+                trial = _completed(trial, gaps, _normalised_exp(_logarithmic_least_squares(trial, gaps)), locs)
+            root, vector = _perron(_balanced(_harker(trial, np.isnan(trial)), log_weights, locs)[0], vector)
+            return max(root, n)
+
+        found = minimize_scalar(lambda_max_at, bounds=(low, high), method="bounded", options={"xatol": _SCALAR_XATOL})
+        # The search only comes within its tolerance of a minimum at an end of the scale: the ends are candidates.
+        candidates = [(float(found.fun), float(found.x)), (lambda_max_at(low), low), (lambda_max_at(high), high)]
+        lambda_max, log_value = min(candidates)
+    ends = {low: 1 / SAATY_SCALE_MAX, high: SAATY_SCALE_MAX}
+    _, cr_after = _consistency(np.array([lambda_max]), matrix.shape[0], result.ri)
+    return ends.get(log_value, math.exp(log_value)), float(cr_after[0])
+
+
+def _perron(matrix: FloatArray, start: FloatArray) -> tuple[float, FloatArray]:
+    """Perron root and vector (summing to 1) of a primitive non-negative matrix, by power iteration from `start`.
+
+    For the searches over many nearby matrices: started from the last one's vector, it settles in a few O(n^2)
+    steps where LAPACK takes O(n^3); LAPACK answers when it does not settle.
+    """
+    vector = start / start.sum()
+    for _ in range(_PERRON_STEPS):
+        step = matrix @ vector
+        root = float(step.sum())
+        step /= root
+        if np.abs(step - vector).max() <= _PERRON_TOLERANCE * step.max():
+            return root, step
+        vector = step
+    values, vectors = np.linalg.eig(matrix)
+    k = int(np.argmax(values.real))
+    vector = np.abs(vectors[:, k].real)
+    return float(values[k].real), vector / vector.sum()
 
 
 def _harker(stack: FloatArray, missing: BoolArray) -> FloatArray:
@@ -464,8 +693,9 @@ def _consistency(lambda_max: FloatArray, n: int, ri: float) -> tuple[FloatArray,
     return ci, ci / ri
 
 
-def _inconsistencies(matrix: FloatArray, weights: FloatArray) -> list[Inconsistency]:
-    """The given upper-triangle judgments that depart most from the priorities, worst first.
+def _worst_judgments(matrix: FloatArray, weights: FloatArray) -> list[tuple[int, int, float, float]]:
+    """(row, col, value, w_row / w_col) of the given upper-triangle judgments that depart most from the
+    priorities, worst first.
 
     The measure is |ln eps_ij| with Saaty's eps_ij = a_ij w_j / w_i. For eigenvector priorities,
     lambda_max - n = (1/n) sum_{i<j} (eps_ij + 1/eps_ij - 2), a sum of terms increasing in |ln eps_ij|, so
@@ -480,7 +710,7 @@ def _inconsistencies(matrix: FloatArray, weights: FloatArray) -> list[Inconsiste
     deviation = np.abs(np.log(values / suggested))
     worst = np.argsort(-deviation, kind="stable")[:MAX_INCONSISTENCIES]
     return [
-        Inconsistency(row=int(rows[k]), col=int(cols[k]), value=float(values[k]), suggested=float(suggested[k]))
+        (int(rows[k]), int(cols[k]), float(values[k]), float(suggested[k]))
         for k in worst
         if deviation[k] > CONSISTENT_DEVIATION
     ]
@@ -529,9 +759,10 @@ def _checked_panel(judgments: Sequence[ExpertJudgment]) -> tuple[list[FloatArray
 def _local_weights(
     node: HierarchyNode,
     loc: Loc,
-    method: Method,
+    method: PriorityMethod,
     ri_table: str,
     cr_threshold: float,
+    completion: Completion,
     errors: list[dict[str, Any]],
 ) -> tuple[FloatArray, float, bool]:
     """Local weights of a node's children, its CR and consistency; problems go to `errors`."""
@@ -553,9 +784,7 @@ def _local_weights(
             errors.append(_error((*loc, "matrix"), msg))
             return placeholder
         try:
-            result = priorities(
-                matrix, method=method, ri_table=ri_table, cr_threshold=cr_threshold, loc_prefix=(*loc, "matrix")
-            )
+            result = _priorities(matrix, method, ri_table, cr_threshold, (*loc, "matrix"), completion, explained=False)
         except InvalidInput as exc:
             errors.extend(exc.errors)
             return placeholder
@@ -595,6 +824,12 @@ def _check_choice(value: str, allowed: tuple[str, ...], loc: Loc) -> None:
         _fail(loc, f"unknown value {value!r}; choose one of {', '.join(allowed)}")
 
 
+def _check_settings(*, method: str, completion: str, cr_threshold: float) -> None:
+    _check_choice(method, METHODS, ("method",))
+    _check_choice(completion, COMPLETIONS, ("completion",))
+    _check_threshold(cr_threshold)
+
+
 def _check_threshold(cr_threshold: float) -> None:
     if not (math.isfinite(cr_threshold) and cr_threshold >= 0):
         _fail(("cr_threshold",), f"the consistency threshold must be a non-negative number, got {cr_threshold}")
@@ -611,3 +846,40 @@ def _fail(loc: Loc, msg: str) -> NoReturn:
 def _raise_if(errors: list[dict[str, Any]], detail: str) -> None:
     if errors:
         raise InvalidInput(detail, errors=errors)
+
+
+def batch_priorities(stack: FloatArray, method: str = "eigenvector") -> FloatArray:
+    """Priorities (K x n) of K reciprocal n x n matrices at once, NaN for a missing judgment (Harker / LLSM).
+
+    For Monte Carlo over a panel, where each run aggregates another multiset of experts: one batched solve
+    instead of K calls of `priorities`, and the principal eigenvector by power iteration on the balanced
+    matrices (their entries are near 1, so it converges in a few steps; LAPACK takes the rest). The matrices
+    are taken as they are (no validation).
+    """
+    _check_choice(method, METHODS, ("method",))
+    locs = [("matrix",)] * stack.shape[0]
+    missing = np.isnan(stack)
+    # Complete matrices: the LLSM solution is the row mean of the logarithms.
+    log_weights = _logarithmic_least_squares(stack, missing) if missing.any() else np.log(stack).mean(axis=2)
+    if method != "eigenvector":
+        return _normalised_exp(log_weights)
+    balanced = _balanced(_harker(stack, missing), log_weights, locs)
+    vector = np.full(log_weights.shape, 1.0 / log_weights.shape[1])
+    converged = np.zeros(len(vector), dtype=bool)
+    for _ in range(_POWER_STEPS):
+        step = np.einsum("kij,kj->ki", balanced, vector)
+        step /= step.sum(axis=1, keepdims=True)
+        converged = np.abs(step - vector).max(axis=1) < _POWER_TOLERANCE
+        vector = step
+        if converged.all():
+            break
+    if not converged.all():
+        slow = np.flatnonzero(~converged)
+        _, weights = _principal(balanced[slow], log_weights[slow])
+        vector[slow] = np.exp(np.log(weights) - log_weights[slow])
+    with np.errstate(divide="ignore"):
+        return _normalised_exp(np.log(vector) + log_weights)
+
+
+_POWER_STEPS = 60
+_POWER_TOLERANCE = 1e-13

@@ -11,8 +11,6 @@ from pymcdm import correlations
 
 from services.scoring.engine.mcda import FloatArray, IntArray, invalid, resolve_method, score
 
-DEFAULT_METHODS: tuple[str, ...] = ("topsis", "vikor", "promethee_ii", "wsm", "waspas", "edas", "mabac")
-
 
 @dataclass(frozen=True)
 class MethodComparison:
@@ -31,7 +29,7 @@ class MethodComparison:
     warnings: tuple[str, ...]
 
 
-def _spearman(x: FloatArray, y: FloatArray) -> float:
+def rank_correlation(x: FloatArray, y: FloatArray) -> float:
     # rs is undefined when a ranking is all ties (zero variance); identical rankings still agree fully.
     if np.array_equal(x, y):
         return 1.0
@@ -40,7 +38,7 @@ def _spearman(x: FloatArray, y: FloatArray) -> float:
     return float(correlations.spearman(x, y))
 
 
-def _ws(x: FloatArray, y: FloatArray) -> float:
+def rank_similarity(x: FloatArray, y: FloatArray) -> float:
     # WS weighs each position by the reference ranking, so ws(x, y) != ws(y, x); the mean of the two makes
     # the matrix symmetric. With one alternative its denominator is 0, but the rankings trivially agree.
     if x.size == 1 or np.array_equal(x, y):
@@ -53,7 +51,7 @@ def compare_methods(
     weights: npt.ArrayLike,
     types: Sequence[str | int] | npt.ArrayLike,
     *,
-    methods: Sequence[str] = DEFAULT_METHODS,
+    methods: Sequence[str],
     normalization: str | None = None,
     criteria_names: Sequence[str] | None = None,
 ) -> MethodComparison:
@@ -77,8 +75,8 @@ def compare_methods(
     spearman, ws = np.eye(n), np.eye(n)
     for a in range(n):
         for b in range(a + 1, n):
-            spearman[a, b] = spearman[b, a] = _spearman(ranks[a], ranks[b])
-            ws[a, b] = ws[b, a] = _ws(ranks[a], ranks[b])
+            spearman[a, b] = spearman[b, a] = rank_correlation(ranks[a], ranks[b])
+            ws[a, b] = ws[b, a] = rank_similarity(ranks[a], ranks[b])
     warnings = list(dict.fromkeys(w for r in results for w in r.warnings))
     return MethodComparison(
         methods=tuple(methods),

@@ -12,6 +12,7 @@ from pymcdm import methods as pm_methods
 from pymcdm import normalizations as pm_norm
 
 from shared.errors import InvalidInput
+from shared.schemas import vocabulary
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -107,7 +108,7 @@ class Normalization:
     per column. Columns must vary (constant columns are dropped before normalising).
     """
 
-    name: str
+    name: vocabulary.Normalization
     pymcdm_function: Callable[..., Any]
     domain: Domain
     benefit: ColumnTransform
@@ -179,9 +180,9 @@ class Method:
     raw values; `nonnegative_normalized` marks methods that take powers or products of normalised values.
     """
 
-    name: str
+    name: vocabulary.ScoreMethod
     higher_is_better: bool
-    default_normalization: str | None
+    default_normalization: vocabulary.Normalization | None
     neutral_score: float
     build: Callable[[Callable[..., Any] | None], Any] | None
     data_domain: Domain = "any"

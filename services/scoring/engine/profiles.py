@@ -8,17 +8,16 @@ from typing import Any, TypedDict
 import numpy as np
 
 from services.scoring.engine.ahp import (
-    Aggregation,
     ExpertJudgment,
     FloatArray,
     GroupResult,
     HierarchyNode,
-    Method,
     group,
     hierarchy,
     to_matrix,
 )
 from shared.errors import InvalidInput
+from shared.schemas.vocabulary import Aggregation, PriorityMethod
 
 GOAL = "goal"
 
@@ -68,7 +67,7 @@ def compute_profile(
     tree: Mapping[str, Sequence[str]],
     judgments: Sequence[Mapping[str, Any]],
     *,
-    method: Method = "eigenvector",
+    method: PriorityMethod = "eigenvector",
     aggregation: Aggregation = "aij",
     ri_table: str = "saaty",
     cr_threshold: float = 0.1,
@@ -212,7 +211,7 @@ def _group_node(
     node: str,
     children: Sequence[str],
     entries: Sequence[tuple[int, ExpertJudgment]],
-    method: Method,
+    method: PriorityMethod,
     aggregation: Aggregation,
     ri_table: str,
     cr_threshold: float,

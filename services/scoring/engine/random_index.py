@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 
 from shared.errors import InvalidInput
+from shared.schemas.vocabulary import RiTable
 
 Loc = tuple[str | int, ...]
 
@@ -27,13 +30,14 @@ DONEGAN_DODD: dict[int, float] = {
     90: 1.6213, 100: 1.6339,
 }  # fmt: skip
 
+# The values of every table the vocabulary (RiTable) names, but alonso_lamata's, which is a formula.
 _TABULATED: dict[str, dict[int, float]] = {
     "saaty": SAATY,
     "donegan_dodd": DONEGAN_DODD,
     "tummala_ling": TUMMALA_LING,
 }
 
-RI_TABLES: tuple[str, ...] = ("saaty", "alonso_lamata", "donegan_dodd", "tummala_ling")
+RI_TABLES: tuple[RiTable, ...] = get_args(RiTable)
 
 
 def alonso_lamata(n: int) -> float:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +18,7 @@ from services.scoring.engine.mcda import (
     validate_types,
     validate_weights,
 )
+from shared.schemas.vocabulary import Reference
 
 TypesLike = Sequence[str | int] | npt.ArrayLike
 
@@ -111,7 +111,7 @@ def criterion_scores(
     types: TypesLike,
     groups: Mapping[str, Sequence[int]],
     *,
-    reference: Literal["fixed", "relative"] = "fixed",
+    reference: Reference = "fixed",
     lower: npt.ArrayLike | None = None,
     upper: npt.ArrayLike | None = None,
     normalization: str | None = None,

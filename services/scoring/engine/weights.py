@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -20,9 +20,10 @@ from services.scoring.engine.mcda import (
     validate_types,
     validate_weights,
 )
+from shared.schemas.vocabulary import CombinationMethod, ObjectiveMethod
 
-OBJECTIVE_METHODS: tuple[str, ...] = ("entropy", "critic", "standard_deviation", "merec")
-ObjectiveMethod = Literal["entropy", "critic", "standard_deviation", "merec"]
+OBJECTIVE_METHODS: tuple[ObjectiveMethod, ...] = get_args(ObjectiveMethod)
+COMBINATION_METHODS: tuple[CombinationMethod, ...] = get_args(CombinationMethod)
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,8 @@ def combined_weights(
     `linear`: alpha * s + (1 - alpha) * o. `multiplicative`: s * o / sum(s * o), which needs at least one
     criterion with a positive weight in both (alpha is not used).
     """
-    if method not in ("linear", "multiplicative"):
-        raise invalid("method must be 'linear' or 'multiplicative'", ["method"])
+    if method not in COMBINATION_METHODS:
+        raise invalid(f"unknown method {method!r}; choose one of {', '.join(COMBINATION_METHODS)}", ["method"])
     if not (np.isfinite(alpha) and 0.0 <= alpha <= 1.0):
         raise invalid("alpha must be a number from 0 to 1", ["alpha"])
     k = np.asarray(subjective, dtype=object).size

@@ -8,7 +8,7 @@ import textwrap
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import cast
+from typing import cast, get_args
 
 import numpy as np
 from matplotlib import rc_context
@@ -22,15 +22,16 @@ from matplotlib.projections.polar import PolarAxes
 
 from services.scoring.exports.fonts import CJKFont
 from services.scoring.exports.labels import label
-from services.scoring.exports.model import CATEGORIES, TIER_THRESHOLDS, TIERS, ExportBundle, Lang, RankingRow
+from services.scoring.exports.model import TIER_THRESHOLDS, ExportBundle, RankingRow
+from shared.schemas.vocabulary import Category, Lang, Tier
 
-TIER_COLOURS: dict[str, str] = {
+TIER_COLOURS: dict[Tier, str] = {
     "leading": "#2E7D32",
     "strong": "#1F77B4",
     "moderate": "#E8A317",
     "emerging": "#C0392B",
 }
-CATEGORY_COLOURS: dict[str, str] = {"basic": "#4E79A7", "strategic": "#F28E2B", "cutting_edge": "#59A14F"}
+CATEGORY_COLOURS: dict[Category, str] = {"basic": "#4E79A7", "strategic": "#F28E2B", "cutting_edge": "#59A14F"}
 DPI = 160
 _UP, _DOWN = "#2E7D32", "#C0392B"
 _RC_LOCK = threading.Lock()
@@ -68,7 +69,7 @@ def score_bars(bundle: ExportBundle, font: CJKFont) -> bytes:
             ax.tick_params(axis="y", length=0)
             ax.set_xlabel(label("score", lang), fontsize=8)
             ax.spines[["top", "right"]].set_visible(False)
-        handles: list[Artist] = [Patch(color=TIER_COLOURS[t], label=label(t, lang)) for t in TIERS]
+        handles: list[Artist] = [Patch(color=TIER_COLOURS[t], label=label(t, lang)) for t in get_args(Tier)]
         handles.append(Line2D([], [], color="#333333", linewidth=0.9, label=f"{label('mean', lang)} {mean:.3f}"))
         handles.append(Line2D([], [], color="#777777", linewidth=0.6, linestyle="--", label="50% / 90% / 120%"))
         fig.legend(handles=handles, loc="upper center", ncol=len(handles), fontsize=7, frameon=False)
@@ -96,7 +97,7 @@ def leader_radars(bundle: ExportBundle, font: CJKFont) -> bytes | None:
     """For each category, its best-ranked cluster's criterion scores against the category mean."""
     lang = bundle.lang
     codes = [criterion.code for criterion in bundle.criteria]
-    by_category = {c: [row for row in bundle.ranked_rows() if row.category == c] for c in CATEGORIES}
+    by_category = {c: [row for row in bundle.ranked_rows() if row.category == c] for c in get_args(Category)}
     present = [(category, rows) for category, rows in by_category.items() if rows]
     if not present or len(codes) < 3:
         return None
@@ -135,7 +136,7 @@ def leader_radars(bundle: ExportBundle, font: CJKFont) -> bytes | None:
 
 def _rank_scatter(ax: Axes, rows: list[RankingRow], n: int, bundle: ExportBundle, lang: Lang) -> None:
     """Each cluster at (previous rank, current rank); above the diagonal it moved up."""
-    for category in CATEGORIES:
+    for category in get_args(Category):
         members = [row for row in rows if row.category == category]
         if members:
             ax.scatter(
@@ -158,7 +159,7 @@ def _rank_scatter(ax: Axes, rows: list[RankingRow], n: int, bundle: ExportBundle
             ha="right", va="top")  # fmt: skip
     ax.text(0.02, 0.03, "▼ " + label("moved_down", lang), transform=ax.transAxes, color=_DOWN, fontsize=8,
             ha="left", va="bottom")  # fmt: skip
-    ax.legend(fontsize=7.5, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(CATEGORIES))
+    ax.legend(fontsize=7.5, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(get_args(Category)))
     ax.spines[["top", "right"]].set_visible(False)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.scoring.exports.model import Lang
+from shared.schemas.vocabulary import Lang
 
 _LABELS: dict[str, tuple[str, str]] = {
     "report_title": (
@@ -80,7 +80,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "parent": ("Parent", "上级"),
     "value": ("Value", "数值"),
     "benchmark": ("Benchmark", "标杆值"),
-    "gap": ("Gap", "差距"),
+    "gap": ("Gap (share of range)", "差距（占参考区间比例）"),
     "unit": ("Unit", "单位"),
     "direction": ("Direction", "方向"),
     "weight": ("Weight", "权重"),

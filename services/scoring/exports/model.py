@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-# The tier rule is the rankings'; re-exported (`as`) for the renderers that read it from here.
-from services.scoring.rankings.tiers import TIER_THRESHOLDS as TIER_THRESHOLDS
 from services.scoring.rankings.tiers import tier_of as tier_of
 
-Category = Literal["basic", "strategic", "cutting_edge"]
-Reference = Literal["fixed", "relative"]
-Lang = Literal["en", "zh"]
-Direction = Literal["benefit", "cost"]
-Tier = Literal["leading", "strong", "moderate", "emerging"]
-
-CATEGORIES: tuple[Category, ...] = ("basic", "strategic", "cutting_edge")
-TIERS: tuple[Tier, ...] = ("leading", "strong", "moderate", "emerging")
+# The tier rule is the rankings'; re-exported (`as`) for the renderers that read it from here.
+from shared.schemas.rankings import TIER_THRESHOLDS as TIER_THRESHOLDS
+from shared.schemas.vocabulary import Category, Direction, Lang, Reference, Tier
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +79,11 @@ class RankingRow:
 
 @dataclass(frozen=True, slots=True)
 class Weakness:
-    """An indicator on which a cluster trails its category's peers.
+    """An indicator on which a cluster trails its category's peers, as the recommendation service found it.
 
-    `benchmark` is the peers' reference value; `gap` is the shortfall as a share of the benchmark
-    (0.25: 25 % behind), direction-aware.
+    `benchmark` is the category's top-quartile value; `gap` is the shortfall to it as a share (0–1) of the
+    indicator's reference range, direction-aware (`shared.schemas.recommendations.Weakness.gap`): 0.25 is a
+    quarter of the range, not 25 % of the benchmark.
     """
 
     criterion: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.shapes import Drawing, Line, Rect
@@ -29,7 +29,8 @@ from reportlab.platypus import (
 from services.scoring.exports import charts
 from services.scoring.exports.fonts import CJKFont, register_cjk_font
 from services.scoring.exports.labels import label, method_name
-from services.scoring.exports.model import CATEGORIES, ExportBundle, Lang, RankingRow
+from services.scoring.exports.model import ExportBundle, RankingRow
+from shared.schemas.vocabulary import Category, Lang, Tier
 
 _MARGIN = 16 * mm
 _NAVY = colors.HexColor("#1F4E79")
@@ -342,7 +343,7 @@ def _leader_table(bundle: ExportBundle, s: _Styles, width: float) -> Table:
     rows = bundle.ranked_rows()
     data: list[list[Any]] = [[label("category", lang), label("cluster", lang), *codes]]
     commands: list[tuple[Any, ...]] = []
-    for category in CATEGORIES:
+    for category in get_args(Category):
         members = [row for row in rows if row.category == category]
         if not members:
             continue
@@ -386,7 +387,7 @@ def _cluster_pages(bundle: ExportBundle, s: _Styles, width: float) -> list[Flowa
             c.code: _mean([row.criteria_scores.get(c.code) for row in rows if row.category == category])
             for c in bundle.criteria
         }
-        for category in CATEGORIES
+        for category in get_args(Category)
     }
     story: list[Flowable] = []
     for index, row in enumerate(rows):
@@ -541,7 +542,7 @@ def _image(png: bytes, max_width: float, max_height: float) -> Image:
     return image
 
 
-def _score_bar(score: float | None, mean: float | None, width: float, tier: str) -> Drawing:
+def _score_bar(score: float | None, mean: float | None, width: float, tier: Tier) -> Drawing:
     """A small bar of the criterion score (0–1) with a tick at the category mean."""
     height = 8.0
     drawing = Drawing(width, height)

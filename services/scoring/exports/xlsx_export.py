@@ -17,7 +17,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from services.scoring.exports.labels import label, method_name
-from services.scoring.exports.model import ExportBundle, Lang
+from services.scoring.exports.model import ExportBundle
+from shared.schemas.vocabulary import Lang
 from shared.spreadsheet import safe_text
 
 SHEETS: tuple[str, ...] = ("Ranking", "Criterion scores", "Indicators", "Weights", "Recommendations", "About")

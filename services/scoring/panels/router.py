@@ -6,17 +6,17 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from services.scoring.deps import IndicatorsDep
-from services.scoring.engine.ahp import Aggregation, Method
 from services.scoring.panels.service import publish_panel
 from shared.auth import Analyst
-from shared.schemas.panels import RiTable, WeightProfileRead
+from shared.schemas.panels import WeightProfileRead
+from shared.schemas.vocabulary import Aggregation, PriorityMethod, RiTable
 
 router = APIRouter(prefix="/v1/panels", tags=["panels"])
 
 
 class PublishRequest(BaseModel):
     name: str = Field(min_length=1, max_length=200, description="Name of the new profile.", examples=["Review 2025"])
-    method: Method = Field(default="eigenvector", description="Priority method: eigenvector or geometric_mean.")
+    method: PriorityMethod = Field(default="eigenvector", description="Priority method: eigenvector or geometric_mean.")
     aggregation: Aggregation = Field(default="aij", description="aij (judgments) or aip (priorities).")
     ri_table: RiTable = Field(default="saaty", description="Random index table for the consistency ratios.")
     make_default: bool = Field(default=False, description="Make it the profile rankings use unless told otherwise.")

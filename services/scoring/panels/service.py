@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.scoring.engine.ahp import Aggregation, Method
 from services.scoring.engine.profiles import GOAL, compute_profile
 from shared.clients import IndicatorsClient
 from shared.errors import InvalidInput
 from shared.schemas.panels import WeightProfileCreate, WeightProfileRead
+from shared.schemas.vocabulary import Aggregation, PriorityMethod
 
 
 def publish_panel(
@@ -17,7 +17,7 @@ def publish_panel(
     *,
     panel_id: int,
     name: str,
-    method: Method,
+    method: PriorityMethod,
     aggregation: Aggregation,
     ri_table: str,
     make_default: bool,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from services.scoring.engine.mcda import BoolArray, FloatArray, competition_ranks, score
+from services.scoring.engine.ranking_model import FIXED_REFERENCE_METHODS
 from services.scoring.engine.reference import criterion_scores, score_fixed_reference
 from services.scoring.rankings.tiers import tier_of
 from shared.decision_matrix import YearMatrix, year_matrix
@@ -18,16 +19,20 @@ from shared.errors import InvalidInput
 from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead
 from shared.schemas.rankings import RankingResult, Reference, Tier
 
-FIXED_REFERENCE_METHODS = ("topsis", "wsm")
-
 
 @dataclass(frozen=True)
 class Scored:
-    """One year's scores of the ranked clusters, in the dataset's cluster order."""
+    """One year's scores of the ranked clusters, in the dataset's cluster order.
+
+    Scores, overall ranks and tiers are those of the whole field of the year; a category filter only chooses
+    the rows (and `ranks` ranks them among themselves), it never changes a score or a tier.
+    """
 
     codes: list[str]
     scores: FloatArray
     ranks: np.ndarray
+    overall_ranks: np.ndarray
+    field_tiers: list[Tier]
     criteria: list[str]
     criteria_scores: FloatArray
     imputed: list[list[str]]
@@ -68,10 +73,9 @@ def score_year(
     matrix = year_matrix(dataset, clusters, tree, weights)
     codes_in_tree = matrix.indicator_codes
     keep = np.array([category is None or c == category for c in matrix.categories], dtype=bool)
-    codes = [code for code, k in zip(matrix.codes, keep, strict=True) if k]
-    values, missing = matrix.values[keep], matrix.missing[keep]
-    if not codes:
+    if not keep.any():
         raise InvalidInput(f"no clusters of category {category!r} have data in {dataset.year}")
+    values, missing = matrix.values, matrix.missing
 
     warnings = list(matrix.warnings)
     normalization: str | None = None
@@ -95,30 +99,39 @@ def score_year(
         criteria_names=codes_in_tree,
     )
     warnings.extend(by_criterion.warnings)
+    field = np.asarray(scores, dtype=np.float64)
+    field_tiers = field_tiers_of(field, higher_is_better=higher_is_better)
+    rows = np.flatnonzero(keep)
     return Scored(
-        codes=codes,
-        scores=np.asarray(scores, dtype=np.float64),
-        ranks=competition_ranks(np.asarray(scores, dtype=np.float64), higher_is_better=higher_is_better),
+        codes=[matrix.codes[i] for i in rows],
+        scores=field[keep],
+        ranks=competition_ranks(field[keep], higher_is_better=higher_is_better),
+        overall_ranks=competition_ranks(field, higher_is_better=higher_is_better)[keep],
+        field_tiers=[field_tiers[i] for i in rows],
         criteria=list(by_criterion.criteria),
-        criteria_scores=by_criterion.scores,
-        imputed=[[codes_in_tree[j] for j in np.flatnonzero(row)] for row in missing],
-        clipped=[[codes_in_tree[j] for j in np.flatnonzero(row)] for row in clipped_mask],
+        criteria_scores=by_criterion.scores[keep],
+        imputed=[[codes_in_tree[j] for j in np.flatnonzero(row)] for row in missing[keep]],
+        clipped=[[codes_in_tree[j] for j in np.flatnonzero(row)] for row in clipped_mask[keep]],
         normalization=normalization,
         higher_is_better=higher_is_better,
         warnings=warnings,
     )
 
 
-def tiers(scored: Scored) -> list[Tier]:
-    """Tiers by score relative to the mean; scores that can be negative or where lower is better are first
-    put on a 0–1 scale oriented so that 1 is best."""
-    values = scored.scores
-    if not scored.higher_is_better or (values < 0).any():
+def field_tiers_of(values: FloatArray, *, higher_is_better: bool) -> list[Tier]:
+    """Tiers by score relative to the mean of the whole field; scores that can be negative or where lower is
+    better are first put on a 0–1 scale oriented so that 1 is best."""
+    if not higher_is_better or (values < 0).any():
         span = float(values.max() - values.min())
         values = (values - values.min()) / span if span > 0 else np.ones_like(values)
-        if not scored.higher_is_better:
+        if not higher_is_better:
             values = 1.0 - values
     return list(tier_of([float(v) for v in values]))
+
+
+def tiers(scored: Scored) -> list[Tier]:
+    """The tiers of the scored rows, computed on the whole field of the year."""
+    return list(scored.field_tiers)
 
 
 def results(current: Scored, previous: Scored | None, clusters: Mapping[str, ClusterRead]) -> list[RankingResult]:
@@ -144,6 +157,7 @@ def results(current: Scored, previous: Scored | None, clusters: Mapping[str, Clu
                 industry=cluster.industry,
                 score=float(current.scores[i]),
                 rank=rank,
+                overall_rank=int(current.overall_ranks[i]),
                 rank_change=None if prior is None else prior[0] - rank,
                 previous_rank=None if prior is None else prior[0],
                 previous_score=None if prior is None else prior[1],

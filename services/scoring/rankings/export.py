@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
 
 from pydantic import ValidationError
 
@@ -24,7 +23,6 @@ from services.scoring.exports import (
     render_pdf,
     render_xlsx,
 )
-from services.scoring.exports.model import Lang
 from services.scoring.rankings import service
 from shared.cache import Cache
 from shared.clients import IndicatorsClient, RecommendationsClient
@@ -33,8 +31,7 @@ from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead
 from shared.schemas.panels import WeightProfileRead
 from shared.schemas.rankings import RankingResponse, RankingResult
 from shared.schemas.recommendations import ClusterRecommendations
-
-ExportFormat = Literal["csv", "xlsx", "pdf"]
+from shared.schemas.vocabulary import ExportFormat, Lang
 
 MEDIA_TYPES: dict[ExportFormat, str] = {
     "csv": "text/csv; charset=utf-8",

@@ -8,17 +8,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from services.scoring.deps import CacheDep, IndicatorsDep, RecommendationsDep, SettingsDep
-from services.scoring.exports.model import Lang
 from services.scoring.rankings import export, service
 from shared.auth import Analyst, Viewer
-from shared.schemas.indicators import Category
-from shared.schemas.rankings import (
-    ComparisonResponse,
-    RankingMethod,
-    RankingPreviewRequest,
-    RankingResponse,
-    Reference,
-)
+from shared.schemas.rankings import ComparisonResponse, RankingPreviewRequest, RankingResponse
+from shared.schemas.vocabulary import Category, ExportFormat, Lang, RankingMethod, Reference
 
 router = APIRouter(prefix="/v1/rankings", tags=["rankings"])
 
@@ -147,9 +140,7 @@ def export_ranking(
     cache: CacheDep,
     settings: SettingsDep,
     year: Annotated[int, Query(description="Year of the data.", examples=[2024])],
-    export_format: Annotated[
-        export.ExportFormat, Query(alias="format", description="csv (UTF-8 with BOM), xlsx or pdf.")
-    ],
+    export_format: Annotated[ExportFormat, Query(alias="format", description="csv (UTF-8 with BOM), xlsx or pdf.")],
     profile: Annotated[int | None, Query(description="Weight profile id; default: the default profile.")] = None,
     lang: Annotated[Lang, Query(description="Language of headings, names and advice.")] = "en",
     method: Annotated[RankingMethod, Query(description="Scoring method.")] = "topsis",

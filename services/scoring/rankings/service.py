@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
+from services.scoring.engine.decomposition import shapley_contributions
 from services.scoring.rankings.compute import Scored, results, score_year
-from shared.cache import Cache, cache_key
+from shared.cache import Cache, validated
 from shared.clients import IndicatorsClient
+from shared.clients import ranking_key as client_ranking_key
+from shared.decision_matrix import YearMatrix, year_matrix
 from shared.errors import NotFound
 from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead, PlatformState
 from shared.schemas.panels import WeightProfileRead
@@ -19,7 +24,7 @@ from shared.schemas.rankings import (
     YearStanding,
 )
 
-RANKING_SCHEMA_VERSION = 1
+_RANKING_BODY = validated(RankingResponse)
 
 
 @dataclass(frozen=True)
@@ -44,37 +49,29 @@ class Inputs:
 
 
 def ranking_key(state: PlatformState, request: RankingRequest) -> str:
-    """Every input of a ranking is named in its key: the dataset versions, the profile, the catalogue."""
-    previous = {d.year: d.version for d in state.datasets}.get(request.year - 1)
-    return cache_key(
-        "scoring",
-        "ranking",
-        RANKING_SCHEMA_VERSION,
-        {
-            "instance": state.instance_id,
-            "catalog": state.catalog_version,
-            "year": request.year,
-            "version": state.version_of(request.year),
-            "previous_version": previous,
-            "profile": state.profile_id(request.profile_id),
-            "method": request.method,
-            "reference": request.reference,
-            "category": request.category,
-        },
+    """Every input of a ranking is named in its key (see shared.clients.ranking_key, which clients share)."""
+    return client_ranking_key(
+        state,
+        year=request.year,
+        profile=request.profile_id,
+        method=request.method,
+        reference=request.reference,
+        category=request.category,
     )
 
 
 def load_inputs(indicators: IndicatorsClient, state: PlatformState, profile_id: int) -> Inputs:
-    token = f"{state.instance_id}:{state.catalog_version}"
+    """The profile, tree and clusters, each read through the cache under the keys the client builds from `state`."""
     return Inputs(
         state=state,
-        profile=indicators.weight_profile(profile_id, cache_token=state.instance_id),
-        tree=indicators.indicator_tree(cache_token=token),
-        clusters={c.code: c for c in indicators.clusters(cache_token=token)},
+        profile=indicators.weight_profile(profile_id, state=state),
+        tree=indicators.indicator_tree(state=state),
+        clusters={c.code: c for c in indicators.clusters(state=state)},
     )
 
 
-def _dataset(indicators: IndicatorsClient, state: PlatformState, year: int) -> DatasetRead | None:
+def dataset_of(indicators: IndicatorsClient, state: PlatformState, year: int) -> DatasetRead | None:
+    """The year's dataset at the state's version, through the cache; None when the year has no observations."""
     versions = {d.year: d.version for d in state.datasets}
     if year not in versions:
         return None
@@ -95,11 +92,11 @@ def _score(inputs: Inputs, dataset: DatasetRead, request: RankingRequest) -> Sco
 
 def compute_ranking(indicators: IndicatorsClient, state: PlatformState, request: RankingRequest) -> RankingResponse:
     inputs = load_inputs(indicators, state, state.profile_id(request.profile_id))
-    dataset = _dataset(indicators, state, request.year)
+    dataset = dataset_of(indicators, state, request.year)
     if dataset is None:
         raise NotFound(f"no observations for the year {request.year}")
     current = _score(inputs, dataset, request)
-    previous_dataset = _dataset(indicators, state, request.year - 1)
+    previous_dataset = dataset_of(indicators, state, request.year - 1)
     previous = None if previous_dataset is None else _score(inputs, previous_dataset, request)
     return RankingResponse(
         year=request.year,
@@ -118,15 +115,16 @@ def compute_ranking(indicators: IndicatorsClient, state: PlatformState, request:
 
 
 def ranking_bytes(indicators: IndicatorsClient, cache: Cache, request: RankingRequest, *, ttl_seconds: float) -> bytes:
-    """The ranking as JSON bytes: one uncached state call, then the cache, then (on a miss) the computation."""
+    """The ranking as JSON bytes: one uncached state call, then the cache, then (on a miss) the computation.
+
+    A cached body that is not a valid ranking (of an older shape, truncated, foreign) is computed again.
+    """
     state = indicators.state()
-    key = ranking_key(state, request)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    body = compute_ranking(indicators, state, request).model_dump_json().encode()
-    cache.set(key, body, ttl_seconds)
-    return body
+
+    def compute() -> bytes:
+        return compute_ranking(indicators, state, request).model_dump_json().encode()
+
+    return cache.read_through(ranking_key(state, request), compute, ttl_seconds=ttl_seconds, decode=_RANKING_BODY)
 
 
 def compare_years(
@@ -142,12 +140,15 @@ def compare_years(
     pid = state.profile_id(profile_id)
     inputs = load_inputs(indicators, state, pid)
     scored = {}
+    datasets = {}
     for year in (from_year, to_year):
-        dataset = _dataset(indicators, state, year)
+        dataset = dataset_of(indicators, state, year)
         if dataset is None:
             raise NotFound(f"no observations for the year {year}")
         request = RankingRequest(year=year, profile_id=pid, method=method, reference="fixed", category=None)
         scored[year] = (dataset.version, _score(inputs, dataset, request))
+        datasets[year] = dataset
+    contributions = criterion_contributions(inputs, datasets[from_year], datasets[to_year], method)
     standings: dict[int, dict[str, YearStanding]] = {
         year: {
             code: YearStanding(rank=int(rank), score=float(score))
@@ -171,6 +172,7 @@ def compare_years(
                     "to": after,
                     "rank_change": None if before.rank is None or after.rank is None else before.rank - after.rank,
                     "score_change": None if before.score is None or after.score is None else after.score - before.score,
+                    "contributions": contributions.get(code),
                 }
             )
         )
@@ -185,3 +187,29 @@ def compare_years(
         reference="fixed",
         results=rows,
     )
+
+
+def criterion_contributions(
+    inputs: Inputs, before: DatasetRead, after: DatasetRead, method: str
+) -> dict[str, dict[str, float]]:
+    """Each criterion's part of every cluster's score change between the years, by Shapley values (they add up
+    to the change exactly); only for clusters with data in both years."""
+    weights = {w.code: w.global_weight for w in inputs.profile.indicators}
+    first = year_matrix(before, inputs.clusters, inputs.tree, weights)
+    second = year_matrix(after, inputs.clusters, inputs.tree, weights)
+    both = [code for code in second.codes if code in set(first.codes)]
+    if not both:
+        return {}
+    criteria = [criterion.code for criterion in inputs.tree]
+    group_of = np.empty(len(second.indicators), dtype=np.int64)
+    for c, code in enumerate(criteria):
+        group_of[second.groups[code]] = c
+
+    def scaled(matrix: YearMatrix) -> np.ndarray:
+        rows = [matrix.codes.index(code) for code in both]
+        values = np.clip(matrix.values[rows], matrix.lower, matrix.upper)
+        out = (values - matrix.lower) / (matrix.upper - matrix.lower)
+        return np.where(np.asarray(matrix.types) < 0, 1.0 - out, out)
+
+    parts = shapley_contributions(scaled(first), scaled(second), second.weights, group_of, len(criteria), method)
+    return {code: {c: float(parts[i, k]) for k, c in enumerate(criteria)} for i, code in enumerate(both)}

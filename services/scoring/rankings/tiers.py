@@ -5,10 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from shared.schemas.rankings import Tier
-
-# Lower bound of each tier as a share of the mean score (DOMAIN.md, "How annual reviews report").
-TIER_THRESHOLDS: tuple[tuple[Tier, float], ...] = (("leading", 1.2), ("strong", 0.9), ("moderate", 0.5))
+from shared.schemas.rankings import TIER_THRESHOLDS, Tier
 
 
 def tier_of(scores: Sequence[float]) -> list[Tier]:

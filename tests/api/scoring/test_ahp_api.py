@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from shared.schemas.scoring import DRINKS_MATRIX
+from shared.schemas.vocabulary import PriorityMethod
 from tests.api.scoring.support import assert_invalid
 
 # Saaty (2008), relative consumption of drinks (DOMAIN.md).
@@ -164,7 +165,7 @@ def test_a_consistent_chain_of_nines_over_30_items(scoring_client: TestClient) -
             matrix[i][i + 1], matrix[i + 1][i] = 9, "1/9"
     powers = [Fraction(1, 9**i) for i in range(n)]
     expected = [float(power / sum(powers)) for power in powers]
-    for method in ("eigenvector", "geometric_mean"):
+    for method in get_args(PriorityMethod):
         body = {"matrix": matrix, "method": method, "ri_table": "donegan_dodd"}
         response = scoring_client.post("/v1/ahp/priorities", json=body)
         assert response.status_code == 200, response.text
@@ -193,11 +194,48 @@ def test_every_bad_entry_is_reported_at_once(scoring_client: TestClient) -> None
         ({"labels": ["a", "b"]}, ["body", "labels"]),
         ({"labels": ["a", "b", "a"]}, ["body", "labels", 2]),
         ({"riTable": "saaty"}, ["body", "riTable"]),
+        ({"completion": "nearest"}, ["body", "completion"]),
     ],
 )
 def test_bad_options_are_located(scoring_client: TestClient, change: dict[str, Any], loc: list[str | int]) -> None:
     body = {"matrix": [[1, 2, 3], ["1/2", 1, 2], ["1/3", "1/2", 1]], **change}
     assert_invalid(scoring_client.post("/v1/ahp/priorities", json=body), loc)
+
+
+def test_inconsistencies_carry_the_best_value_and_the_cr_it_gives(scoring_client: TestClient) -> None:
+    body = scoring_client.post("/v1/ahp/priorities", json={"matrix": DRINKS_MATRIX}).json()
+    worst = body["inconsistencies"]
+    assert len(worst) == 3
+    for item in worst:
+        assert 1 / 9 <= item["best_value"] <= 9
+        assert 0 <= item["cr_after"] <= body["cr"]
+        changed = numeric(DRINKS_MATRIX)
+        changed[item["row"]][item["col"]] = item["best_value"]
+        changed[item["col"]][item["row"]] = 1 / item["best_value"]
+        again = scoring_client.post("/v1/ahp/priorities", json={"matrix": changed.tolist()}).json()
+        assert again["cr"] == pytest.approx(item["cr_after"], abs=1e-9)
+    # Wine against water is judged 1/9 where the priorities say 0.0586: the scale's end is as far as it goes.
+    assert (worst[0]["row"], worst[0]["col"], worst[0]["best_value"]) == (1, 6, pytest.approx(1 / 9))
+    assert worst[0]["cr_after"] == pytest.approx(body["cr"], abs=1e-12)
+
+
+def test_optimal_completion_of_the_example_in_ahpys_readme(scoring_client: TestClient) -> None:
+    # AHPy README, "Missing Pairwise Comparisons" (Bozóki, Fülöp and Rónyai 2010): (c, d) missing; AHPy computes it
+    # as 0.7303 with weights a .3738, b .392, c .0985, d .1357 and CR .0372 (Donegan and Dodd's random index).
+    matrix = [[1, 1, 5, 2], [1, 1, 3, 4], ["1/5", "1/3", 1, None], ["1/2", "1/4", None, 1]]
+    request = {"matrix": matrix, "completion": "optimal", "ri_table": "donegan_dodd"}
+    response = scoring_client.post("/v1/ahp/priorities", json=request)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["completed_matrix"][2][3] == pytest.approx(0.730297, abs=1e-5)
+    assert body["weights"] == pytest.approx([0.3738, 0.392, 0.0985, 0.1357], abs=5e-5)
+    assert body["cr"] == pytest.approx(0.0372, abs=5e-5)
+    harker = scoring_client.post("/v1/ahp/priorities", json={**request, "completion": "harker"}).json()
+    assert body["lambda_max"] < harker["lambda_max"]
+    geometric = {**request, "method": "geometric_mean"}
+    assert scoring_client.post("/v1/ahp/priorities", json=geometric).json() == (
+        scoring_client.post("/v1/ahp/priorities", json={**geometric, "completion": "harker"}).json()
+    )
 
 
 def consistent_matrix(n: int) -> list[list[float]]:
@@ -257,6 +295,51 @@ def test_identical_experts_are_in_full_consensus(scoring_client: TestClient) -> 
     assert body["consensus"] == pytest.approx(1.0)
     assert body["weights"] == pytest.approx(DRINKS_EIGENVECTOR, abs=5e-4)
     assert {"weights", "consensus", "experts"} <= body.keys()
+
+
+def s_star(priorities: np.ndarray, importance: np.ndarray) -> float:
+    """Goepel's AHP consensus S* (AHP-OS) with M = 9, written out: see tests/unit/scoring/test_ahp_consensus.py."""
+    u = importance / importance.sum()
+    n = priorities.shape[1]
+    h_alpha = -np.sum(u * np.sum(priorities * np.log(priorities), axis=1))
+    mean = u @ priorities
+    d_beta = np.exp(-np.sum(mean * np.log(mean)) - h_alpha)
+    one_sided = np.array([9.0] + [1.0] * (n - 1)) / (n + 8)
+    floor = np.exp(-np.sum(one_sided * np.log(one_sided))) / n
+    return float((1 / d_beta - floor) / (1 - floor))
+
+
+def test_group_reports_goepels_ahp_consensus_and_its_band(scoring_client: TestClient) -> None:
+    judgments = [{"expert": "e1", "weight": 3, "matrix": E1}, {"expert": "e2", "matrix": E2}]
+    body = scoring_client.post("/v1/ahp/group", json={"judgments": judgments}).json()
+    expected = s_star(np.array([principal(numeric(E1))[1], principal(numeric(E2))[1]]), np.array([3.0, 1.0]))
+    assert body["ahp_consensus"] == pytest.approx(expected, abs=1e-9)
+    assert body["ahp_consensus"] < body["consensus"]
+    tops = [0.5, 0.625, 0.75, 0.875]
+    words = ["very_low", "low", "moderate", "high", "very_high"]
+    assert body["consensus_band"] == words[sum(body["ahp_consensus"] > top for top in tops)]
+    same = [{"expert": "a", "matrix": DRINKS_MATRIX}, {"expert": "b", "matrix": DRINKS_MATRIX}]
+    identical = scoring_client.post("/v1/ahp/group", json={"judgments": same}).json()
+    assert (identical["ahp_consensus"], identical["consensus_band"]) == (pytest.approx(1.0), "very_high")
+
+
+def test_group_and_hierarchy_take_the_completion(scoring_client: TestClient) -> None:
+    partial = [[1, 3, 5, None], ["1/3", 1, "1/2", 4], ["1/5", 2, 1, 7], [None, "1/4", "1/7", 1]]
+    complete = [[1, 2, 4, 8], ["1/2", 1, 2, 4], ["1/4", "1/2", 1, 2], ["1/8", "1/4", "1/2", 1]]
+    answers = {
+        completion: scoring_client.post("/v1/ahp/priorities", json={"matrix": partial, "completion": completion}).json()
+        for completion in ("harker", "optimal")
+    }
+    assert answers["optimal"]["weights"] != pytest.approx(answers["harker"]["weights"], abs=1e-6)
+    judgments = [{"expert": "e1", "matrix": complete}, {"expert": "e2", "matrix": partial}]
+    tree = {"name": "Goal", "matrix": partial, "children": [{"name": x} for x in "wxyz"]}
+    for completion, alone in answers.items():
+        panel = scoring_client.post("/v1/ahp/group", json={"judgments": judgments, "completion": completion})
+        assert panel.status_code == 200, panel.text
+        assert panel.json()["experts"][1]["weights"] == pytest.approx(alone["weights"], abs=1e-12)
+        response = scoring_client.post("/v1/ahp/hierarchy", json={"tree": tree, "completion": completion})
+        assert response.status_code == 200, response.text
+        assert [node["local_weight"] for node in response.json()["nodes"]] == pytest.approx(alone["weights"], abs=1e-12)
 
 
 def test_group_with_missing_judgments_fills_them_from_the_others(scoring_client: TestClient) -> None:

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from services.scoring.engine.compare import DEFAULT_METHODS
 from services.scoring.engine.mcda import METHODS, NORMALIZATIONS, ScoreResult
-from services.scoring.engine.random_index import RI_TABLES
+from services.scoring.engine.random_index import random_index
 from services.scoring.engine.sensitivity import MAX_SAMPLES
-from services.scoring.engine.weights import OBJECTIVE_METHODS
+from services.scoring.engine.weights import objective_weights
 from services.scoring.scores import service as scores_service
 from shared.schemas import scoring as schemas
+from shared.schemas import vocabulary
 from tests.api.scoring.support import PROBLEM, all_finite, assert_invalid
 
 
@@ -173,7 +173,7 @@ def test_compare_returns_every_ranking_and_symmetric_agreement(scoring_client: T
     response = scoring_client.post("/v1/compare", json=PROBLEM)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["methods"] == list(DEFAULT_METHODS)
+    assert body["methods"] == list(schemas.DEFAULT_COMPARE_METHODS) == list(get_args(vocabulary.RankingMethod))
     assert [r["method"] for r in body["rankings"]] == body["methods"]
     n = len(body["methods"])
     for name in ("spearman", "ws"):
@@ -265,12 +265,15 @@ def test_every_documented_field_is_described(scoring_client: TestClient) -> None
 
 
 def test_schema_choices_are_the_engines() -> None:
-    assert set(get_args(schemas.ScoreMethod)) == set(METHODS)
-    assert set(get_args(schemas.Normalization)) == set(NORMALIZATIONS)
-    assert set(get_args(schemas.ObjectiveMethod)) == set(OBJECTIVE_METHODS)
-    assert set(get_args(schemas.RiTable)) == set(RI_TABLES)
+    assert set(get_args(vocabulary.ScoreMethod)) == set(METHODS)
+    assert set(get_args(vocabulary.Normalization)) == set(NORMALIZATIONS)
+    # The engine takes these names from the vocabulary itself; what is left to check is that it has values
+    # (a random index) or a computation (objective weights) for each of them.
+    assert all(random_index(3, table) > 0 for table in get_args(vocabulary.RiTable))
+    matrix, types = [[1.0, 2.0], [2.0, 1.0], [3.0, 4.0]], ["benefit", "cost"]
+    for method in get_args(vocabulary.ObjectiveMethod):
+        assert objective_weights(matrix, types, method=method).weights.sum() == pytest.approx(1.0)
     assert schemas.MAX_SENSITIVITY_SAMPLES == MAX_SAMPLES
-    assert tuple(schemas.DEFAULT_COMPARE_METHODS) == DEFAULT_METHODS
 
 
 @pytest.mark.parametrize(("path", "request_example", "_"), ENDPOINTS)

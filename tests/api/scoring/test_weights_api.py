@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from shared.schemas.vocabulary import ObjectiveMethod
 from tests.api.scoring.support import assert_invalid
 
 CRITERIA = [
@@ -47,7 +48,7 @@ def test_standard_deviation_weights_ignore_units(scoring_client: TestClient) -> 
     assert rescaled["weights"] == pytest.approx(body["weights"])
 
 
-@pytest.mark.parametrize("method", ["entropy", "critic", "standard_deviation", "merec"])
+@pytest.mark.parametrize("method", get_args(ObjectiveMethod))
 def test_every_method_gives_weights_summing_to_1(scoring_client: TestClient, method: str) -> None:
     response = objective(scoring_client, method=method)
     assert response.status_code == 200, response.text
@@ -56,7 +57,7 @@ def test_every_method_gives_weights_summing_to_1(scoring_client: TestClient, met
     assert all(w > 0 for w in weights.values())
 
 
-@pytest.mark.parametrize("method", ["entropy", "critic", "standard_deviation", "merec"])
+@pytest.mark.parametrize("method", get_args(ObjectiveMethod))
 def test_a_constant_criterion_gets_0_with_a_warning(scoring_client: TestClient, method: str) -> None:
     matrix = [[*row, 5] for row in MATRIX]
     criteria = [*CRITERIA, {"name": "size", "type": "benefit"}]

@@ -23,8 +23,9 @@ from services.recommendations.diagnosis import (
     what_if_candidates,
     what_if_outcomes,
 )
-from services.recommendations.rules import PLACEHOLDERS, Lang, RuleBase, format_number, load_rules
+from services.recommendations.rules import PLACEHOLDERS, RuleBase, format_number, load_rules
 from shared.schemas.indicators import CriterionNode, IndicatorRead
+from shared.schemas.vocabulary import Lang
 
 # Three indicators of three criteria, one of them a cost, all on a 0–10 reference range.
 # Rows: four basic clusters A–D (D best everywhere) and one strategic cluster E, alone in its category.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import pytest
@@ -22,6 +22,7 @@ from services.scoring.engine.ahp import (
 )
 from services.scoring.engine.random_index import random_index
 from shared.errors import InvalidInput
+from shared.schemas.vocabulary import PriorityMethod, RiTable
 
 # Saaty (2008), relative consumption of drinks: coffee, wine, tea, beer, soda, milk, water (upper triangle).
 DRINKS_UPPER: list[list[str]] = [
@@ -119,7 +120,7 @@ def test_eigenvector_agrees_with_independent_power_iteration() -> None:
         assert result.lambda_max == pytest.approx(expected_lambda, abs=1e-9)
 
 
-@pytest.mark.parametrize("method", ["eigenvector", "geometric_mean"])
+@pytest.mark.parametrize("method", get_args(PriorityMethod))
 @pytest.mark.parametrize("n", [3, 7, 30])
 def test_consistent_matrix_has_zero_cr_and_no_inconsistencies(method: str, n: int) -> None:
     weights = np.random.default_rng(n).uniform(0.1, 5.0, n)
@@ -158,7 +159,7 @@ def test_one_and_two_items_have_zero_ci_and_cr() -> None:
     assert pair.inconsistencies == []
 
 
-@pytest.mark.parametrize("method", ["eigenvector", "geometric_mean"])
+@pytest.mark.parametrize("method", get_args(PriorityMethod))
 def test_ci_and_cr_of_a_consistent_matrix_are_never_negative_nor_minus_zero(method: str) -> None:
     # The demo generator's own eigen solver wrote consistency_ratio -0.0 for the first matrix on some CPUs.
     demo_node = to_matrix([[1, 2, 2, 1], ["1/2", 1, 1, "1/2"], ["1/2", 1, 1, "1/2"], [1, 2, 2, 1]])
@@ -187,7 +188,7 @@ def test_a_matrix_with_cr_below_1e_9_is_perfectly_consistent_and_lists_no_incons
 # --- incomplete matrices -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method", ["eigenvector", "geometric_mean"])
+@pytest.mark.parametrize("method", get_args(PriorityMethod))
 def test_spanning_tree_of_judgments_gives_exact_ratios(method: str) -> None:
     # a01 = 2 and a12 = 3 with a02 missing: w0/w1 = 2, w1/w2 = 3, so w = (6, 3, 1) / 10 and the gap is 6.
     # Harker's matrix [[2, 2, 0], [1/2, 1, 3], [0, 1/3, 2]] has (6, 3, 1) as eigenvector for lambda = 3.
@@ -202,7 +203,7 @@ def test_spanning_tree_of_judgments_gives_exact_ratios(method: str) -> None:
     assert result.inconsistencies == []
 
 
-@pytest.mark.parametrize("method", ["eigenvector", "geometric_mean"])
+@pytest.mark.parametrize("method", get_args(PriorityMethod))
 def test_incomplete_result_equals_complete_one_with_the_gap_at_its_consistent_value(method: str) -> None:
     incomplete = reciprocal({(0, 1): 3, (0, 2): 5, (0, 3): None, (1, 2): 1 / 2, (1, 3): 4, (2, 3): 7}, 4)
     partial = priorities(incomplete, method=method)  # type: ignore[arg-type]
@@ -227,7 +228,7 @@ def test_logarithmic_least_squares_reproduces_the_geometric_mean_when_complete()
     assert result.weights == pytest.approx(geometric_mean / geometric_mean.sum(), abs=1e-12)
 
 
-@pytest.mark.parametrize("method", ["eigenvector", "geometric_mean"])
+@pytest.mark.parametrize("method", get_args(PriorityMethod))
 def test_disconnected_judgments_are_rejected(method: str) -> None:
     # {0, 1} and {2, 3} are compared among themselves but never across.
     matrix = reciprocal({(0, 1): 2, (0, 2): None, (0, 3): None, (1, 2): None, (1, 3): None, (2, 3): 3}, 4)
@@ -248,7 +249,7 @@ def chain_of_nines(n: int) -> np.ndarray:
     return matrix
 
 
-@pytest.mark.parametrize("method", ["eigenvector", "geometric_mean"])
+@pytest.mark.parametrize("method", get_args(PriorityMethod))
 @pytest.mark.parametrize("n", [17, 30])
 def test_a_consistent_chain_of_nines_gives_exact_powers_of_nine(method: str, n: int) -> None:
     # The weights span 9^(n-1), 4.7e27 for 30 items: an eigen solve of the unscaled Harker matrix resolves the
@@ -289,7 +290,7 @@ def test_random_index_table_values(table: str, n: int, expected: float) -> None:
     assert random_index(n, table) == expected
 
 
-@pytest.mark.parametrize("table", ["saaty", "donegan_dodd", "tummala_ling", "alonso_lamata"])
+@pytest.mark.parametrize("table", get_args(RiTable))
 def test_random_index_is_zero_for_one_and_two_items(table: str) -> None:
     assert random_index(1, table) == 0.0
     assert random_index(2, table) == 0.0

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 from pymcdm import weights as pm_weights
 
-from services.scoring.engine.weights import OBJECTIVE_METHODS, combined_weights, objective_weights
+from services.scoring.engine.weights import combined_weights, objective_weights
 from shared.errors import InvalidInput
+from shared.schemas.vocabulary import ObjectiveMethod
 
 MATRIX = np.array(
     [
@@ -93,7 +94,7 @@ def test_merec_matches_pymcdm() -> None:
     np.testing.assert_allclose(result.weights, pm_weights.merec_weights(MATRIX, np.array([1, 1, 1, -1])), atol=1e-12)
 
 
-@pytest.mark.parametrize("method", OBJECTIVE_METHODS)
+@pytest.mark.parametrize("method", get_args(ObjectiveMethod))
 def test_a_constant_column_gets_weight_zero(method: str) -> None:
     x = np.column_stack([MATRIX, np.full(5, 4.0)])
 

@@ -1,4 +1,5 @@
-"""ServiceClient: bounded retries of reads only, timeouts, and upstream problems mapped to domain errors."""
+"""ServiceClient: bounded retries of reads only, timeouts, upstream problems mapped to domain errors; the typed
+methods of the clients through the services' ASGI apps."""
 
 from __future__ import annotations
 
@@ -15,10 +16,47 @@ from fastapi.testclient import TestClient
 
 from shared.auth import Role
 from shared.cache import MemoryCache
-from shared.clients import IndicatorsClient, RemoteKeyResolver, ServiceClient
-from shared.errors import InvalidInput, NotFound, TooManyRequests, UpstreamUnavailable
+from shared.clients import IndicatorsClient, RecommendationsClient, RemoteKeyResolver, ScoringClient, ServiceClient
+from shared.errors import Conflict, InvalidInput, NotFound, TooManyRequests, UpstreamUnavailable
 from shared.logging import caller_key_var, request_id_middleware, request_id_var
 from shared.problems import PROBLEM_MEDIA_TYPE
+from shared.schemas.analyses import (
+    MethodsRequest,
+    MethodsResponse,
+    ModelWeightsRequest,
+    ModelWeightsResponse,
+    RankingSensitivityRequest,
+    RankingSensitivityResponse,
+    UncertaintyRequest,
+    UncertaintyResponse,
+)
+from shared.schemas.indicators import ImportResult, ObservationHistoryRead
+from shared.schemas.panels import JudgmentRead, JudgmentWrite, WeightProfileRead
+from shared.schemas.rankings import RankingPreviewRequest, RankingResponse
+from shared.schemas.scoring import (
+    COMBINED_WEIGHTS_EXAMPLE,
+    COMBINED_WEIGHTS_RESULT_EXAMPLE,
+    DRINKS_LABELS,
+    GROUP_EXAMPLE,
+    GROUP_RESULT_EXAMPLE,
+    OBJECTIVE_WEIGHTS_EXAMPLE,
+    OBJECTIVE_WEIGHTS_RESULT_EXAMPLE,
+    PRIORITIES_EXAMPLE,
+    PRIORITIES_RESULT_EXAMPLE,
+    SENSITIVITY_EXAMPLE,
+    SENSITIVITY_RESULT_EXAMPLE,
+    CombinedWeightsRequest,
+    CombinedWeightsResponse,
+    GroupRequest,
+    GroupResponse,
+    ObjectiveWeightsRequest,
+    ObjectiveWeightsResponse,
+    PrioritiesRequest,
+    PrioritiesResponse,
+    SensitivityRequest,
+    SensitivityResponse,
+)
+from tests.conftest import ADMIN_KEY
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -250,3 +288,155 @@ def test_two_secrets_give_two_memo_keys_and_one_secret_the_same() -> None:
     raw_key = "amc_memo-test-key"
     assert memo_keys(raw_key, secret=b"first secret") == memo_keys(raw_key, secret=b"first secret")
     assert memo_keys(raw_key, secret=b"first secret") != memo_keys(raw_key, secret=b"second secret")
+
+
+# --- the typed methods, through the services' ASGI apps (demo data) -------------------------------------------
+
+
+@pytest.fixture
+def indicators(indicators_client: TestClient) -> IndicatorsClient:
+    return IndicatorsClient("http://indicators", api_key=ADMIN_KEY, http=indicators_client)
+
+
+@pytest.fixture
+def scoring(scoring_client: TestClient) -> ScoringClient:
+    return ScoringClient("http://scoring", api_key=ADMIN_KEY, http=scoring_client)
+
+
+def test_priorities_of_saatys_drinks_example(scoring: ScoringClient) -> None:
+    result = scoring.priorities(PrioritiesRequest.model_validate(PRIORITIES_EXAMPLE))
+    assert isinstance(result, PrioritiesResponse)
+    assert result.weights == pytest.approx(PRIORITIES_RESULT_EXAMPLE["weights"], abs=1e-4)
+    assert result.cr == pytest.approx(PRIORITIES_RESULT_EXAMPLE["cr"], abs=1e-4)
+    assert result.labels == DRINKS_LABELS
+    assert [(i.row, i.col) for i in result.inconsistencies] == [(1, 6), (1, 3), (0, 5)]
+
+
+def test_a_matrix_the_service_refuses_is_invalid_input_with_errors(scoring: ScoringClient) -> None:
+    not_reciprocal = PrioritiesRequest(matrix=[[1, 3], [3, 1]])
+    with pytest.raises(InvalidInput) as refused:
+        scoring.priorities(not_reciprocal)
+    assert refused.value.errors
+
+
+def test_group_objective_combined_and_sensitivity_answer_their_examples(scoring: ScoringClient) -> None:
+    group = scoring.group(GroupRequest.model_validate(GROUP_EXAMPLE))
+    assert isinstance(group, GroupResponse)
+    assert group.weights == pytest.approx(GROUP_RESULT_EXAMPLE["weights"], abs=1e-4)
+    assert group.consensus == pytest.approx(GROUP_RESULT_EXAMPLE["consensus"], abs=1e-4)
+    objective = scoring.objective_weights(ObjectiveWeightsRequest.model_validate(OBJECTIVE_WEIGHTS_EXAMPLE))
+    assert isinstance(objective, ObjectiveWeightsResponse)
+    assert objective.weights == pytest.approx(OBJECTIVE_WEIGHTS_RESULT_EXAMPLE["weights"], abs=1e-4)
+    combined = scoring.combined_weights(CombinedWeightsRequest.model_validate(COMBINED_WEIGHTS_EXAMPLE))
+    assert isinstance(combined, CombinedWeightsResponse)
+    assert combined.weights == pytest.approx(COMBINED_WEIGHTS_RESULT_EXAMPLE["weights"], abs=1e-4)
+    sensitivity = scoring.sensitivity(SensitivityRequest.model_validate(SENSITIVITY_EXAMPLE))
+    assert isinstance(sensitivity, SensitivityResponse)
+    assert sensitivity.sweep is not None
+    assert sensitivity.sweep.weights == SENSITIVITY_RESULT_EXAMPLE["sweep"]["weights"]
+    assert [a.alternative for a in sensitivity.rank_acceptability] == ["A1", "A2", "A3"]
+
+
+def test_a_preview_under_the_default_profiles_weights_is_its_ranking(
+    indicators: IndicatorsClient, scoring: ScoringClient
+) -> None:
+    profile = indicators.weight_profile()
+    weights = {i.code: i.global_weight for i in profile.indicators}
+    preview = scoring.ranking_preview(RankingPreviewRequest(year=2024, weights=weights))
+    assert isinstance(preview, RankingResponse)
+    ranking = scoring.ranking(2024)
+    assert [r.cluster_code for r in preview.results] == [r.cluster_code for r in ranking.results]
+    assert [r.score for r in preview.results] == pytest.approx([r.score for r in ranking.results], abs=1e-9)
+
+
+def test_the_analyses_of_a_published_ranking_answer_about_that_ranking(scoring: ScoringClient) -> None:
+    ranking = scoring.ranking(2024)
+    published = [r.cluster_code for r in ranking.results]
+
+    sensitivity = scoring.ranking_sensitivity(RankingSensitivityRequest(year=2024, samples=200, sweep_criterion="C1"))
+    assert isinstance(sensitivity, RankingSensitivityResponse)
+    assert (sensitivity.model.profile, sensitivity.model.dataset_version) == (ranking.profile, ranking.dataset_version)
+    assert [a.cluster_code for a in sensitivity.rank_acceptability] == published
+    assert sensitivity.sweep is not None
+    assert sensitivity.sweep.criterion == "C1"
+
+    uncertainty = scoring.ranking_uncertainty(UncertaintyRequest(year=2024, samples=400, sources=["weights", "panel"]))
+    assert isinstance(uncertainty, UncertaintyResponse)
+    assert [r.cluster_code for r in uncertainty.results] == published
+    assert all(r.rank_p05 <= r.median_rank <= r.rank_p95 for r in uncertainty.results)
+    assert [i.source for i in uncertainty.sensitivity_indices] == ["weights", "panel"]
+
+    methods = scoring.ranking_methods(MethodsRequest(year=2024, methods=["topsis", "vikor"]))
+    assert isinstance(methods, MethodsResponse)
+    assert [r.ranks["topsis"] for r in methods.results] == [r.rank for r in ranking.results]
+    assert [(c.a, c.b) for c in methods.correlations] == [("topsis", "vikor")]
+
+    weights = scoring.ranking_weights(ModelWeightsRequest(year=2024, alpha=1.0))
+    assert isinstance(weights, ModelWeightsResponse)
+    assert [w.combined for w in weights.indicators] == pytest.approx([w.subjective for w in weights.indicators])
+    assert sum(w.objective for w in weights.indicators) == pytest.approx(1.0)
+
+
+def test_an_analysis_the_service_refuses_is_invalid_input(scoring: ScoringClient) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        scoring.ranking_uncertainty(UncertaintyRequest(year=2024, method="vikor", reference="fixed"))
+    assert refused.value.errors[0]["loc"] == ["body", "method"]
+
+
+def test_publishing_a_panel_returns_the_stored_profile(indicators: IndicatorsClient, scoring: ScoringClient) -> None:
+    panel = indicators.panels()[0]
+    published = scoring.publish_panel(panel.id, name="Published by the client", aggregation="aip")
+    assert isinstance(published, WeightProfileRead)
+    assert (published.name, published.panel_id, published.aggregation) == ("Published by the client", panel.id, "aip")
+    assert indicators.weight_profile(published.id).criteria == published.criteria
+
+
+def test_a_judgment_is_read_and_written_with_its_version(indicators: IndicatorsClient) -> None:
+    stored = indicators.panel_judgments(indicators.panels()[0].id)[0]
+    read = indicators.judgment(stored.panel_id, stored.expert_code, stored.node)
+    assert read == stored
+    size = len(read.items)
+    equal = [[1.0] * size for _ in range(size)]
+    change = JudgmentWrite(items=read.items, matrix=equal, version=read.version)
+    written = indicators.write_judgment(read.panel_id, read.expert_code, read.node, change)
+    assert isinstance(written, JudgmentRead)
+    assert (written.matrix, written.version) == (equal, read.version + 1)
+    with pytest.raises(Conflict):
+        indicators.write_judgment(read.panel_id, read.expert_code, read.node, change)  # the version read is stale
+    with pytest.raises(NotFound):
+        indicators.judgment(read.panel_id, read.expert_code, "C99")
+
+
+def test_an_import_dry_run_counts_and_writes_nothing(indicators: IndicatorsClient) -> None:
+    csv = b"cluster_code,indicator_code,year,value\nSH-IC,C1.1,2024,4.25\n"
+    checked = indicators.import_observations("observations.csv", csv, dry_run=True)
+    assert isinstance(checked, ImportResult)
+    assert (checked.rows, checked.updated, checked.dry_run, checked.years) == (1, 1, True, [2024])
+    assert indicators.observation_history(limit=5) == []
+    imported = indicators.import_observations("observations.csv", csv)
+    assert (imported.updated, imported.dry_run) == (1, False)
+    [change] = indicators.observation_history(limit=5, year=2024)
+    assert isinstance(change, ObservationHistoryRead)
+    assert (change.cluster_code, change.indicator_code, change.new_value) == ("SH-IC", "C1.1", 4.25)
+
+
+def test_a_rejected_import_is_invalid_input_naming_every_bad_row(indicators: IndicatorsClient) -> None:
+    csv = b"cluster_code,indicator_code,year,value\nSH-IC,C1.1,2024,4.25\nNO-SUCH,C1.1,2024,1\nSH-IC,C1.2,2024,lots\n"
+    with pytest.raises(InvalidInput) as refused:
+        indicators.import_observations("bad.csv", csv, dry_run=True)
+    assert [(e["row"], e["column"]) for e in refused.value.errors] == [(3, "cluster_code"), (4, "value")]
+
+
+def test_exports_come_as_files(
+    indicators: IndicatorsClient, scoring: ScoringClient, scoring_client: TestClient, recommendations_client: TestClient
+) -> None:
+    # A ranking's export holds the advice: the scoring app gets it from the recommendation app.
+    scoring_client.app.state.recommendations = RecommendationsClient(  # type: ignore[attr-defined]
+        "http://recommendations", http=recommendations_client
+    )
+    observations = indicators.export_observations(year=2024)
+    assert observations.decode("utf-8-sig").startswith("cluster_code,indicator_code,year,value")
+    exported = scoring.export_file(2024, format="csv")
+    assert exported.filename is not None
+    assert exported.filename.endswith(".csv")
+    assert exported.content == scoring.export(2024, format="csv")

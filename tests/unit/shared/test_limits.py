@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 from services.indicators.main import create_app as create_indicators_app
 from shared.app import create_service_app
 from shared.auth import Viewer, hash_key
+from shared.cache import connect_redis
 from shared.limits import MemoryRateLimiter, RateVerdict, RedisRateLimiter, make_rate_limiter
 from shared.problems import PROBLEM_MEDIA_TYPE
 from shared.settings import CommonSettings
@@ -116,56 +118,57 @@ def test_the_indicator_import_keeps_its_own_smaller_file_limit(demo_sqlite_url: 
         assert "limit of 10000 bytes" in assert_problem(response, 413)["detail"]
 
 
-def start_of_a_fresh_window() -> None:
-    """Budgets are per minute of the clock: wait out the last seconds of one, so a test never straddles two."""
-    left = 60 - time.time() % 60
-    if left < 5:
-        time.sleep(left + 0.05)
-
-
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_memory_limiter_counts_per_subject_within_a_window() -> None:
-    clock = Clock(1_000_040.0)
-    limiter = MemoryRateLimiter(2, clock=clock)
+def test_memory_limiter_counts_per_subject_in_a_moving_window() -> None:
+    limiter = MemoryRateLimiter(2, window_seconds=2)
     assert limiter.hit("a").allowed
     assert limiter.hit("a").allowed
     refused = limiter.hit("a")
     assert not refused.allowed
-    assert refused.retry_after == 40  # the window of 60 s that began at 1_000_020 ends in 40 s
+    assert refused.retry_after == 2  # when the first of the two leaves the window
     assert limiter.hit("b").allowed
-    clock.now += 40
+    time.sleep(1.0)
+    # A moving window: a second later (whatever the clock's turn of a second or minute) the two still count.
+    assert limiter.hit("a") == RateVerdict(False, 1)
+    time.sleep(1.05)
     assert limiter.hit("a").allowed
 
 
 def test_retry_after_is_at_least_one_second() -> None:
-    limiter = MemoryRateLimiter(0, clock=Clock(59.999))
-    assert limiter.hit("a").retry_after == 1
+    limiter = MemoryRateLimiter(1, window_seconds=2)
+    assert limiter.hit("a").allowed
+    time.sleep(1.3)
+    assert limiter.hit("a") == RateVerdict(False, 1)  # 0.7 s left, said as 1 s
 
 
-def test_a_limit_of_zero_disables_the_limiter() -> None:
+@pytest.fixture
+def unreachable() -> Iterator[redis.Redis]:
+    """A client of a Redis that is not there (made without connecting: the limiter only uses it per request)."""
+    client = connect_redis("redis://127.0.0.1:1/0", socket_timeout=0.2)
+    assert client is not None
+    yield client
+    client.close()
+
+
+def test_a_limit_of_zero_disables_the_limiter(unreachable: redis.Redis) -> None:
     assert make_rate_limiter(None, 0, namespace="x") is None
+    assert make_rate_limiter(unreachable, 0, namespace="x") is None
     assert isinstance(make_rate_limiter(None, 5, namespace="x"), MemoryRateLimiter)
-    assert isinstance(make_rate_limiter("redis://127.0.0.1:1/0", 5, namespace="x"), RedisRateLimiter)
+    on_redis = make_rate_limiter(unreachable, 5, namespace="x")
+    assert isinstance(on_redis, RedisRateLimiter)
+    assert on_redis._storage.storage.connection_pool is unreachable.connection_pool  # the one client's pool
 
 
-def test_redis_errors_let_requests_through(caplog: pytest.LogCaptureFixture) -> None:
-    limiter = RedisRateLimiter("redis://127.0.0.1:1/0", 1, namespace="test", socket_timeout=0.2)
+def test_redis_errors_let_requests_through(caplog: pytest.LogCaptureFixture, unreachable: redis.Redis) -> None:
+    limiter = RedisRateLimiter(unreachable, 1, namespace="test")
     assert all(limiter.hit("a").allowed for _ in range(3))
     assert any("letting the request through" in r.message for r in caplog.records)
 
 
-def test_the_redis_key_holds_the_key_hash_never_the_key() -> None:
-    limiter = RedisRateLimiter("redis://127.0.0.1:1/0", 1, namespace="scoring-service")
-    key = limiter.key(hash_key("amc_secret"), 7)
+def test_the_redis_key_holds_the_key_hash_never_the_key(unreachable: redis.Redis) -> None:
+    limiter = RedisRateLimiter(unreachable, 1, namespace="scoring-service")
+    key = limiter.key(hash_key("amc_secret"))
     assert "amc_secret" not in key
-    assert key == f"ratelimit:scoring-service:{hash_key('amc_secret')}:7"
+    assert key == f"ratelimit:scoring-service/{hash_key('amc_secret')}/1/60/second"
 
 
 class RecordingLimiter(MemoryRateLimiter):
@@ -191,10 +194,10 @@ def counted_as(raw_key: str, **settings: object) -> str:
     return subject
 
 
-def test_a_key_is_counted_under_a_keyed_hash_never_its_sha256() -> None:
+def test_a_key_is_counted_under_a_keyed_hash_never_its_sha256(unreachable: redis.Redis) -> None:
     plain = hashlib.sha256(ADMIN_KEY.encode()).hexdigest()
     subject = counted_as(ADMIN_KEY, key_hash_secret="first secret")
-    redis_key = RedisRateLimiter("redis://127.0.0.1:1/0", 1, namespace="scoring-service").key(subject, 7)
+    redis_key = RedisRateLimiter(unreachable, 1, namespace="scoring-service").key(subject)
     assert plain not in redis_key
     assert ADMIN_KEY not in redis_key
     assert counted_as(ADMIN_KEY, key_hash_secret="first secret") == subject  # every replica: one budget
@@ -207,7 +210,6 @@ def test_a_key_is_counted_under_a_keyed_hash_never_its_sha256() -> None:
 
 
 def test_a_key_over_its_budget_gets_429_with_retry_after() -> None:
-    start_of_a_fresh_window()
     with TestClient(small_app(rate_limit_per_minute=3), headers={"X-API-Key": ADMIN_KEY}) as client:
         for _ in range(3):
             assert client.post("/v1/echo", json={"text": "x"}).status_code == 200
@@ -220,7 +222,6 @@ def test_a_key_over_its_budget_gets_429_with_retry_after() -> None:
 
 
 def test_keys_have_separate_budgets_and_unknown_keys_are_not_counted(demo_sqlite_url: str) -> None:
-    start_of_a_fresh_window()
     settings = indicators_settings(demo_sqlite_url, rate_limit_per_minute=2)
     with TestClient(create_indicators_app(settings)) as client:
         viewer = client.post(
