@@ -91,4 +91,5 @@ class RuleBook:
         try:
             return self.fitted(tree, token=token)
         except RuleBaseError as exc:
-            raise RuleBaseMisfit(str(exc)) from exc
+            # The problems, never the rule file's path on this server (a problem detail names no server path).
+            raise RuleBaseMisfit("the rule base does not fit the indicator tree: " + "; ".join(exc.problems)) from exc
