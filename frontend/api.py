@@ -30,6 +30,7 @@ from shared.errors import (
     UpstreamUnavailable,
 )
 from shared.schemas.analyses import (
+    AuditResponse,
     MethodsRequest,
     MethodsResponse,
     ModelWeightsRequest,
@@ -51,15 +52,21 @@ from shared.schemas.indicators import (
 from shared.schemas.panels import (
     JudgmentRead,
     JudgmentWrite,
+    PanelPublish,
     PanelRead,
     ProfileSummary,
     WeightProfileCreate,
     WeightProfileRead,
 )
-from shared.schemas.rankings import RankingMethod, RankingPreviewRequest, RankingResponse, Reference
+from shared.schemas.rankings import (
+    ComparisonResponse,
+    RankingMethod,
+    RankingPreviewRequest,
+    RankingResponse,
+    Reference,
+)
 from shared.schemas.recommendations import ClusterRecommendations, Lang
 from shared.schemas.scoring import GroupRequest, GroupResponse, PrioritiesRequest, PrioritiesResponse
-from shared.schemas.vocabulary import Aggregation, PriorityMethod, RiTable
 
 ROLES = ("viewer", "expert", "analyst", "admin")
 SESSION_KEY = "api_key"
@@ -333,17 +340,30 @@ def group(api_key: str, body: GroupRequest) -> GroupResponse:
 
 
 def publish_panel(
-    api_key: str, panel_id: int, *, name: str, method: str, aggregation: str, ri_table: str, make_default: bool
+    api_key: str,
+    panel_id: int,
+    *,
+    name: str,
+    method: str,
+    aggregation: str,
+    ri_table: str,
+    make_default: bool,
+    exclude_experts: list[str] | None = None,
+    override_reason: str | None = None,
 ) -> WeightProfileRead:
-    """POST /v1/panels/{id}/publish on the scoring service: the panel's group weights as a new profile."""
-    return clients(api_key).scoring.publish_panel(
-        panel_id,
+    """POST /v1/panels/{id}/publish on the scoring service, through its gate: the panel's group weights as a new
+    profile, refused (422 naming each gap) unless the gaps' experts are excluded or a reason overrides them."""
+    body = request_body(
+        PanelPublish,
         name=name,
-        method=cast(PriorityMethod, method),
-        aggregation=cast(Aggregation, aggregation),
-        ri_table=cast(RiTable, ri_table),
-        make_default=make_default,
+        method=method,
+        aggregation=aggregation,
+        ri_table=ri_table,
+        exclude_experts=exclude_experts or [],
+        override_reason=override_reason,
+        default_for="all" if make_default else None,
     )
+    return clients(api_key).scoring.publish_panel_profile(panel_id, body)
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=128)
@@ -403,6 +423,23 @@ def ranking_methods(api_key: str, body: MethodsRequest, versions: tuple[str | No
 def ranking_weights(api_key: str, body: ModelWeightsRequest, versions: tuple[str | None, ...]) -> ModelWeightsResponse:
     """POST /v1/rankings/weights: the profile's, the objective and the combined weights of the ranking's year."""
     return clients(api_key).scoring.ranking_weights(body)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=64)
+def ranking_audit(
+    api_key: str, year: int, profile_id: int | None, category: str | None, versions: tuple[str | None, ...]
+) -> AuditResponse:
+    """GET /v1/rankings/audit: coverage, outliers and coherence of the year's data; `versions` as for `ranking`."""
+    return clients(api_key).scoring.ranking_audit(year, profile_id, category)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=32)
+def ranking_comparison(
+    api_key: str, from_year: int, to_year: int, profile_id: int | None, versions: tuple[str | None, ...]
+) -> ComparisonResponse:
+    """GET /v1/rankings/compare: both years' standings and each criterion's part of the score change;
+    `versions` (both years' dataset versions, the default profile) key the cache."""
+    return clients(api_key).scoring.ranking_comparison(from_year, to_year, profile=profile_id)
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=16)

@@ -174,6 +174,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Make it the default profile (used by rankings unless told otherwise)",
         "设为默认方案（排名默认使用）",
     ),
+    "exclude_experts": ("Leave out these experts", "排除以下专家"),
+    "exclude_help": (
+        "Their judgments are not aggregated; the exclusion is kept in the profile's provenance.",
+        "其判断不参与汇总；排除记录保存在方案来源信息中。",
+    ),
+    "override_reason": ("Publish despite gaps, because …", "存在缺漏仍发布的理由"),
+    "override_reason_help": (
+        "Without a reason, a panel with an expert's missing or inconsistent nodes is refused and the gaps are named. "
+        "The reason is kept in the profile and the audit log.",
+        "若无理由，存在专家判断缺失或不一致的专家组将被拒绝发布并列出缺漏；理由将记录在方案与审计日志中。",
+    ),
     "publish": ("Publish", "发布"),
     "publishing": ("Publishing ...", "正在发布……"),
     "published_ok": ("Published “{name}” as profile #{id}.", "已发布权重方案“{name}”（编号 {id}）。"),
@@ -435,6 +446,118 @@ STRINGS: dict[str, tuple[str, str]] = {
     "over_the_years": ("Score over the years", "历年得分"),
     "indicator_values": ("Indicator values and category medians", "指标值与同类中位数"),
     "median_of": ("median of {category}", "{category}中位数"),
+    # --- audit ----------------------------------------------------------------------------------------------
+    "page_audit": ("Audit", "统计审核"),
+    "audit_intro": (
+        "The statistical audit of the year's data behind the published ranking (JRC/OECD practice): how complete "
+        "it is, which indicators are skewed, and whether each criterion's indicators pull together.",
+        "对公布排名所依据的当年数据进行统计审核（JRC/OECD 做法）：数据是否完整、哪些指标偏态、"
+        "各准则下的指标是否方向一致。",
+    ),
+    "audit_clusters_below": ("Clusters below the coverage rule", "未达覆盖率要求的集群"),
+    "audit_outliers_flagged": ("Indicators flagged as skewed", "偏态异常指标"),
+    "audit_pairs_flagged": ("Flagged indicator pairs", "异常指标对"),
+    "audit_threshold": ("Coverage threshold", "覆盖率阈值"),
+    "audit_coverage": ("Coverage", "数据覆盖"),
+    "audit_outliers": ("Outliers", "异常值"),
+    "audit_coherence": ("Coherence", "内部一致性"),
+    "audit_coverage_heatmap": ("Values present, cluster by indicator", "各集群各指标数据有无"),
+    "audit_coverage_help": (
+        "Blue: a stored value; red: missing (scored with the category's median). Beside each cluster the share of "
+        "its values present; ⚑ marks a cluster with fewer than {threshold} of some criterion's values.",
+        "蓝色为有数据，红色为缺失（按同类中位数计分）。集群名后为其数据完整率；"
+        "⚑ 表示该集群某一准则下的数据不足 {threshold}。",
+    ),
+    "audit_present": ("value present", "有数据"),
+    "audit_missing": ("missing", "缺失"),
+    "audit_share_present": ("Share present", "数据完整率"),
+    "audit_share_by_indicator": ("Share of clusters with a value, by indicator", "各指标有数据的集群比例"),
+    "audit_criteria_below": ("Criteria below the threshold", "未达阈值的准则"),
+    "audit_no_cluster_below": (
+        "Every cluster has at least {threshold} of each criterion's values.",
+        "所有集群各准则的数据完整率均不低于 {threshold}。",
+    ),
+    "audit_outliers_table": ("Skewness and kurtosis by indicator", "各指标偏度与峰度"),
+    "audit_outliers_help": (
+        "Bias-corrected skewness and excess kurtosis of the values present; an indicator is flagged when "
+        "|skewness| > 2 and kurtosis > 3.5, and its values beyond Tukey's fences are named.",
+        "按现有数值计算的偏度与超额峰度（已做偏差校正）；|偏度| > 2 且峰度 > 3.5 时标记该指标，"
+        "并列出超出 Tukey 围栏的数值。",
+    ),
+    "audit_skewness": ("Skewness", "偏度"),
+    "audit_kurtosis": ("Kurtosis", "峰度"),
+    "audit_flagged": ("Flagged", "标记"),
+    "audit_beyond_fences": ("Beyond the fences", "超出围栏"),
+    "audit_clipped": ("Outside the reference range", "超出参考区间"),
+    "audit_note": ("Note", "说明"),
+    "audit_flagged_values": ("Values of the flagged indicators", "被标记指标的数值分布"),
+    "audit_no_outlier": (
+        "No indicator is flagged this year; below, the most skewed ones for comparison.",
+        "本年没有被标记的指标；下图为偏度最大的几项，供参考。",
+    ),
+    "audit_most_skewed": ("The most skewed indicators", "偏度最大的指标"),
+    "audit_alpha_pca": (
+        "Cronbach's alpha and first-component share by criterion",
+        "各准则的克朗巴赫 α 与第一主成分占比",
+    ),
+    "audit_alpha_pca_help": (
+        "Alpha of 0.7 or more: the criterion's indicators measure one thing; the first principal component's share "
+        "of the variance says how much of it one dimension explains.",
+        "α ≥ 0.7 表示该准则下的指标衡量的是同一事物；第一主成分方差占比表示单一维度能解释的程度。",
+    ),
+    "audit_alpha": ("Cronbach's alpha", "克朗巴赫 α"),
+    "audit_first_component": ("First-component share", "第一主成分占比"),
+    "audit_components": ("{count} components with eigenvalue > 1", "{count} 个特征值大于 1 的主成分"),
+    "audit_correlations": ("Correlations within a criterion", "准则内指标相关系数"),
+    "audit_correlations_help": (
+        "Pearson correlations of the clusters with all of the criterion's values (cost indicators sign-flipped); "
+        "⚑ marks a negative pair (r < −0.3) or a collinear one (r > 0.92).",
+        "基于该准则数据齐全的集群计算的皮尔逊相关系数（成本型指标已反号）；"
+        "⚑ 表示负相关（r < −0.3）或高度共线（r > 0.92）的指标对。",
+    ),
+    "audit_criterion": ("Criterion", "准则"),
+    "audit_no_correlations": ("Too few complete clusters for correlations.", "数据齐全的集群太少，无法计算相关系数。"),
+    "audit_clusters_used": (
+        "{count} clusters with every value of the criterion.",
+        "该准则数据齐全的集群：{count} 个。",
+    ),
+    "audit_r_criterion": ("r with the criterion", "与准则得分的相关"),
+    "audit_r_index": ("r with the overall score", "与总得分的相关"),
+    "audit_flagged_pairs": ("Flagged pairs", "异常指标对"),
+    "audit_pair": ("Indicators", "指标对"),
+    "audit_flag": ("Flag", "标记"),
+    "audit_flag_negative": ("negative (r < −0.3)", "负相关（r < −0.3）"),
+    "audit_flag_collinear": ("collinear (r > 0.92)", "高度共线（r > 0.92）"),
+    "audit_no_pair": (
+        "No pair of indicators within a criterion is negative or collinear.",
+        "各准则内没有负相关或高度共线的指标对。",
+    ),
+    "compare_side_by_side": ("Side by side", "并列对比"),
+    "compare_year_over_year": ("Year over year", "年度变化"),
+    "yoy_from": ("Compared with", "对比年份"),
+    "yoy_no_earlier": ("There is no year before {year} to compare with.", "{year}年之前没有可对比的年份。"),
+    "yoy_no_cluster": ("No cluster has data in both years.", "没有集群在两年中都有数据。"),
+    "yoy_intro": (
+        "Scores on the fixed reference, so a change from {before} to {after} is the cluster's own values moving.",
+        "按固定参考区间计分，{before}年到{after}年的得分变化即集群自身指标值的变化。",
+    ),
+    "yoy_cluster": ("Cluster", "集群"),
+    "yoy_waterfall": ("{cluster}: score change by criterion", "{cluster}：得分变化的准则分解"),
+    "yoy_waterfall_help": (
+        "Each bar is a criterion's part of the change ({change} in all; rank {rank_before} → {rank_after}), "
+        "computed by the scoring service (Shapley values); the parts add up to the change exactly.",
+        "每根柱为该准则对得分变化的贡献（总变化 {change}；排名 {rank_before} → {rank_after}），"
+        "由评分服务按 Shapley 值计算，各项之和恰为总变化。",
+    ),
+    "yoy_rank_change": ("Rank in {before} and in {after}", "{before}年与{after}年排名"),
+    "yoy_rank_change_help": (
+        "Grey: the earlier rank; blue: the later one. Green lines moved up, red ones down.",
+        "灰点为前一年排名，蓝点为后一年排名；绿线表示上升，红线表示下降。",
+    ),
+    "coverage_mark_note": (
+        "⚑ fewer than {threshold} of a criterion's values present this year (the rest imputed): ",
+        "⚑ 当年某准则的数据不足 {threshold}（其余按插补计）：",
+    ),
     # --- sensitivity ----------------------------------------------------------------------------------------
     "sensitivity_intro": (
         "How far the published ranking holds as its criterion weights move (each criterion's indicators keep their "

@@ -89,6 +89,7 @@ def pages() -> dict[str, list[st.Page]]:
         st.Page("app_pages/compare.py", title=t("page_compare"), icon=":material/compare_arrows:"),
         st.Page("app_pages/sensitivity.py", title=t("page_sensitivity"), icon=":material/ssid_chart:"),
         st.Page("app_pages/uncertainty.py", title=t("page_uncertainty"), icon=":material/stacked_line_chart:"),
+        st.Page("app_pages/audit.py", title=t("page_audit"), icon=":material/fact_check:"),
         st.Page("app_pages/recommendations.py", title=t("page_recommendations"), icon=":material/lightbulb:"),
     ]
     data = [st.Page("app_pages/data.py", title=t("page_data"), icon=":material/table_view:")]

@@ -50,6 +50,7 @@ from shared.errors import (
 )
 from shared.logging import REQUEST_ID_HEADER, current_caller_key, current_request_id
 from shared.schemas.analyses import (
+    AuditResponse,
     MethodsRequest,
     MethodsResponse,
     ModelWeightsRequest,
@@ -70,14 +71,17 @@ from shared.schemas.indicators import (
     WhoAmI,
 )
 from shared.schemas.panels import (
+    ExpertProgress,
     JudgmentRead,
     JudgmentWrite,
+    PanelPublish,
     PanelRead,
     ProfileSummary,
     WeightProfileCreate,
     WeightProfileRead,
 )
 from shared.schemas.rankings import (
+    ComparisonResponse,
     RankingMethod,
     RankingPreviewRequest,
     RankingResponse,
@@ -498,6 +502,24 @@ class IndicatorsClient(ServiceClient):
         response = self.request("POST", "/v1/weight-profiles", json_body=body.model_dump(mode="json"), api_key=api_key)
         return WeightProfileRead.model_validate(response.json())
 
+    def default_profile(self, *, category: str | None = None, api_key: str | None = None) -> WeightProfileRead:
+        """The category's default profile when it has one, else the default; uncached."""
+        return self.get_model(
+            WeightProfileRead, "/v1/weight-profiles/default", params={"category": category}, api_key=api_key
+        )
+
+    def set_default_profile(
+        self, profile_id: int, *, category: str | None = None, api_key: str | None = None
+    ) -> WeightProfileRead:
+        """Make a profile the default, or the default of one category (analyst key)."""
+        params = {} if category is None else {"category": category}
+        response = self.request("POST", f"/v1/weight-profiles/{profile_id}/default", params=params, api_key=api_key)
+        return WeightProfileRead.model_validate_json(response.content)
+
+    def panel_progress(self, panel_id: int, *, api_key: str | None = None) -> list[ExpertProgress]:
+        """Each expert's done, missing and inconsistent nodes; never cached (judgments change at any time)."""
+        return self.get_model(list[ExpertProgress], f"/v1/panels/{panel_id}/progress", api_key=api_key)
+
     def panel(self, panel_id: int, *, api_key: str | None = None) -> PanelRead:
         return self.get_model(PanelRead, f"/v1/panels/{panel_id}", api_key=api_key)
 
@@ -671,6 +693,36 @@ class ScoringClient(ServiceClient):
             api_key=api_key,
         )
 
+    def ranking_audit(
+        self, year: int, profile: int | None = None, category: str | None = None, *, api_key: str | None = None
+    ) -> AuditResponse:
+        """GET /v1/rankings/audit: coverage, outliers and coherence of the year's data behind the published
+        ranking (the service caches it under the data's versions); never cached here."""
+        return self.get_model(
+            AuditResponse,
+            "/v1/rankings/audit",
+            params={"year": year, "profile": profile, "category": category},
+            api_key=api_key,
+        )
+
+    def ranking_comparison(
+        self,
+        from_year: int,
+        to_year: int,
+        *,
+        profile: int | None = None,
+        method: RankingMethod = "topsis",
+        api_key: str | None = None,
+    ) -> ComparisonResponse:
+        """GET /v1/rankings/compare: each cluster's rank and score in both years (fixed reference) and each
+        criterion's part of its score change; never cached here."""
+        return self.get_model(
+            ComparisonResponse,
+            "/v1/rankings/compare",
+            params={"from": from_year, "to": to_year, "profile": profile, "method": method},
+            api_key=api_key,
+        )
+
     def what_if(self, body: WhatIfRequest, *, api_key: str | None = None) -> WhatIfResponse:
         """Rescore hypothetical rows (one changed indicator each, for any clusters) in one request; never cached."""
         response = self.request("POST", "/v1/rankings/what-if", json_body=body.model_dump(mode="json"), api_key=api_key)
@@ -746,6 +798,12 @@ class ScoringClient(ServiceClient):
         }
         response = self.request("POST", f"/v1/panels/{panel_id}/publish", json_body=body, api_key=api_key)
         return WeightProfileRead.model_validate_json(response.content)
+
+    def publish_panel_profile(
+        self, panel_id: int, body: PanelPublish, *, api_key: str | None = None
+    ) -> WeightProfileRead:
+        """Publish the panel's group weights with the gate: exclusions, an override reason, a default scope."""
+        return _exchange(self, "POST", f"/v1/panels/{panel_id}/publish", body, WeightProfileRead, api_key=api_key)
 
     def export(
         self,

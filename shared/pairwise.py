@@ -26,6 +26,13 @@ MAX_JUDGMENT = 1e9
 """Largest judgment the engine takes (and 1 / MAX_JUDGMENT the smallest): beyond, floating point loses the pair."""
 SAATY_SCALE_MAX = 9.0
 """Largest judgment on Saaty's 1–9 scale, the scale of the judgments experts store."""
+CR_THRESHOLD = 0.1
+"""Saaty's threshold: a consistency ratio above it asks the expert to revise the judgment."""
+SAATY_RANDOM_INDEX: dict[int, float] = {
+    3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45,
+    10: 1.49, 11: 1.51, 12: 1.54, 13: 1.56, 14: 1.57, 15: 1.59,
+}  # fmt: skip
+"""Saaty's random index of an n x n matrix (0 for n <= 2); the engine's `saaty` table is this one."""
 
 
 def to_float(value: object) -> float | None:
@@ -128,6 +135,24 @@ def structure_errors(
         msg = f"must be the reciprocal of [{i}][{j}] = {matrix[i, j]:g}, that is {1 / matrix[i, j]:.6g}"
         errors.append(error((*loc, j, i), f"{msg}, got {matrix[j, i]:g}"))
     return errors
+
+
+def consistency_ratio(matrix: FloatArray) -> float:
+    """Saaty's consistency ratio of a checked matrix (NaN where missing) from its principal eigenvalue.
+
+    Missing pairs are filled by Harker's method, as the engine's eigenvector priorities fill them, so that a
+    panel's progress and its publication agree on which judgments are inconsistent.
+    """
+    n = matrix.shape[0]
+    if n <= 2:
+        return 0.0
+    if n not in SAATY_RANDOM_INDEX:
+        raise ValueError(f"Saaty's random index covers n up to {max(SAATY_RANDOM_INDEX)}, not {n}")
+    missing = np.isnan(matrix)
+    harker = np.where(missing, 0.0, matrix)
+    harker[np.diag_indices(n)] += missing.sum(axis=1)
+    lambda_max = float(np.max(np.linalg.eigvals(harker).real))
+    return float(max((lambda_max - n) / (n - 1), 0.0) / SAATY_RANDOM_INDEX[n])
 
 
 def reciprocal_from_upper(matrix: FloatArray) -> FloatArray:

@@ -2,52 +2,33 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 import redis
-from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from services.indicators.config import IndicatorsSettings
-from services.indicators.db import make_engine, make_session_factory
-from services.indicators.demo.load import load_demo
 from services.indicators.main import create_app as create_indicators_app
-from services.indicators.prestart import alembic_config
-
-ADMIN_KEY = "test-admin-key"
-PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
-REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def unavailable(what: str, exc: Exception) -> None:
-    """In CI a missing PostgreSQL or Redis is a failure, never a skip; on a laptop it is a skip."""
-    message = f"{what} does not answer: {exc}"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
+from tests.support.database import load_demo_into, migrate
+from tests.support.environment import ADMIN_KEY, indicators_settings, unavailable
+from tests.support.postgres import scratch_database
+from tests.support.redis import REDIS_TEST_URL
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """A database of this run on the real PostgreSQL, dropped at the end; yields its SQLAlchemy URL."""
-    name = f"amc_test_{uuid.uuid4().hex[:10]}"
-    try:
-        with psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as exc:
-        unavailable("PostgreSQL at 127.0.0.1:5432", exc)
-    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    yield f"{base}/{name}"
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(scratch_database("amc_test"))
+        except psycopg.Error as exc:
+            unavailable("PostgreSQL at 127.0.0.1:5432", exc)
+        yield url
 
 
 @pytest.fixture
@@ -74,17 +55,6 @@ def redis_url() -> str:
     return REDIS_TEST_URL
 
 
-def migrate(url: str) -> None:
-    command.upgrade(alembic_config(url), "head")
-
-
-def load_demo_into(url: str) -> None:
-    engine = make_engine(url)
-    with make_session_factory(engine)() as session, session.begin():
-        load_demo(session)
-    engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def demo_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file with the demo data, copied for each test that needs it."""
@@ -107,12 +77,6 @@ def empty_sqlite_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
     migrate(url)
     return url
-
-
-def indicators_settings(database_url: str, **overrides: object) -> IndicatorsSettings:
-    return IndicatorsSettings(
-        database_url=database_url, admin_api_key=ADMIN_KEY, env="test", log_level="WARNING", **overrides
-    )
 
 
 @pytest.fixture

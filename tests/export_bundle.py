@@ -6,6 +6,7 @@ bundle only has to look like a real one, so its advice is a short stand-in, not 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import get_args
 
 import numpy as np
@@ -17,12 +18,21 @@ from services.scoring.engine.mcda import competition_ranks
 from services.scoring.engine.reference import criterion_scores, score_fixed_reference
 from services.scoring.exports.model import (
     Action,
+    AuditInfo,
     ClusterAdvice,
+    ClusterGap,
+    CoherenceInfo,
     CriterionInfo,
     ExportBundle,
     IndicatorInfo,
+    Mover,
+    OutlierInfo,
+    PairFlag,
     ProfileInfo,
     RankingRow,
+    RankInterval,
+    SourceIndex,
+    UncertaintyInfo,
     Weakness,
     tier_of,
 )
@@ -187,7 +197,7 @@ def demo_bundle(n_clusters: int = 80, seed: int = 0, *, lang: Lang = "en", year:
     types = [i.direction for i in tree_indicators]
     lower = np.array([i.ref_min for i in tree_indicators])
     upper = np.array([i.ref_max for i in tree_indicators])
-    groups = {code: list(np.flatnonzero(criterion_of == k)) for k, code in enumerate(criterion_codes)}
+    groups = {code: [int(j) for j in np.flatnonzero(criterion_of == k)] for k, code in enumerate(criterion_codes)}
     scores_now = score_fixed_reference(values_now, global_weights, types, lower, upper).scores
     scores_before = score_fixed_reference(values_before, global_weights, types, lower, upper).scores
     criteria_now = criterion_scores(
@@ -248,7 +258,7 @@ def demo_bundle(n_clusters: int = 80, seed: int = 0, *, lang: Lang = "en", year:
         criteria_cr=cr,
         published_at=f"{year}-03-15T09:00:00+08:00",
     )
-    return ExportBundle(
+    bundle = ExportBundle(
         year=year,
         previous_year=year - 1,
         dataset_version=f"{year}.3-demo-s{seed}",
@@ -265,6 +275,87 @@ def demo_bundle(n_clusters: int = 80, seed: int = 0, *, lang: Lang = "en", year:
         recommendations=recommendations,
         lang=lang,
     )
+    return dataclasses.replace(bundle, uncertainty=_demo_uncertainty(bundle, seed), audit=_demo_audit(bundle, seed))
+
+
+def _demo_uncertainty(bundle: ExportBundle, seed: int) -> UncertaintyInfo:
+    """Rank intervals around the ranks, widening down the field, and Sobol-like indices: a stand-in for the
+    scoring service's uncertainty analysis, drawn with its own generator so the rest of the bundle is unchanged."""
+    rng = np.random.default_rng(seed + 7919)
+    n = len(bundle.rows)
+    intervals = []
+    for row in bundle.ranked_rows():
+        spread = 1 + int(rng.integers(0, 2 + n // 6))
+        median = int(np.clip(row.rank + rng.integers(-1, 2), 1, n))
+        intervals.append(
+            RankInterval(
+                cluster_code=row.cluster_code,
+                rank=row.rank,
+                median_rank=median,
+                rank_p05=max(1, min(median, row.rank) - spread // 2),
+                rank_p95=min(n, max(median, row.rank) + spread),
+            )
+        )
+    return UncertaintyInfo(
+        sources=["weights", "panel", "imputation"],
+        samples=25_000,
+        base_samples=5_000,
+        seed=42,
+        concentration=50.0,
+        intervals=intervals,
+        indices=[
+            SourceIndex("weights", 0.61, 0.68),
+            SourceIndex("panel", 0.22, 0.27),
+            SourceIndex("imputation", 0.04, 0.06),
+        ],
+        notes=["panel: 15 experts drawn with replacement, aggregated by aij"],
+    )
+
+
+def _demo_audit(bundle: ExportBundle, seed: int) -> AuditInfo:
+    """Coverage from the imputed cells, skewness and kurtosis of the values, coherence and movers: a stand-in for
+    the scoring service's audit, with its own generator."""
+    rng = np.random.default_rng(seed + 104_729)
+    rows = bundle.ranked_rows()
+    n = len(rows)
+    coverage = [(ind.code, 1.0 - sum(ind.code in row.imputed for row in rows) / n) for ind in bundle.indicators]
+    below = [
+        ClusterGap(row.cluster_code, 1.0 - len(row.imputed) / len(bundle.indicators), [bundle.indicators[0].criterion])
+        for row in rows
+        if len(row.imputed) >= 2
+    ]
+    outliers = []
+    for ind in bundle.indicators:
+        values = np.array([v for row in rows if (v := row.values.get(ind.code)) is not None])
+        spread = float(values.std()) or 1.0
+        skew = float(np.mean((values - values.mean()) ** 3) / spread**3)
+        kurt = float(np.mean((values - values.mean()) ** 4) / spread**4 - 3.0)
+        flagged = abs(skew) > 2 and kurt > 3.5
+        high = [(row.cluster_code, float(v)) for row in rows if (v := row.values.get(ind.code)) is not None]
+        extremes = sorted(high, key=lambda x: -x[1])[:2] if flagged else []
+        outliers.append(OutlierInfo(ind.code, skew, kurt, flagged, extremes))
+    coherence = [
+        CoherenceInfo(c.code, n, float(rng.uniform(0.55, 0.9)), float(rng.uniform(0.4, 0.8)), int(rng.integers(1, 3)))
+        for c in bundle.criteria
+    ]
+    first = [ind for ind in bundle.indicators if ind.criterion == bundle.criteria[0].code]
+    pairs = [PairFlag(first[0].code, first[1].code, -0.41, "negative")] if len(first) > 1 else []
+    movers = []
+    moved = sorted((r for r in rows if r.rank_change), key=lambda r: (-abs(r.rank_change or 0), r.rank))[:6]
+    for row in moved:
+        change = row.score - (row.previous_score or row.score)
+        parts = rng.dirichlet(np.ones(len(bundle.criteria)))
+        movers.append(
+            Mover(
+                cluster_code=row.cluster_code,
+                previous_rank=row.previous_rank,
+                rank=row.rank,
+                rank_change=row.rank_change or 0,
+                score_change=change,
+                contributions={c.code: float(change * p) for c, p in zip(bundle.criteria, parts, strict=True)},
+            )
+        )
+    return AuditInfo(0.65, coverage, below, outliers, coherence, pairs, movers)
 
 
 def _cluster_identities(n_clusters: int, rng: np.random.Generator) -> list[tuple[str, str, Category, str, str]]:

@@ -19,6 +19,84 @@ st.title(t("page_compare"))
 st.caption(t("compare_intro"))
 
 year, profile_id, _ = ui.year_and_profile(ctx, page=PAGE, widths=[1, 3])
+view = ui.view_switch(["compare_side_by_side", "compare_year_over_year"], key="compare_view")
+
+if view == "compare_year_over_year":
+    earlier = [y for y in api.years(ctx.state) if y < year]
+    if not earlier:
+        st.info(t("yoy_no_earlier", year=year))
+        st.stop()
+    from_year = st.selectbox(t("yoy_from"), earlier[::-1], key="compare_from_year")
+    with api.shown_errors(), st.spinner(t("loading_ranking")):
+        versions = (*ctx.versions(year), api.dataset_version(ctx.state, from_year))
+        comparison = api.ranking_comparison(ctx.api_key, from_year, year, profile_id, versions)
+    st.caption(t("yoy_intro", before=from_year, after=year))
+    both = [entry for entry in comparison.results if entry.contributions is not None and entry.score_change is not None]
+    if not both:
+        st.info(t("yoy_no_cluster"))
+        st.stop()
+    codes_both = [entry.cluster_code for entry in both]
+    cluster = st.selectbox(
+        t("yoy_cluster"), codes_both, format_func=ctx.catalog.cluster_name, key="compare_yoy_cluster"
+    )
+    chosen_row = next(entry for entry in both if entry.cluster_code == cluster)
+    parts = chosen_row.contributions or {}
+    before_score = chosen_row.from_.score or 0.0
+    after_score = chosen_row.to.score or 0.0
+    st.subheader(t("yoy_waterfall", cluster=ctx.catalog.cluster_name(cluster)))
+    waterfall = go.Figure(
+        go.Waterfall(
+            x=[str(from_year), *[ctx.catalog.criterion_name(c) for c in parts], str(year)],
+            measure=["absolute", *["relative"] * len(parts), "total"],
+            y=[before_score, *parts.values(), after_score],
+            text=[f"{before_score:.4f}", *[f"{v:+.4f}" for v in parts.values()], f"{after_score:.4f}"],
+            textposition="outside",
+            increasing={"marker": {"color": "#54A24B"}},
+            decreasing={"marker": {"color": "#E45756"}},
+            totals={"marker": {"color": "#4C78A8"}},
+            connector={"line": {"color": "#BAB0AC", "dash": "dot"}},
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        )
+    )
+    low = min(before_score, after_score, *(before_score + v for v in parts.values()))
+    high = max(before_score, after_score, *(before_score + v for v in parts.values()))
+    pad = max(high - low, 0.01) * 0.6
+    waterfall.update_yaxes(title=t("score"), range=[max(0.0, low - pad), high + pad])
+    ui.chart(waterfall, key="compare_waterfall", height=440, legend=False)
+    st.caption(
+        t(
+            "yoy_waterfall_help",
+            change=ui.score_text(chosen_row.score_change),
+            rank_before=chosen_row.from_.rank,
+            rank_after=chosen_row.to.rank,
+        )
+    )
+
+    st.subheader(t("yoy_rank_change", before=from_year, after=year))
+    ranked = sorted(both, key=lambda entry: entry.to.rank or 0, reverse=True)
+    names = [ctx.catalog.cluster_name(entry.cluster_code) for entry in ranked]
+    dumbbell = go.Figure()
+    for entry, name in zip(ranked, names, strict=True):
+        moved = entry.rank_change or 0
+        colour = "#54A24B" if moved > 0 else "#E45756" if moved < 0 else "#BAB0AC"
+        dumbbell.add_trace(
+            go.Scatter(x=[entry.from_.rank, entry.to.rank], y=[name, name], mode="lines", showlegend=False,
+                       hoverinfo="skip", line={"color": colour, "width": 3})
+        )  # fmt: skip
+    dumbbell.add_trace(
+        go.Scatter(x=[entry.from_.rank for entry in ranked], y=names, mode="markers", name=str(from_year),
+                   marker={"color": "#BAB0AC", "size": 9}, hovertemplate="%{y}: #%{x}<extra></extra>")
+    )  # fmt: skip
+    dumbbell.add_trace(
+        go.Scatter(x=[entry.to.rank for entry in ranked], y=names, mode="markers", name=str(year),
+                   marker={"color": "#4C78A8", "size": 9},
+                   text=[ui.rank_change_text(entry.rank_change) for entry in ranked],
+                   hovertemplate="%{y}: #%{x} (%{text})<extra></extra>")
+    )  # fmt: skip
+    dumbbell.update_xaxes(title=t("col_rank"), autorange="reversed", tickvals=ui.rank_ticks(len(ranked)))
+    ui.chart(dumbbell, key="compare_rank_change", height=max(360, 22 * len(ranked) + 100))
+    st.caption(t("yoy_rank_change_help"))
+    st.stop()
 with api.shown_errors(), st.spinner(t("loading_ranking")):
     ranking = api.ranking(ctx.api_key, year, profile_id, "topsis", "fixed", None, ctx.versions(year))
 by_code = {r.cluster_code: r for r in ranking.results}

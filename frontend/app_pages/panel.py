@@ -207,6 +207,10 @@ else:
                 list(get_args(RiTable)),
                 format_func=lambda r: t(f"ri_{r}"),
             )
+            exclude = st.multiselect(
+                t("exclude_experts"), [e.code for e in panel.experts], key="publish_exclude", help=t("exclude_help")
+            )
+            reason = st.text_input(t("override_reason"), key="publish_reason", help=t("override_reason_help"))
             make_default = st.checkbox(t("make_default"))
             submitted = st.form_submit_button(
                 t("publish"), type="primary", icon=":material/publish:", key="publish_submit"
@@ -222,6 +226,8 @@ else:
                         aggregation=aggregation,
                         ri_table=publish_ri,
                         make_default=make_default,
+                        exclude_experts=exclude,
+                        override_reason=reason.strip() or None,
                     )
             except DomainError as exc:
                 api.show_error(exc, texts={"missing": t("publish_missing")})

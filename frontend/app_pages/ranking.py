@@ -66,11 +66,27 @@ if view == "tab_ranking":
     metrics[3].metric(t("compared_with"), str(ranking.previous_year or "—"))
 
     frame = ui.ranking_frame(ctx, shown, overall=category is not None)
+    # ⚑ beside a cluster the service flags for coverage (fewer than the threshold of a criterion's values present).
+    if shown:
+        frame[t("col_cluster")] = [
+            ("⚑ " if r.coverage_flag else "") + str(name)
+            for r, name in zip(shown, frame[t("col_cluster")], strict=True)
+        ]
     column_config = {}
     if reference == "fixed":
         column_config[t("score")] = st.column_config.ProgressColumn(t("score"), format="%.3f", min_value=0, max_value=1)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, key="ranking_table")
     ui.tier_rule_caption(ranking)
+    low_coverage = [r for r in shown if r.coverage_flag]
+    if low_coverage:
+        st.caption(
+            t("coverage_mark_note", threshold=f"{ranking.coverage_threshold:.0%}")
+            + "; ".join(
+                f"{ctx.catalog.cluster_name(r.cluster_code)}: "
+                + ", ".join(ctx.catalog.criterion_name(c) for c in r.coverage_below)
+                for r in low_coverage
+            )
+        )
     imputed = [r for r in shown if r.imputed]
     if imputed:
         st.caption(

@@ -204,6 +204,16 @@ class WeightProfile(Base):
     indicators: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     nodes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     judgments: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # Which experts were left out and why the publication went ahead despite gaps; null before migration 0005.
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    category_defaults: Mapped[list[CategoryDefault]] = relationship(
+        back_populates="profile", order_by="CategoryDefault.category", lazy="selectin"
+    )
+
+    @property
+    def default_categories(self) -> list[str]:
+        """The categories whose default this profile is."""
+        return [d.category for d in self.category_defaults]
 
     # At most one default, enforced by the database so that two concurrent switches cannot leave two.
     __table_args__ = (
@@ -215,6 +225,16 @@ class WeightProfile(Base):
             postgresql_where=text("is_default"),
         ),
     )
+
+
+class CategoryDefault(Base):
+    """The default profile of one cluster category; a category without a row uses the overall default."""
+
+    __tablename__ = "category_default_profiles"
+
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("weight_profiles.id", ondelete="CASCADE"), index=True)
+    profile: Mapped[WeightProfile] = relationship(back_populates="category_defaults")
 
 
 class PlatformState(Base):

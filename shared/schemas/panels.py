@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -19,6 +19,8 @@ from shared.schemas.vocabulary import RiTable as RiTable
 
 # The former name of PriorityMethod, for the modules that import it from here.
 Method = PriorityMethod
+DefaultScope = Literal["all"] | Category
+"""What a profile may become the default of: every category (`all`, the overall default) or one category."""
 WEIGHT_SUM_TOLERANCE = 1e-6
 
 
@@ -147,6 +149,62 @@ class JudgmentRead(BaseModel):
     updated_by: str = Field(description="Who wrote it last.")
 
 
+class ExpertProgress(BaseModel):
+    expert_code: str = Field(description="Expert code.")
+    nodes_done: int = Field(ge=0, description="Nodes of the tree the expert has judged.")
+    nodes_total: int = Field(
+        ge=0, description="Nodes that need a judgment: the goal and each criterion with more than one child."
+    )
+    missing: list[str] = Field(description="Nodes the expert has not judged yet (or judged over other items).")
+    inconsistent: list[str] = Field(
+        description="Judged nodes whose consistency ratio (eigenvector, Saaty's RI) is above the threshold 0.1."
+    )
+
+
+class Provenance(BaseModel):
+    excluded_experts: list[str] = Field(
+        default_factory=list, description="Experts whose judgments were left out of the aggregation."
+    )
+    override_reason: str | None = Field(
+        default=None, description="Why the profile was published although included experts had gaps; null: none."
+    )
+    round: int | None = Field(default=None, description="Round of the panel whose judgments were used; null: none.")
+
+
+class PanelPublish(BaseModel):
+    name: str = Field(min_length=1, max_length=200, description="Name of the new profile.", examples=["Review 2025"])
+    method: PriorityMethod = Field(default="eigenvector", description="Priority method: eigenvector or geometric_mean.")
+    aggregation: Aggregation = Field(default="aij", description="aij (judgments) or aip (priorities).")
+    ri_table: RiTable = Field(default="saaty", description="Random index table for the consistency ratios.")
+    exclude_experts: list[str] = Field(
+        default_factory=list, description="Codes of experts whose judgments are left out of the aggregation."
+    )
+    override_reason: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=2000,
+        description="Publish although included experts have missing or inconsistent nodes, for this reason; "
+        "without it such gaps are a 422 naming them.",
+    )
+    default_for: DefaultScope | None = Field(
+        default=None, description="Make the profile the default of every category (`all`) or of one; null: neither."
+    )
+    make_default: bool = Field(default=False, description='Former spelling of `default_for: "all"`.')
+
+    @field_validator("exclude_experts")
+    @classmethod
+    def _unique_exclusions(cls, codes: list[str]) -> list[str]:
+        repeated = [code for code, count in Counter(codes).items() if count > 1]
+        if repeated:
+            raise ValueError(f"each expert may be excluded once; repeated: {', '.join(repeated)}")
+        return codes
+
+    @property
+    def default_scope(self) -> DefaultScope | None:
+        """`default_for`, with the former `make_default` read as `all`."""
+        return self.default_for if self.default_for is not None else ("all" if self.make_default else None)
+
+
 class CriterionWeight(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)
 
@@ -220,12 +278,18 @@ class WeightProfileBase(BaseModel):
     judgments: list[JudgmentSnapshot] = Field(
         default_factory=list, description="Snapshot of the judgments the weights were computed from."
     )
+    provenance: Provenance | None = Field(
+        default=None, description="Experts left out and why gaps were overridden; null: published without a gate."
+    )
 
 
 class WeightProfileCreate(WeightProfileBase):
     make_default: bool = Field(
         default=False,
         description="Make this the default profile (unsets the others). The first profile is the default anyway.",
+    )
+    default_for: DefaultScope | None = Field(
+        default=None, description="Make it the default of every category (`all`, as `make_default`) or of one."
     )
 
     @model_validator(mode="after")
@@ -258,6 +322,10 @@ class WeightProfileRead(WeightProfileBase):
 
     id: int = Field(description="Profile id; a profile never changes, so a new publication is a new id.")
     is_default: bool = Field(description="Whether this is the default profile (the one rankings use unless told).")
+    default_categories: list[Category] = Field(
+        default_factory=list,
+        description="The categories whose default this profile is; they use it before the overall default.",
+    )
     published_at: datetime = Field(description="When the profile was published (UTC).")
     published_by: str = Field(description="Who published it.")
 
@@ -274,6 +342,7 @@ class ProfileSummary(BaseModel):
     ri_table: RiTable = Field(description="Random index table.")
     consensus: float | None = Field(description="Consensus of the panel on the criteria.")
     is_default: bool = Field(description="Whether this is the default profile.")
+    default_categories: list[Category] = Field(default_factory=list, description="The categories whose default it is.")
     published_at: datetime = Field(description="When the profile was published (UTC).")
     published_by: str = Field(description="Who published it.")
 

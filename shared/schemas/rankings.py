@@ -51,6 +51,12 @@ class RankingResult(BaseModel):
     clipped: list[str] = Field(
         default_factory=list, description="Indicators whose value lay outside the reference range (fixed reference)."
     )
+    # No defaults: a cached ranking of the shape before these fields does not validate and is computed again.
+    coverage_flag: bool = Field(
+        description="True when the cluster has fewer than the coverage threshold (65% by default) of some "
+        "criterion's values present that year (the rest were imputed)."
+    )
+    coverage_below: list[str] = Field(description="The criteria whose share of values present is below the threshold.")
 
 
 class RankingResponse(BaseModel):
@@ -66,6 +72,9 @@ class RankingResponse(BaseModel):
     synthetic: bool = Field(default=False, description="True when the data is the synthetic demo data.")
     warnings: list[str] = Field(default_factory=list, description="Notes on the computation.")
     tier_rule: str = Field(default=TIER_RULE, description="How `tier` is decided, in words.")
+    coverage_threshold: float = Field(
+        default=0.65, description="Share of a criterion's values a cluster needs before `coverage_flag` is set."
+    )
     results: list[RankingResult] = Field(description="Best first.")
 
 

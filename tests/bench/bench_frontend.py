@@ -29,7 +29,8 @@ from services.indicators.observations.service import import_observations
 from services.indicators.prestart import alembic_config
 from shared.schemas.vocabulary import Category
 from tests.bench.common import verdict
-from tests.frontend.support import APP, running_platform
+from tests.support.paths import APP
+from tests.support.platform import running_platform
 
 EXTRA_CLUSTERS = 49
 REPEATS = 20

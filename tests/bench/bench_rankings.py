@@ -35,32 +35,28 @@ import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
-from tests.bench.common import free_port, latency_ratio, verdict
-from tests.integration.processes import Managed, http_ok, redis_ok, uvicorn
+from tests.bench.common import latency_ratio, verdict
+from tests.support.ports import free_port
+from tests.support.processes import Managed, uvicorn
+from tests.support.processes import running as started
+from tests.support.readiness import http_ok
+from tests.support.redis import REDIS_SERVER, redis_ok, redis_server_command
 
 TARGET_RATIO = 3.0
 ADMIN_KEY = "bench-admin-key"
 RANKING_PATH = "/v1/rankings?year=2024"
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
 @contextlib.contextmanager
 def demo_sqlite() -> Iterator[str]:
     """A fresh SQLite database with the migrations and the demo data (as `make run` makes it); yields its URL."""
-    from alembic import command
-
-    from services.indicators.db import make_engine, make_session_factory
-    from services.indicators.demo.load import load_demo
-    from services.indicators.prestart import alembic_config
+    from tests.support.database import load_demo_into, migrate
 
     directory = Path(tempfile.mkdtemp(prefix="amc-bench-"))
     url = f"sqlite:///{directory / 'indicators.sqlite3'}"
     try:
-        command.upgrade(alembic_config(url), "head")
-        engine = make_engine(url)
-        with make_session_factory(engine)() as session, session.begin():
-            load_demo(session)
-        engine.dispose()
+        migrate(url)
+        load_demo_into(url)
         yield url
     finally:
         shutil.rmtree(directory, ignore_errors=True)
@@ -123,7 +119,7 @@ def platform(
         redis_process = Managed(
             "redis-server",
             port,
-            [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            redis_server_command(port),
             env,
             redis_ok(url),
         )
@@ -158,16 +154,8 @@ def platform(
         )
     running = Platform(indicators=indicators, scoring=scoring, redis=redis_process)
     running.recommendations = recommendations_process
-    started: list[Managed] = []
-    try:
-        for managed in (redis_process, indicators, *scoring, recommendations_process):
-            if managed is not None:
-                started.append(managed)
-                managed.start()
+    with started(redis_process, indicators, *scoring, recommendations_process):
         yield running
-    finally:
-        for managed in reversed(started):
-            managed.stop()
 
 
 def warm_ranking(base_url: str, key: str) -> int:

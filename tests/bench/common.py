@@ -1,23 +1,22 @@
-"""Helpers shared by the benchmarks: medians, a scratch PostgreSQL database, a service on a free port."""
+"""Helpers of the benchmarks alone: medians, latency ratios, verdicts, a scratch database, a service on a free port.
+
+What the benchmarks share with the tests (processes, readiness, ports, PostgreSQL) is in tests/support.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
-import psycopg
 
-ROOT = Path(__file__).resolve().parents[2]
-PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+from tests.support.ports import free_port
+from tests.support.postgres import scratch_database
+from tests.support.processes import Managed, uvicorn
+from tests.support.readiness import http_ok
 
 
 def median_seconds(run: Callable[[], object], *, repeats: int, setup: Callable[[], object] | None = None) -> float:
@@ -31,52 +30,23 @@ def median_seconds(run: Callable[[], object], *, repeats: int, setup: Callable[[
     return statistics.median(times)
 
 
-@contextlib.contextmanager
-def scratch_postgres() -> Iterator[str]:
+def scratch_postgres() -> contextlib.AbstractContextManager[str]:
     """A database made for one benchmark and dropped after it; yields its SQLAlchemy URL."""
-    name = f"amc_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return scratch_database("amc_bench")
 
 
 @contextlib.contextmanager
 def running_service(module: str, env: dict[str, str]) -> Iterator[str]:
     """Start `uvicorn module:app` on a free port and yield its base URL; stop it afterwards."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", f"{module}:app", "--port", str(port), "--no-access-log", "--log-level",
-         "warning"],
-        cwd=ROOT,
-        env={**os.environ, "LOG_LEVEL": "WARNING", **env},
-    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
+    service = Managed(module, port, uvicorn(module, port), {**os.environ, "LOG_LEVEL": "WARNING", **env},
+                      http_ok(url + "/healthz"), quiet=False, timeout=60)  # fmt: skip
+    service.start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"{module} did not start")
-            time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        service.stop()
 
 
 def latency_ratio(client: httpx.Client, path: str, baseline: str = "/healthz", n: int = 300) -> tuple[float, float]:

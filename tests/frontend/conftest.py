@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ADMIN_KEY
-from tests.frontend.support import APP, Platform, running_platform
+from tests.support.environment import ADMIN_KEY
+from tests.support.paths import APP
+from tests.support.platform import Platform, running_platform
 
 
 @pytest.fixture(scope="session")

@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.bench.common import free_port
-from tests.frontend.support import ROOT, Platform
+from tests.support.environment import IN_CI
+from tests.support.paths import ROOT
+from tests.support.platform import Platform
+from tests.support.ports import free_port
+from tests.support.processes import Managed, streamlit
+from tests.support.readiness import http_ok
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -26,7 +27,6 @@ SHOTS = ROOT / "test-artifacts" / "screenshots"
 PAGES = ("judgments", "panel", "weights", "ranking", "compare", "sensitivity", "uncertainty", "recommendations", "data",
          "export")  # fmt: skip
 VIEWPORT = {"width": 1440, "height": 1000}
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 try:
     from playwright import sync_api as playwright_api
@@ -52,29 +52,13 @@ def require_chromium() -> None:
 def frontend(platform: Platform) -> Iterator[str]:
     """`streamlit run frontend/streamlit_app.py` on a free port, against the live services."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "frontend/streamlit_app.py", "--server.port", str(port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-               "--server.fileWatcherType", "none"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **platform.app_env})
-    url = f"http://127.0.0.1:{port}"
+    app = Managed("streamlit", port, streamlit(port), {**os.environ, **platform.app_env},
+                  http_ok(f"http://127.0.0.1:{port}/_stcore/health"), quiet=False, timeout=60)  # fmt: skip
+    app.start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/_stcore/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start")
-            time.sleep(0.3)
-        yield url
+        yield app.url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        app.stop()
 
 
 @pytest.fixture(scope="module")
@@ -210,7 +194,7 @@ def test_a_newcomer_runs_a_panel_round_in_the_browser(frontend: str, browser: ob
         shoot(page, "panel-all-nodes-en")
         view(page, "Publish a profile")
         page.get_by_label("Name of the new profile").fill("Basic panel, browser round")
-        page.get_by_role("button", name="Publish").click()
+        page.get_by_role("button", name="Publish", exact=True).click()
         settle(page)
         page.get_by_text("as profile #").wait_for()
         shoot(page, "panel-published-en")
@@ -298,5 +282,33 @@ def test_the_uncertainty_page_in_english_and_chinese(frontend: str, browser: obj
         assert charts_drawn(page) >= 2
         assert english_left(page) == []
         shoot(page, "uncertainty-all-sources-zh")
+    finally:
+        context.close()
+
+
+def test_the_audit_page_in_english_and_chinese(frontend: str, browser: object) -> None:
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(frontend)
+        settle(page)
+        go_to(page, "audit")
+        page.get_by_role("heading", name="Values present, cluster by indicator").wait_for(timeout=60_000)
+        for name, slug in (("Coverage", "coverage"), ("Outliers", "outliers"), ("Coherence", "coherence")):
+            view(page, name)
+            no_exception_on_page(page)
+            assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+            assert charts_drawn(page) >= 1
+            shoot(page, f"audit-{slug}-en")
+
+        page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
+        settle(page)
+        page.get_by_role("heading", name="统计审核").first.wait_for(timeout=60_000)
+        for name, slug in (("数据覆盖", "coverage"), ("异常值", "outliers"), ("内部一致性", "coherence")):
+            view(page, name)
+            no_exception_on_page(page)
+            assert charts_drawn(page) >= 1
+            assert english_left(page) == [], slug
+            shoot(page, f"audit-{slug}-zh")
     finally:
         context.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 import streamlit as st
@@ -13,7 +15,7 @@ from tests.frontend.support import Platform, open_page
 pytestmark = pytest.mark.e2e  # the pages talk to the three services, started as processes
 
 PAGES = ("home", "judgments", "panel", "weights", "ranking", "compare", "sensitivity", "uncertainty", "recommendations",
-         "data", "export")  # fmt: skip
+         "audit", "data", "export")  # fmt: skip
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -116,12 +118,38 @@ def test_panel_publishes_a_profile(app: AppTest, platform: Platform) -> None:
     open_page(app, "panel")
     app.segmented_control(key="panel_view").set_value("tab_publish").run()
     app.text_input(key="publish_name").set_value("Published from the front-end test")
+    # Earlier tests may have left an expert's node inconsistent: the gate then needs a reason (or an exclusion).
+    app.text_input(key="publish_reason").set_value("front-end test of the publish form")
     app.button(key="publish_submit").click().run()
     assert not app.exception
     assert any("Published" in s.value for s in app.success), texts(app)
     with platform.client("indicators") as client:
         names = [p["name"] for p in client.get("/v1/weight-profiles").json()]
     assert "Published from the front-end test" in names
+
+
+def test_panel_publish_without_a_reason_names_the_gaps(app: AppTest, platform: Platform) -> None:
+    with platform.client("indicators") as client:
+        panel = next(p for p in client.get("/v1/panels").json() if p["category"] == "basic")
+        url = f"/v1/panels/{panel['id']}/experts/BASIC-E2/judgments/goal"
+        judgment = client.get(url).json()
+        matrix = [[1.0] * 7 for _ in range(7)]
+        matrix[0][1], matrix[1][0], matrix[1][2], matrix[2][1], matrix[0][2], matrix[2][0] = (
+            9,
+            1 / 9,
+            9,
+            1 / 9,
+            1 / 9,
+            9,
+        )
+        written = client.put(url, json={"items": judgment["items"], "matrix": matrix, "version": judgment["version"]})
+        assert written.status_code == 200, written.text
+    open_page(app, "panel")
+    app.segmented_control(key="panel_view").set_value("tab_publish").run()
+    app.text_input(key="publish_name").set_value("Refused for its gaps")
+    app.button(key="publish_submit").click().run()
+    assert not app.exception
+    assert any("BASIC-E2" in e.value for e in app.error), texts(app)
 
 
 # --- weights and ranking ---------------------------------------------------------------------------------------
@@ -205,6 +233,63 @@ def test_ranking_what_if_and_method_comparison(app: AppTest) -> None:
     assert all("Values it cannot take" in w and "Manufacturing innovation centres" in w for w in left_out)
     app.segmented_control(key="methods_measure").set_value("similarity_ws").run()
     assert any("(WS)" in s.value for s in app.subheader)
+
+
+def test_compare_year_over_year_draws_the_waterfall_and_the_rank_change(app: AppTest, platform: Platform) -> None:
+    open_page(app, "compare")
+    app.segmented_control(key="compare_view").set_value("compare_year_over_year").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert charts(app) == 2  # the waterfall and the rank change of the field
+    app.selectbox(key="compare_yoy_cluster").set_value("SH-IC").run()
+    assert not app.exception
+    assert any("Shanghai integrated circuits: score change by criterion" in s.value for s in app.subheader)
+    with platform.client("scoring") as client:
+        row = next(
+            r
+            for r in client.get("/v1/rankings/compare", params={"from": 2023, "to": 2024}).json()["results"]
+            if r["cluster_code"] == "SH-IC"
+        )
+    waterfall = next(c for c in app.get("plotly_chart") if '"waterfall"' in c.proto.spec)
+    spec = json.loads(waterfall.proto.spec)["data"][0]
+    assert spec["measure"][0] == "absolute"
+    assert spec["measure"][-1] == "total"
+    assert spec["y"][1:-1] == pytest.approx(list(row["contributions"].values()))
+    assert spec["y"][-1] == pytest.approx(row["to"]["score"])
+
+
+# --- audit ---------------------------------------------------------------------------------------------------------
+
+
+def test_audit_shows_coverage_outliers_and_coherence(app: AppTest, platform: Platform) -> None:
+    open_page(app, "audit")
+    assert not app.error, [e.value for e in app.error]
+    with platform.client("scoring") as client:
+        audit = client.get("/v1/rankings/audit", params={"year": 2024}).json()
+    assert metric(app, "Coverage threshold") == "65%"
+    assert metric(app, "Flagged indicator pairs") == str(len(audit["coherence"]["pairs"]))
+    assert charts(app) == 1  # the coverage heatmap
+    app.segmented_control(key="audit_view").set_value("audit_outliers").run()
+    assert not app.exception
+    table = table_with(app, "Skewness")
+    assert len(table) == len(audit["outliers"])
+    assert list(table["Skewness"]) == pytest.approx([o["skewness"] for o in audit["outliers"]])
+    assert charts(app) >= 1  # a box plot per flagged (or, with none flagged, most skewed) indicator
+    app.segmented_control(key="audit_view").set_value("audit_coherence").run()
+    assert not app.exception
+    assert charts(app) == 2  # alpha and PCA share, the correlation heatmap
+    bars = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
+    assert bars[0]["y"] == pytest.approx([c["alpha"] for c in audit["coherence"]["criteria"]])
+    app.selectbox(key="audit_criterion").set_value("C5").run()
+    heat = json.loads(app.get("plotly_chart")[1].proto.spec)["data"][0]
+    expected = audit["coherence"]["criteria"][4]["correlations"]
+    assert [v for line in heat["z"] for v in line] == pytest.approx([v for line in expected for v in line])
+
+
+def test_the_audit_page_in_chinese(app: AppTest) -> None:
+    app.session_state["lang"] = "zh"
+    open_page(app, "audit")
+    assert app.title[0].value == "统计审核"
+    assert metric(app, "覆盖率阈值") == "65%"
 
 
 # --- compare, sensitivity, recommendations ---------------------------------------------------------------------

@@ -159,3 +159,18 @@ def test_the_weights_page_reads_no_dataset() -> None:
     source = (FRONTEND / "app_pages" / "weights.py").read_text()
     assert "api.dataset(" not in source
     assert "ranking_weights(" in source
+
+
+STATISTICS = re.compile(r"\.(corr|corrwith|skew|kurt|kurtosis|cov)\(|\blinalg\b|\bscipy\b|\bstatsmodels\b")
+
+
+def test_the_pages_compute_no_statistics() -> None:
+    """Pages that draw, services that compute: no correlation, skewness, kurtosis or eigenvalue on a page."""
+    found = {
+        path.name: STATISTICS.findall(path.read_text())
+        for path in sorted((FRONTEND / "app_pages").glob("*.py"))
+        if STATISTICS.search(path.read_text())
+    }
+    assert found == {}
+    assert STATISTICS.search("frame.corr()")
+    assert STATISTICS.search("np.linalg.eigvalsh(r)")

@@ -20,8 +20,10 @@ from sqlalchemy import create_engine, inspect, text
 
 from services.indicators.main import create_app
 from services.indicators.prestart import alembic_config
-from tests.bench.common import ROOT
-from tests.conftest import ADMIN_KEY, PG_ADMIN_DSN, indicators_settings, load_demo_into, migrate
+from tests.support.database import load_demo_into, migrate
+from tests.support.environment import ADMIN_KEY, indicators_settings
+from tests.support.paths import ROOT
+from tests.support.postgres import PG_ADMIN_DSN
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from services.indicators.main import create_app
-from tests.conftest import ADMIN_KEY, indicators_settings, load_demo_into, migrate
+from tests.support.database import load_demo_into, migrate
+from tests.support.environment import ADMIN_KEY, indicators_settings
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from services.indicators.main import create_app
 from services.indicators.observations import service
-from tests.conftest import ADMIN_KEY, indicators_settings, load_demo_into, migrate
+from tests.support.database import load_demo_into, migrate
+from tests.support.environment import ADMIN_KEY, indicators_settings
 
 pytestmark = pytest.mark.integration
 

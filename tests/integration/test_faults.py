@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import time
 import uuid
@@ -19,13 +18,14 @@ from shared.cache import RedisCache, connect_redis
 from shared.clients import IndicatorsClient
 from shared.clients import dataset_key as client_dataset_key
 from shared.errors import UpstreamUnavailable
-from tests.bench.common import free_port
-from tests.conftest import ADMIN_KEY, unavailable
-from tests.integration.processes import Managed, http_ok, redis_ok, uvicorn
+from tests.support.environment import ADMIN_KEY, unavailable
+from tests.support.ports import free_port
+from tests.support.processes import Managed, uvicorn
+from tests.support.readiness import http_ok
+from tests.support.redis import REDIS_SERVER, redis_ok, redis_server_command
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 PRIORITIES = {"matrix": [[1, 3, 5], ["1/3", 1, 2], ["1/5", "1/2", 1]]}
 
 
@@ -76,7 +76,7 @@ def run_stack(demo_sqlite_url: str, *, indicators_redis: bool) -> Iterator[Stack
         redis=Managed(
             "redis-server",
             redis_port,
-            [REDIS_SERVER, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            redis_server_command(redis_port),
             base_env,
             redis_ok(redis_url),
         ),

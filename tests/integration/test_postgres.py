@@ -11,7 +11,8 @@ from sqlalchemy import create_engine, inspect
 
 from services.indicators.main import create_app
 from services.indicators.prestart import alembic_config
-from tests.conftest import ADMIN_KEY, indicators_settings, load_demo_into, migrate
+from tests.support.database import load_demo_into, migrate
+from tests.support.environment import ADMIN_KEY, indicators_settings
 
 pytestmark = pytest.mark.integration
 
@@ -34,6 +35,30 @@ def test_migrations_up_down_up(backend: str, request: pytest.FixtureRequest, tmp
     assert table_names(url) <= {"alembic_version"}
     command.upgrade(config, "head")
     assert "observations" in table_names(url)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migration_0005_goes_down_and_up(backend: str, request: pytest.FixtureRequest, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = request.getfixturevalue("postgres_url") if backend == "postgresql" else f"sqlite:///{tmp_path / 'm.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "head")
+    load_demo_into(url)
+
+    def profile_columns() -> set[str]:
+        engine = create_engine(url)
+        try:
+            return {c["name"] for c in inspect(engine).get_columns("weight_profiles")}
+        finally:
+            engine.dispose()
+
+    assert "provenance" in profile_columns()
+    assert "category_default_profiles" in table_names(url)
+    command.downgrade(config, "0004")
+    assert "provenance" not in profile_columns()
+    assert "category_default_profiles" not in table_names(url)
+    assert "weight_profiles" in table_names(url)
+    command.upgrade(config, "head")
+    assert "provenance" in profile_columns()
 
 
 @pytest.fixture

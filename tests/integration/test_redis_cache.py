@@ -17,7 +17,7 @@ from shared.cache import RedisCache, cache_key, connect_redis
 from shared.limits import RedisRateLimiter
 from shared.schemas.indicators import DatasetVersion
 from shared.state_channel import RedisStateChannel
-from tests.conftest import ADMIN_KEY, indicators_settings
+from tests.support.environment import ADMIN_KEY, indicators_settings
 
 pytestmark = pytest.mark.integration
 

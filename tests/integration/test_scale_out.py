@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,13 +21,14 @@ import httpx
 import pytest
 import redis
 
-from tests.bench.common import free_port
-from tests.conftest import ADMIN_KEY, unavailable
-from tests.integration.processes import Managed, http_ok, redis_ok, uvicorn
+from tests.support.environment import ADMIN_KEY, unavailable
+from tests.support.ports import free_port
+from tests.support.processes import Managed, uvicorn
+from tests.support.readiness import http_ok
+from tests.support.redis import REDIS_SERVER, redis_ok, redis_server_command
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 RANKING = {"year": 2024}
 
@@ -65,7 +65,7 @@ def scale_out(demo_sqlite_url: str) -> Iterator[ScaleOut]:
         redis=Managed(
             "redis-server",
             redis_port,
-            [REDIS_SERVER, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            redis_server_command(redis_port),
             base_env,
             redis_ok(redis_url),
         ),

@@ -26,9 +26,10 @@ from services.recommendations.config import RecommendationsSettings
 from services.recommendations.main import create_app as create_recommendations_app
 from services.scoring.config import ScoringSettings
 from services.scoring.main import create_app as create_scoring_app
-from tests.bench.common import free_port
-from tests.conftest import ADMIN_KEY, indicators_settings
-from tests.integration.processes import Managed, http_ok, uvicorn
+from tests.support.environment import ADMIN_KEY, indicators_settings
+from tests.support.ports import free_port
+from tests.support.processes import Managed, uvicorn
+from tests.support.readiness import http_ok
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 

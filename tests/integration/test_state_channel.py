@@ -18,7 +18,7 @@ from services.indicators.main import create_app
 from shared.cache import connect_redis
 from shared.clients import IndicatorsClient
 from shared.state_channel import FileStateChannel, RedisStateChannel, state_key
-from tests.conftest import ADMIN_KEY, indicators_settings
+from tests.support.environment import ADMIN_KEY, indicators_settings
 
 pytestmark = pytest.mark.integration
 

@@ -11,6 +11,7 @@ from services.indicators.panels import service
 from shared.auth import Admin, Expert, Viewer
 from shared.schemas.panels import (
     ExpertCreate,
+    ExpertProgress,
     ExpertRead,
     ExpertUpdate,
     JudgmentRead,
@@ -56,6 +57,12 @@ def add_expert(panel_id: int, body: ExpertCreate, session: SessionDep, principal
 def update_expert(panel_id: int, expert_code: str, body: ExpertUpdate, session: SessionDep, principal: Admin) -> Any:
     """Change an expert's names, weight or linked API key (admin); audited with before and after."""
     return service.update_expert(session, panel_id=panel_id, expert_code=expert_code, data=body, actor=principal)
+
+
+@router.get("/{panel_id}/progress", response_model=list[ExpertProgress])
+def get_progress(panel_id: int, session: SessionDep, _: Viewer) -> list[ExpertProgress]:
+    """Each expert's judged, missing and inconsistent (CR above 0.1) nodes of the tree; no judgment is shown."""
+    return service.panel_progress(session, panel_id=panel_id)
 
 
 @router.get("/{panel_id}/judgments", response_model=list[JudgmentRead])

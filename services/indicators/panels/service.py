@@ -15,7 +15,15 @@ from services.indicators.models import ApiKey, Expert, Judgment, Panel, utcnow
 from shared import pairwise
 from shared.auth import Principal, Role
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
-from shared.schemas.panels import ExpertCreate, ExpertRead, ExpertUpdate, JudgmentRead, JudgmentWrite, PanelCreate
+from shared.schemas.panels import (
+    ExpertCreate,
+    ExpertProgress,
+    ExpertRead,
+    ExpertUpdate,
+    JudgmentRead,
+    JudgmentWrite,
+    PanelCreate,
+)
 
 GOAL = "goal"
 
@@ -197,6 +205,39 @@ def write_judgment(
         after=_content(judgment),
     )
     return _read(panel.id, expert.code, judgment)
+
+
+def panel_progress(session: Session, *, panel_id: int) -> list[ExpertProgress]:
+    """Per expert, the nodes needing a judgment (more than one child) they have not judged, and those whose
+    consistency ratio is above Saaty's threshold; a judgment over other items than the tree's counts as missing."""
+    panel = get_panel(session, panel_id=panel_id)
+    nodes = {node: children for node, children in tree_nodes(session).items() if len(children) > 1}
+    stored: dict[tuple[int, str], Judgment] = {
+        (j.expert_id, j.node): j
+        for j in session.scalars(select(Judgment).where(Judgment.expert_id.in_([e.id for e in panel.experts])))
+    }
+    progress: list[ExpertProgress] = []
+    for expert in panel.experts:
+        missing: list[str] = []
+        inconsistent: list[str] = []
+        for node, children in nodes.items():
+            judgment = stored.get((expert.id, node))
+            if judgment is None or sorted(judgment.items) != sorted(children):
+                missing.append(node)
+                continue
+            matrix, problems = pairwise.matrix_errors(judgment.matrix, scale_max=pairwise.SAATY_SCALE_MAX)
+            if matrix is None or problems or pairwise.consistency_ratio(matrix) > pairwise.CR_THRESHOLD:
+                inconsistent.append(node)
+        progress.append(
+            ExpertProgress(
+                expert_code=expert.code,
+                nodes_done=len(nodes) - len(missing),
+                nodes_total=len(nodes),
+                missing=missing,
+                inconsistent=inconsistent,
+            )
+        )
+    return progress
 
 
 def panel_snapshot(session: Session, *, panel_ids: list[int]) -> list[dict[str, Any]]:

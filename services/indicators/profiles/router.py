@@ -27,9 +27,15 @@ def list_profiles(
 
 
 @router.get("/default", response_model=WeightProfileRead)
-def get_default_profile(session: SessionDep, _: Viewer) -> Any:
+def get_default_profile(
+    session: SessionDep,
+    _: Viewer,
+    category: Category | None = Query(
+        default=None, description="The default of this category when it has one, else the overall default."
+    ),
+) -> Any:
     """The default profile: the one rankings and recommendations use unless given another."""
-    return service.default_profile(session)
+    return service.default_profile(session, category=category)
 
 
 @router.get("/{profile_id}", response_model=WeightProfileRead)
@@ -45,6 +51,13 @@ def publish_profile(body: WeightProfileCreate, session: SessionDep, principal: A
 
 
 @router.post("/{profile_id}/default", response_model=WeightProfileRead)
-def make_default(profile_id: int, session: SessionDep, principal: Analyst) -> Any:
-    """Make this profile the default and no other (analyst); audited."""
-    return service.set_default(session, profile_id=profile_id, actor=principal)
+def make_default(
+    profile_id: int,
+    session: SessionDep,
+    principal: Analyst,
+    category: Category | None = Query(
+        default=None, description="Make it the default of this category only; omitted: the overall default."
+    ),
+) -> Any:
+    """Make this profile the default and no other, or the default of one category (analyst); audited."""
+    return service.set_default(session, profile_id=profile_id, actor=principal, category=category)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, load_only
 
 from services.indicators.audit.service import record
 from services.indicators.indicator_tree.service import load_tree
-from services.indicators.models import Panel, WeightProfile
+from services.indicators.models import CategoryDefault, Panel, WeightProfile
 from services.indicators.state.service import mark_changed
 from shared.auth import Principal
 from shared.errors import Conflict, InvalidInput, NotFound
@@ -56,8 +56,12 @@ def get_profile(session: Session, *, profile_id: int) -> WeightProfile:
     return profile
 
 
-def default_profile(session: Session) -> WeightProfile:
-    """The default profile, the one rankings use unless told otherwise."""
+def default_profile(session: Session, *, category: str | None = None) -> WeightProfile:
+    """The category's default profile when it has one, else the default, the one rankings use unless told otherwise."""
+    if category is not None:
+        chosen = session.get(CategoryDefault, category)
+        if chosen is not None:
+            return chosen.profile
     profile = session.scalars(select(WeightProfile).where(WeightProfile.is_default.is_(True))).first()
     if profile is None:
         raise NotFound("no default weight profile has been published yet")
@@ -72,11 +76,13 @@ def publish_profile(session: Session, *, data: WeightProfileCreate, actor: Princ
         raise InvalidInput(msg, errors=[{"loc": ["body", "panel_id"], "msg": msg}])
     _serialise_default_changes(session)
     has_default = session.scalars(select(WeightProfile.id).where(WeightProfile.is_default.is_(True))).first()
-    make_default = data.make_default or has_default is None
+    make_default = data.make_default or data.default_for == "all" or has_default is None
     if make_default:
         _clear_default(session)
     profile = WeightProfile(**profile_body(data), is_default=make_default, published_by=actor.actor)
     session.add(profile)
+    if data.default_for not in (None, "all"):
+        _point_category_default(session, category=data.default_for, profile=profile)
     _flush_default_change(session)
     record(
         session,
@@ -89,10 +95,13 @@ def publish_profile(session: Session, *, data: WeightProfileCreate, actor: Princ
     return profile
 
 
-def set_default(session: Session, *, profile_id: int, actor: Principal) -> WeightProfile:
-    """Make a profile the default and no other (the one thing about a profile that may change); audited."""
+def set_default(session: Session, *, profile_id: int, actor: Principal, category: str | None = None) -> WeightProfile:
+    """Make a profile the default and no other (the one thing about a profile that may change), or the default of
+    one category; audited."""
     _serialise_default_changes(session)
     profile = get_profile(session, profile_id=profile_id)
+    if category is not None:
+        return _set_category_default(session, profile=profile, category=category, actor=actor)
     previous = session.scalars(select(WeightProfile.id).where(WeightProfile.is_default.is_(True))).first()
     if previous != profile.id:
         _clear_default(session)
@@ -108,6 +117,34 @@ def set_default(session: Session, *, profile_id: int, actor: Principal) -> Weigh
         after={"default_profile_id": profile.id},
     )
     return profile
+
+
+def _set_category_default(
+    session: Session, *, profile: WeightProfile, category: str, actor: Principal
+) -> WeightProfile:
+    current = session.get(CategoryDefault, category)
+    previous = None if current is None else current.profile_id
+    if previous != profile.id:
+        _point_category_default(session, category=category, profile=profile)
+        _flush_default_change(session)
+    record(
+        session,
+        actor=actor.actor,
+        action="weight_profile.category_default",
+        entity="weight_profile",
+        entity_id=str(profile.id),
+        before={"category": category, "default_profile_id": previous},
+        after={"category": category, "default_profile_id": profile.id},
+    )
+    return profile
+
+
+def _point_category_default(session: Session, *, category: str, profile: WeightProfile) -> None:
+    current = session.get(CategoryDefault, category)
+    if current is None:
+        session.add(CategoryDefault(category=category, profile=profile))
+    else:
+        current.profile = profile
 
 
 def _serialise_default_changes(session: Session) -> None:
@@ -172,6 +209,8 @@ def _audit_view(profile: WeightProfile) -> dict[str, Any]:
         "ri_table": profile.ri_table,
         "consensus": profile.consensus,
         "is_default": profile.is_default,
+        "default_categories": profile.default_categories,
+        "provenance": profile.provenance,
         "criteria": profile.criteria,
         "indicators": profile.indicators,
     }

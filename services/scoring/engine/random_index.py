@@ -7,14 +7,12 @@ from typing import get_args
 import numpy as np
 
 from shared.errors import InvalidInput
+from shared.pairwise import SAATY_RANDOM_INDEX
 from shared.schemas.vocabulary import RiTable
 
 Loc = tuple[str | int, ...]
 
-SAATY: dict[int, float] = {
-    3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45,
-    10: 1.49, 11: 1.51, 12: 1.54, 13: 1.56, 14: 1.57, 15: 1.59,
-}  # fmt: skip
+SAATY = SAATY_RANDOM_INDEX
 
 TUMMALA_LING: dict[int, float] = {
     3: 0.5799, 4: 0.8921, 5: 1.1159, 6: 1.2358, 7: 1.3322, 8: 1.3952, 9: 1.4537,

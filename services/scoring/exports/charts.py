@@ -1,4 +1,5 @@
-"""The PDF's charts as PNG bytes: score bars by tier, rank movement, radars of the category leaders."""
+"""The PDF's charts as PNG bytes: score bars by tier, rank movement, radars of the category leaders, rank
+intervals."""
 
 from __future__ import annotations
 
@@ -131,6 +132,59 @@ def leader_radars(bundle: ExportBundle, font: CJKFont) -> bytes | None:
         ]
         fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=7.5, frameon=False)
         fig.tight_layout(rect=(0, 0.06, 1, 1))
+        return _png(fig)
+
+
+def rank_intervals(bundle: ExportBundle, font: CJKFont) -> bytes | None:
+    """Each cluster's rank interval in published order: bar from the 5th to the 95th percentile, dot at the median
+    rank, diamond at the published rank; None without an uncertainty analysis."""
+    run = bundle.uncertainty
+    if run is None or not run.intervals:
+        return None
+    lang = bundle.lang
+    by_code = {row.cluster_code: row for row in bundle.rows}
+    intervals = run.intervals
+    panels = 1 if len(intervals) <= 40 else 2
+    per_panel = math.ceil(len(intervals) / panels)
+    height = min(9.4, 1.4 + 0.2 * per_panel)
+    n = max(max(i.rank_p95 for i in intervals), max(i.rank for i in intervals), len(intervals))
+    with _chart_style(font):
+        fig = Figure(figsize=(7.2, height))
+        axes = fig.subplots(1, panels, squeeze=False)[0]
+        for index, ax in enumerate(axes):
+            chunk = intervals[index * per_panel : (index + 1) * per_panel]
+            y = np.arange(len(chunk))
+            colours = [
+                TIER_COLOURS.get(by_code[i.cluster_code].tier, "#888") if i.cluster_code in by_code else "#888"
+                for i in chunk
+            ]
+            ax.hlines(y, [i.rank_p05 for i in chunk], [i.rank_p95 for i in chunk], colors=colours, linewidth=3.2,
+                      alpha=0.55)  # fmt: skip
+            ax.scatter([i.median_rank for i in chunk], y, s=16, color=colours, zorder=3)
+            ax.scatter([i.rank for i in chunk], y, s=18, marker="D", facecolors="none", edgecolors="#222222",
+                       linewidths=0.8, zorder=4)  # fmt: skip
+            names = [
+                f"{i.rank}. {short_name(by_code[i.cluster_code], lang, 30)}" if i.cluster_code in by_code
+                else f"{i.rank}. {i.cluster_code}"
+                for i in chunk
+            ]  # fmt: skip
+            ax.set_yticks(y, names, fontsize=6.3)
+            ax.set_ylim(per_panel - 0.5, -0.5)
+            ax.set_xlim(0.5, n + 0.5)
+            ax.tick_params(axis="x", labelsize=7)
+            ax.tick_params(axis="y", length=0)
+            ax.set_xlabel(label("rank", lang), fontsize=8)
+            ax.grid(axis="x", color="#DDDDDD", linewidth=0.5)
+            ax.spines[["top", "right"]].set_visible(False)
+        handles: list[Artist] = [
+            Line2D([], [], color="#777777", linewidth=3.2, alpha=0.55, label=label("interval_bar", lang)),
+            Line2D([], [], color="#777777", marker="o", linestyle="none", markersize=4,
+                   label=label("median_dot", lang)),
+            Line2D([], [], color="#222222", marker="D", linestyle="none", markersize=4, markerfacecolor="none",
+                   label=label("published_marker", lang)),
+        ]  # fmt: skip
+        fig.legend(handles=handles, loc="upper center", ncol=len(handles), fontsize=7, frameon=False)
+        fig.tight_layout(rect=(0, 0, 1, 1 - 0.3 / height))
         return _png(fig)
 
 

@@ -25,6 +25,7 @@ _FIXED_COLUMNS: tuple[str, ...] = (
     "previous_rank",
     "previous_score",
 )
+_UNCERTAINTY_COLUMNS: tuple[str, ...] = ("median_rank", "rank_p05", "rank_p95")
 _SOURCE_COLUMNS: tuple[str, ...] = (
     "imputed",
     "dataset_version",
@@ -36,13 +37,29 @@ _SOURCE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def render_csv(bundle: ExportBundle) -> bytes:
-    """One row per cluster in rank order; each row names the dataset version, profile and method behind it."""
+def render_csv(bundle: ExportBundle, *, uncertainty: bool = False) -> bytes:
+    """One row per cluster in rank order; each row names the dataset version, profile and method behind it.
+
+    With `uncertainty`, the bundle's rank intervals follow as the last columns (median_rank, rank_p05, rank_p95);
+    without it the file is exactly what it always was.
+    """
+    if uncertainty and bundle.uncertainty is None:
+        raise ValueError("the bundle has no uncertainty analysis to add")
+    intervals = bundle.uncertainty.interval_of() if uncertainty and bundle.uncertainty is not None else None
     criterion_codes = [criterion.code for criterion in bundle.criteria]
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*_FIXED_COLUMNS, *(f"score_{code}" for code in criterion_codes), *_SOURCE_COLUMNS])
+    extra = _UNCERTAINTY_COLUMNS if intervals is not None else ()
+    writer.writerow([*_FIXED_COLUMNS, *(f"score_{code}" for code in criterion_codes), *_SOURCE_COLUMNS, *extra])
     for row in bundle.ranked_rows():
+        tail: list[str] = []
+        if intervals is not None:
+            interval = intervals.get(row.cluster_code)
+            tail = (
+                ["", "", ""]
+                if interval is None
+                else [str(interval.median_rank), str(interval.rank_p05), str(interval.rank_p95)]
+            )
         writer.writerow(
             [
                 bundle.year,
@@ -67,6 +84,7 @@ def render_csv(bundle: ExportBundle) -> bytes:
                 safe_text(bundle.normalization),
                 safe_text(bundle.reference),
                 "true" if bundle.synthetic else "false",
+                *tail,
             ]
         )
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")

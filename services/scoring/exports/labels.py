@@ -149,6 +149,82 @@ _LABELS: dict[str, tuple[str, str]] = {
         "梯队按集群得分与全部参评集群平均得分（{mean}）之比划分：领先 ≥ 120%，较强 90%–120%，"
         "中等 50%–90%，起步 < 50%。",
     ),
+    # Uncertainty and audit annexes
+    "uncertainty_heading": ("Uncertainty of the ranks", "排名不确定性分析"),
+    "audit_heading": ("Statistical audit of the data", "数据统计审计"),
+    "uncertainty_annex": ("Annex A: uncertainty of the ranks", "附录A：排名不确定性分析"),
+    "audit_annex": ("Annex B: statistical audit of the data", "附录B：数据统计审计"),
+    "rank_intervals": ("Rank intervals (5th–95th percentile)", "排名区间（第5–95百分位）"),
+    "median_rank": ("Median rank", "中位排名"),
+    "rank_p05": ("Rank, 5th percentile", "排名第5百分位"),
+    "rank_p95": ("Rank, 95th percentile", "排名第95百分位"),
+    "sensitivity_indices": ("Sensitivity indices of the ranks (Sobol)", "排名的敏感性指数（Sobol）"),
+    "source": ("Source", "来源"),
+    "first_order": ("First-order index (S1)", "一阶指数（S1）"),
+    "total_effect": ("Total-effect index (ST)", "总效应指数（ST）"),
+    "sources_used": ("Sources of uncertainty", "不确定性来源"),
+    "samples": ("Model runs", "模型运行次数"),
+    "base_samples": ("Base samples (Saltelli)", "基础样本数（Saltelli）"),
+    "seed": ("Seed", "随机种子"),
+    "concentration": ("Dirichlet concentration", "狄利克雷集中度"),
+    "notes": ("Notes", "说明"),
+    "src_weights": ("weights: criterion weights drawn around the profile's", "权重：围绕方案权重抽样的准则权重"),
+    "src_panel": ("panel: the experts resampled and re-aggregated", "专家组：专家重抽样并重新集结"),
+    "src_imputation": ("imputation: a rule drawn for each missing value", "插补：为每个缺失值随机选取插补规则"),
+    "src_method": ("method: the scoring method drawn", "方法：随机选取评价方法"),
+    "uncertainty_text": (
+        "The ranking's own model was run {samples} times (Saltelli's design, {base} base samples, seed {seed}) "
+        "with these sources varying: {sources}. In the chart the dot is a cluster's median rank, the bar its "
+        "5th–95th percentile interval and the diamond its published rank.",
+        "按本排名所用模型运行{samples}次（Saltelli抽样设计，基础样本{base}个，随机种子{seed}），"
+        "变化的不确定性来源为：{sources}。图中圆点为集群的中位排名，横条为第5–95百分位区间，菱形为发布排名。",
+    ),
+    "audit_text": (
+        "The statistical audit of the {year} data behind the ranking (JRC/OECD practice, on the fixed-reference "
+        "TOPSIS model): coverage of the values, outliers by skewness and kurtosis, and the coherence of each "
+        "criterion's indicators.",
+        "对本排名所依据的{year}年数据进行统计审计（依照JRC/OECD做法，基于固定参照TOPSIS模型）："
+        "数据覆盖率、基于偏度与峰度的异常值检验，以及各准则下指标的内部一致性。",
+    ),
+    "chart_uncertainty": ("Rank intervals", "排名区间"),
+    "median_dot": ("median rank", "中位排名"),
+    "interval_bar": ("5th–95th percentile", "第5–95百分位区间"),
+    "published_marker": ("published rank", "发布排名"),
+    "published_rank": ("Published rank", "发布排名"),
+    "coverage_heading": ("Coverage", "数据覆盖率"),
+    "coverage_share": ("Share of values present", "数据完整率"),
+    "coverage_threshold": ("Coverage threshold", "覆盖率阈值"),
+    "clusters_below": ("Clusters with criteria below the threshold", "存在低于阈值准则的集群"),
+    "criteria_below": ("Criteria below the threshold", "低于阈值的准则"),
+    "outliers_heading": ("Outliers", "异常值检验"),
+    "skewness": ("Skewness", "偏度"),
+    "kurtosis": ("Excess kurtosis", "超额峰度"),
+    "flagged": ("Flagged", "是否标记"),
+    "flagged_values": ("Flagged values (cluster: value)", "被标记的值（集群：数值）"),
+    "coherence_heading": ("Coherence", "内部一致性"),
+    "clusters_used": ("Clusters used", "参与计算的集群数"),
+    "alpha": ("Cronbach's alpha", "克隆巴赫α系数"),
+    "first_component_share": ("First component share", "第一主成分方差占比"),
+    "components_over_1": ("Components over 1", "特征值大于1的成分数"),
+    "flagged_pairs": ("Flagged pairs of indicators", "被标记的指标对"),
+    "indicator_a": ("Indicator", "指标"),
+    "indicator_b": ("Indicator", "指标"),
+    "correlation": ("r", "相关系数r"),
+    "flag": ("Flag", "标记"),
+    "negative": ("negative (r < −0.3)", "负相关（r < −0.3）"),
+    "collinear": ("collinear (r > 0.92)", "共线（r > 0.92）"),
+    "decomposition_heading": (
+        "Year-over-year decomposition of the largest movers",
+        "排名变化最大集群的年度得分变化分解",
+    ),
+    "decomposition_note": (
+        "Each criterion's part of the score change (Shapley values, fixed reference); the parts add up to the change.",
+        "各准则对得分变化的贡献（Shapley值，固定参照），各部分之和等于得分变化。",
+    ),
+    "score_change": ("Score change", "得分变化"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "not_computed": ("Not computed for this export.", "本次导出未计算此项。"),
 }
 
 _METHOD_NAMES: dict[str, str] = {

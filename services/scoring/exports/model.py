@@ -114,8 +114,117 @@ class ClusterAdvice:
 
 
 @dataclass(frozen=True, slots=True)
+class RankInterval:
+    """A cluster's rank interval over the uncertainty runs; `rank` is its published rank."""
+
+    cluster_code: str
+    rank: int
+    median_rank: int
+    rank_p05: int
+    rank_p95: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceIndex:
+    """Sobol first-order and total-effect indices of the ranks for one source of uncertainty."""
+
+    source: str
+    first_order: float
+    total: float
+
+
+@dataclass(frozen=True, slots=True)
+class UncertaintyInfo:
+    """The scoring service's uncertainty analysis of the ranking (POST /v1/rankings/uncertainty), as run for
+    the export: `samples` model runs in all from `base_samples` rows, with `seed`."""
+
+    sources: list[str]
+    samples: int
+    base_samples: int
+    seed: int
+    concentration: float
+    intervals: list[RankInterval]
+    indices: list[SourceIndex]
+    notes: list[str]
+
+    def interval_of(self) -> dict[str, RankInterval]:
+        return {interval.cluster_code: interval for interval in self.intervals}
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterGap:
+    """A cluster with criteria whose share of values present is below the coverage threshold."""
+
+    cluster_code: str
+    share: float
+    criteria_below: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class OutlierInfo:
+    """Skewness and excess kurtosis of an indicator; `values` are the flagged values by cluster."""
+
+    indicator: str
+    skewness: float | None
+    kurtosis: float | None
+    flagged: bool
+    values: list[tuple[str, float]]
+
+
+@dataclass(frozen=True, slots=True)
+class CoherenceInfo:
+    """Internal consistency of one criterion's indicators."""
+
+    criterion: str
+    clusters: int
+    alpha: float | None
+    first_component_share: float | None
+    components_over_1: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PairFlag:
+    """Two indicators of one criterion whose correlation is flagged (negative or collinear)."""
+
+    a: str
+    b: str
+    r: float
+    flag: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mover:
+    """A cluster among the largest movers since the previous year and the criteria's parts of its score change."""
+
+    cluster_code: str
+    previous_rank: int | None
+    rank: int | None
+    rank_change: int
+    score_change: float | None
+    contributions: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditInfo:
+    """The scoring service's statistical audit of the year's data (GET /v1/rankings/audit) and the
+    year-over-year decomposition of the largest movers (GET /v1/rankings/compare); `movers` is empty
+    without a previous year."""
+
+    threshold: float
+    coverage: list[tuple[str, float]]
+    clusters_below: list[ClusterGap]
+    outliers: list[OutlierInfo]
+    coherence: list[CoherenceInfo]
+    pairs: list[PairFlag]
+    movers: list[Mover]
+
+
+@dataclass(frozen=True, slots=True)
 class ExportBundle:
-    """Everything an export renders; `generated_at` (ISO 8601) stays out of the CSV to keep it stable."""
+    """Everything an export renders; `generated_at` (ISO 8601) stays out of the CSV to keep it stable.
+
+    `uncertainty` and `audit` are the scoring service's analyses of the same ranking; None leaves them out.
+    """
 
     year: int
     previous_year: int | None
@@ -132,6 +241,8 @@ class ExportBundle:
     rows: list[RankingRow]
     recommendations: dict[str, ClusterAdvice]
     lang: Lang = "en"
+    uncertainty: UncertaintyInfo | None = None
+    audit: AuditInfo | None = None
 
     def ranked_rows(self) -> list[RankingRow]:
         """The rows best first; equal ranks keep a stable order by cluster code."""

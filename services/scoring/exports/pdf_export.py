@@ -1,4 +1,5 @@
-"""The annual-review PDF: cover, method, ranking table, charts and one page of advice per cluster."""
+"""The annual-review PDF: cover, method, ranking table, charts, one page of advice per cluster, and the annexes
+on the uncertainty of the ranks and the statistical audit of the data."""
 
 from __future__ import annotations
 
@@ -114,6 +115,8 @@ def render_pdf(bundle: ExportBundle) -> bytes:
     story += _ranking(bundle, styles)
     story += _charts(bundle, styles, font, doc.width)
     story += _cluster_pages(bundle, styles, doc.width)
+    story += _uncertainty_annex(bundle, styles, font, doc.width)
+    story += _audit_annex(bundle, styles, doc.width)
 
     def decorate(canvas: Any, document: Any) -> None:
         _page_furniture(canvas, document, bundle, font.reportlab_name)
@@ -501,6 +504,160 @@ def _cluster_body(
     if row.imputed:
         story.append(Spacer(1, 2 * mm))
         story.append(Paragraph(escape(f"{label('imputed_note', lang)}: {', '.join(sorted(row.imputed))}"), s.small))
+    return story
+
+
+def _annex_h2(s: _Styles) -> ParagraphStyle:
+    """The section heading that stays with what follows it (the annexes' tables start on the heading's page)."""
+    return ParagraphStyle("AnnexH2", parent=s.h2, keepWithNext=1)
+
+
+def _uncertainty_annex(bundle: ExportBundle, s: _Styles, font: CJKFont, width: float) -> list[Flowable]:
+    """Annex A: the rank-interval chart, the intervals, the Sobol indices, and the sources, runs and seed."""
+    lang = bundle.lang
+    story: list[Flowable] = [PageBreak(), Paragraph(escape(label("uncertainty_annex", lang)), s.h1)]
+    run = bundle.uncertainty
+    if run is None:
+        return [*story, Paragraph(escape(label("not_computed", lang)), s.body)]
+    sources = "; ".join(label(f"src_{source}", lang) for source in run.sources)
+    text = label("uncertainty_text", lang).format(
+        samples=f"{run.samples:,}", base=f"{run.base_samples:,}", seed=run.seed, sources=sources
+    )
+    story.append(Paragraph(escape(text), s.body))
+    chart = charts.rank_intervals(bundle, font)
+    if chart is not None:
+        story.append(Paragraph(escape(label("chart_uncertainty", lang)), _annex_h2(s)))
+        story.append(_image(chart, width, 200 * mm))
+    by_code = {row.cluster_code: row for row in bundle.rows}
+    white = ParagraphStyle("HeadCell", parent=s.cell_right, textColor=colors.white)
+    head: list[Any] = [label("rank", lang), label("cluster", lang)]
+    head += [Paragraph(escape(label(k, lang)), white) for k in ("median_rank", "rank_p05", "rank_p95")]
+    rows: list[list[Any]] = [head]
+    for i in run.intervals:
+        row = by_code.get(i.cluster_code)
+        name = (row.name_zh if lang == "zh" else row.name) if row else i.cluster_code
+        rows.append(
+            [str(i.rank), Paragraph(escape(f"{name} ({i.cluster_code})"), s.cell), str(i.median_rank),
+             str(i.rank_p05), str(i.rank_p95)]
+        )  # fmt: skip
+    story += [
+        Paragraph(escape(label("rank_intervals", lang)), _annex_h2(s)),
+        _grid(rows, [14 * mm, width - 86 * mm, 24 * mm, 24 * mm, 24 * mm], s, numeric_from=2),
+        Paragraph(escape(label("sensitivity_indices", lang)), _annex_h2(s)),
+        _grid(
+            [
+                [label(k, lang) for k in ("source", "first_order", "total_effect")],
+                *[
+                    [
+                        Paragraph(escape(label(f"src_{i.source}", lang)), s.cell),
+                        f"{i.first_order:.3f}",
+                        f"{i.total:.3f}",
+                    ]
+                    for i in run.indices
+                ],
+            ],  # fmt: skip
+            [width - 60 * mm, 30 * mm, 30 * mm],
+            s,
+            numeric_from=1,
+        ),
+        Paragraph(escape(label("sources_used", lang)), _annex_h2(s)),
+        _grid(
+            [
+                [label("item", lang), label("value", lang)],
+                [label("sources_used", lang), Paragraph(escape(sources), s.cell)],
+                [label("samples", lang), f"{run.samples:,}"],
+                [label("base_samples", lang), f"{run.base_samples:,}"],
+                [label("seed", lang), str(run.seed)],
+                [label("concentration", lang), f"{run.concentration:g}"],
+            ],
+            [50 * mm, width - 50 * mm],
+            s,
+        ),
+    ]
+    story += [Paragraph(escape(note), s.small) for note in run.notes]
+    return story
+
+
+def _audit_annex(bundle: ExportBundle, s: _Styles, width: float) -> list[Flowable]:
+    """Annex B: coverage, outliers, coherence and the decomposition of the largest movers."""
+    lang = bundle.lang
+    story: list[Flowable] = [PageBreak(), Paragraph(escape(label("audit_annex", lang)), s.h1)]
+    audit = bundle.audit
+    if audit is None:
+        return [*story, Paragraph(escape(label("not_computed", lang)), s.body)]
+    story.append(Paragraph(escape(label("audit_text", lang).format(year=bundle.year)), s.body))
+    indicators = {ind.code: (ind.name_zh if lang == "zh" else ind.name) for ind in bundle.indicators}
+    criteria = {c.code: (c.name_zh if lang == "zh" else c.name) for c in bundle.criteria}
+    clusters = {row.cluster_code: row for row in bundle.rows}
+
+    def cluster(code: str) -> Paragraph:
+        row = clusters.get(code)
+        name = (row.name_zh if lang == "zh" else row.name) if row else ""
+        return Paragraph(escape(f"{name} ({code})" if name else code), s.cell)
+
+    def none_or(table: list[list[Any]], widths: Sequence[float], numeric_from: int | None = None) -> Flowable:
+        if len(table) == 1:
+            return Paragraph(escape(label("none", lang)), s.body)
+        return _grid(table, widths, s, numeric_from=numeric_from)
+
+    story.append(Paragraph(escape(label("coverage_heading", lang)), _annex_h2(s)))
+    story.append(Paragraph(escape(f"{label('coverage_threshold', lang)}: {audit.threshold:.0%}"), s.body))
+    coverage = [[label("indicator", lang), label("name", lang), label("coverage_share", lang)]]
+    coverage += [[code, Paragraph(escape(indicators.get(code, "")), s.cell), f"{share:.1%}"]
+                 for code, share in audit.coverage]  # fmt: skip
+    story.append(none_or(coverage, [18 * mm, width - 58 * mm, 40 * mm], numeric_from=2))
+    story.append(Paragraph(escape(label("clusters_below", lang)), _annex_h2(s)))
+    below: list[list[Any]] = [[label(k, lang) for k in ("cluster", "coverage_share", "criteria_below")]]
+    below += [[cluster(g.cluster_code), f"{g.share:.1%}", ", ".join(g.criteria_below)] for g in audit.clusters_below]
+    story.append(none_or(below, [width - 90 * mm, 30 * mm, 60 * mm]))
+
+    story.append(Paragraph(escape(label("outliers_heading", lang)), _annex_h2(s)))
+    outliers: list[list[Any]] = [
+        [label(k, lang) for k in ("indicator", "skewness", "kurtosis", "flagged", "flagged_values")]
+    ]
+    for o in audit.outliers:
+        values = "; ".join(f"{code}: {value:g}" for code, value in o.values)
+        outliers.append(
+            [o.indicator, _fmt(o.skewness, "{:.2f}"), _fmt(o.kurtosis, "{:.2f}"),
+             label("yes" if o.flagged else "no", lang), Paragraph(escape(values or "–"), s.cell)]
+        )  # fmt: skip
+    story.append(none_or(outliers, [18 * mm, 22 * mm, 22 * mm, 16 * mm, width - 78 * mm]))
+
+    story.append(Paragraph(escape(label("coherence_heading", lang)), _annex_h2(s)))
+    coherence: list[list[Any]] = [
+        [label(k, lang) for k in ("criterion", "clusters_used", "alpha", "first_component_share",
+                                  "components_over_1")]
+    ]  # fmt: skip
+    for c in audit.coherence:
+        coherence.append(
+            [Paragraph(escape(f"{c.criterion} {criteria.get(c.criterion, '')}"), s.cell), str(c.clusters),
+             _fmt(c.alpha, "{:.3f}"), _fmt(c.first_component_share, "{:.3f}"),
+             "–" if c.components_over_1 is None else str(c.components_over_1)]
+        )  # fmt: skip
+    story.append(none_or(coherence, [width - 112 * mm, 22 * mm, 22 * mm, 34 * mm, 34 * mm], numeric_from=1))
+    story.append(Paragraph(escape(label("flagged_pairs", lang)), _annex_h2(s)))
+    pairs: list[list[Any]] = [[label(k, lang) for k in ("indicator_a", "indicator_b", "correlation", "flag")]]
+    pairs += [[p.a, p.b, f"{p.r:.3f}", label(p.flag, lang)] for p in audit.pairs]
+    story.append(none_or(pairs, [24 * mm, 24 * mm, 24 * mm, 50 * mm]))
+
+    story.append(Paragraph(escape(label("decomposition_heading", lang)), _annex_h2(s)))
+    if not audit.movers:
+        story.append(Paragraph(escape(label("no_previous", lang)), s.body))
+        return story
+    codes = [c.code for c in bundle.criteria]
+    movers: list[list[Any]] = [[label("cluster", lang), label("change", lang), label("score_change", lang), *codes]]
+    for m in audit.movers:
+        ranks = f"{m.previous_rank}→{m.rank} ({m.rank_change:+d})"
+        movers.append(
+            [cluster(m.cluster_code), ranks, _fmt(m.score_change, "{:+.4f}"),
+             *(_fmt(m.contributions.get(code), "{:+.3f}") for code in codes)]
+        )  # fmt: skip
+    part = 13 * mm
+    story.append(
+        _grid(movers, [width - 48 * mm - part * len(codes), 28 * mm, 20 * mm, *[part] * len(codes)], s,
+              numeric_from=1)
+    )  # fmt: skip
+    story.append(Paragraph(escape(label("decomposition_note", lang)), s.small))
     return story
 
 

@@ -21,7 +21,16 @@ from services.scoring.exports.model import ExportBundle
 from shared.schemas.vocabulary import Lang
 from shared.spreadsheet import safe_text
 
-SHEETS: tuple[str, ...] = ("Ranking", "Criterion scores", "Indicators", "Weights", "Recommendations", "About")
+SHEETS: tuple[str, ...] = (
+    "Ranking",
+    "Criterion scores",
+    "Indicators",
+    "Weights",
+    "Recommendations",
+    "Uncertainty",
+    "Audit",
+    "About",
+)
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", start_color="1F4E79", end_color="1F4E79")
@@ -47,7 +56,8 @@ _CHANGE = "+0;-0;0"
 
 
 def render_xlsx(bundle: ExportBundle) -> bytes:
-    """Six sheets with frozen headers, number formats and green/red rank change; About names the sources."""
+    """Eight sheets with frozen headers, number formats and green/red rank change; Uncertainty and Audit hold the
+    scoring service's analyses of the ranking; About names the sources."""
     workbook = Workbook()
     ranking = workbook.active
     ranking.title = SHEETS[0]
@@ -56,7 +66,9 @@ def render_xlsx(bundle: ExportBundle) -> bytes:
     _indicator_sheet(workbook.create_sheet(SHEETS[2]), bundle)
     _weights_sheet(workbook.create_sheet(SHEETS[3]), bundle)
     _recommendation_sheet(workbook.create_sheet(SHEETS[4]), bundle)
-    _about_sheet(workbook.create_sheet(SHEETS[5]), bundle)
+    _uncertainty_sheet(workbook.create_sheet(SHEETS[5]), bundle)
+    _audit_sheet(workbook.create_sheet(SHEETS[6]), bundle)
+    _about_sheet(workbook.create_sheet(SHEETS[7]), bundle)
 
     footer = f"{bundle.dataset_version} · {bundle.profile.id} · {method_name(bundle.method)}"
     if bundle.synthetic:
@@ -284,6 +296,190 @@ def _about_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
     ws.freeze_panes = "A3"
 
 
+def _uncertainty_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
+    """The run's settings, then the rank intervals in published order, then the Sobol indices per source."""
+    lang = bundle.lang
+    _put(ws, 1, 1, label("uncertainty_heading", lang)).font = Font(bold=True, size=14)
+    ws.freeze_panes = "A2"
+    run = bundle.uncertainty
+    if run is None:
+        _put(ws, 3, 1, label("not_computed", lang))
+        return
+    block: list[tuple[str, Any]] = [
+        (label("sources_used", lang), "; ".join(label(f"src_{source}", lang) for source in run.sources)),
+        (label("samples", lang), run.samples),
+        (label("base_samples", lang), run.base_samples),
+        (label("seed", lang), run.seed),
+        (label("concentration", lang), run.concentration),
+        (label("notes", lang), "\n".join(run.notes)),
+    ]
+    row = _block(ws, 3, block)
+    names = {r.cluster_code: _name(r.name, r.name_zh, lang) for r in bundle.rows}
+    row = _section(
+        ws,
+        row + 1,
+        label("rank_intervals", lang),
+        [label(h, lang) for h in ("rank", "code", "name", "median_rank", "rank_p05", "rank_p95")],
+        [
+            [i.rank, i.cluster_code, names.get(i.cluster_code, ""), i.median_rank, i.rank_p05, i.rank_p95]
+            for i in run.intervals
+        ],
+        {},
+    )
+    _section(
+        ws,
+        row + 1,
+        label("sensitivity_indices", lang),
+        [label(h, lang) for h in ("source", "first_order", "total_effect")],
+        [[label(f"src_{i.source}", lang), i.first_order, i.total] for i in run.indices],
+        {2: _SCORE, 3: _SCORE},
+    )
+    _set_widths(ws, [44, 12, 44, 14, 14, 14])
+
+
+def _audit_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
+    """Coverage, outliers, coherence and the decomposition of the largest movers, one section after another."""
+    lang = bundle.lang
+    _put(ws, 1, 1, label("audit_heading", lang)).font = Font(bold=True, size=14)
+    ws.freeze_panes = "A2"
+    audit = bundle.audit
+    if audit is None:
+        _put(ws, 3, 1, label("not_computed", lang))
+        return
+    indicator_name = {ind.code: _name(ind.name, ind.name_zh, lang) for ind in bundle.indicators}
+    criterion_name = {c.code: _name(c.name, c.name_zh, lang) for c in bundle.criteria}
+    by_code = {r.cluster_code: r for r in bundle.rows}
+
+    def cluster_name(code: str) -> str:
+        found = by_code.get(code)
+        return _name(found.name, found.name_zh, lang) if found else ""
+
+    row = _block(ws, 3, [(label("coverage_threshold", lang), audit.threshold)], number_format="0%")
+    row = _section(
+        ws,
+        row + 1,
+        label("coverage_heading", lang),
+        [label(h, lang) for h in ("indicator", "name", "coverage_share")],
+        [[code, indicator_name.get(code, ""), share] for code, share in audit.coverage],
+        {3: "0.0%"},
+    )
+    row = _section(
+        ws,
+        row + 1,
+        label("clusters_below", lang),
+        [label(h, lang) for h in ("rank", "code", "name", "coverage_share", "criteria_below")],
+        [
+            [
+                by_code[g.cluster_code].rank if g.cluster_code in by_code else None,
+                g.cluster_code,
+                cluster_name(g.cluster_code),
+                g.share,
+                ", ".join(g.criteria_below),
+            ]
+            for g in audit.clusters_below
+        ],  # fmt: skip
+        {4: "0.0%"},
+    )
+    row = _section(
+        ws,
+        row + 1,
+        label("outliers_heading", lang),
+        [label(h, lang) for h in ("indicator", "name", "skewness", "kurtosis", "flagged", "flagged_values")],
+        [
+            [
+                o.indicator,
+                indicator_name.get(o.indicator, ""),
+                o.skewness,
+                o.kurtosis,
+                label("yes" if o.flagged else "no", lang),
+                "; ".join(f"{c}: {v:g}" for c, v in o.values),
+            ]
+            for o in audit.outliers
+        ],  # fmt: skip
+        {3: "0.000", 4: "0.000"},
+    )
+    row = _section(
+        ws,
+        row + 1,
+        label("coherence_heading", lang),
+        [
+            label(h, lang)
+            for h in ("criterion", "name", "clusters_used", "alpha", "first_component_share", "components_over_1")
+        ],  # fmt: skip
+        [
+            [
+                c.criterion,
+                criterion_name.get(c.criterion, ""),
+                c.clusters,
+                c.alpha,
+                c.first_component_share,
+                c.components_over_1,
+            ]
+            for c in audit.coherence
+        ],  # fmt: skip
+        {4: "0.000", 5: "0.000"},
+    )
+    row = _section(
+        ws,
+        row + 1,
+        label("flagged_pairs", lang),
+        [label(h, lang) for h in ("indicator_a", "indicator_b", "correlation", "flag")],
+        [[p.a, p.b, p.r, label(p.flag, lang)] for p in audit.pairs],
+        {3: "0.000"},
+    )
+    if audit.movers:
+        codes = [c.code for c in bundle.criteria]
+        row = _section(
+            ws,
+            row + 1,
+            label("decomposition_heading", lang),
+            [label(h, lang) for h in ("code", "name", "previous_rank", "rank", "change", "score_change")] + codes,
+            [
+                [
+                    m.cluster_code,
+                    cluster_name(m.cluster_code),
+                    m.previous_rank,
+                    m.rank,
+                    m.rank_change,
+                    m.score_change,
+                    *(m.contributions.get(code) for code in codes),
+                ]
+                for m in audit.movers
+            ],  # fmt: skip
+            {5: _CHANGE, **{col: "+0.0000;-0.0000;0.0000" for col in range(6, 7 + len(codes))}},
+        )
+        _put(ws, row + 1, 1, label("decomposition_note", lang)).font = Font(italic=True, color="666666")
+    _set_widths(ws, [14, 40, 14, 14, 14, 60, 12, 12, 12, 12, 12, 12, 12])
+
+
+def _block(ws: Worksheet, start: int, items: Sequence[tuple[str, Any]], *, number_format: str = "0.###") -> int:
+    """Key–value lines from row `start`; the row after the last."""
+    for r, (key, value) in enumerate(items, start=start):
+        _put(ws, r, 1, key).font = Font(bold=True)
+        cell = _put(ws, r, 2, value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        if isinstance(value, float):
+            cell.number_format = number_format
+    return start + len(items)
+
+
+def _section(
+    ws: Worksheet,
+    start: int,
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    formats: dict[int, str],
+) -> int:
+    """A titled table from row `start` (title, header, rows, or a `none` line); the row after it."""
+    _put(ws, start, 1, title).font = Font(bold=True, size=12, color="1F4E79")
+    _write_table(ws, headers, rows, formats, header_row=start + 1, with_filter=False)
+    if not rows:
+        _put(ws, start + 2, 1, "–")
+        return start + 3
+    return start + 2 + len(rows)
+
+
 def _write_table(
     ws: Worksheet,
     headers: Sequence[str],
@@ -291,6 +487,7 @@ def _write_table(
     formats: dict[int, str],
     *,
     header_row: int = 1,
+    with_filter: bool = True,
 ) -> None:
     """Header with the house style, then the rows with a number format per 1-based column, then a filter."""
     for col, text in enumerate(headers, start=1):
@@ -304,6 +501,8 @@ def _write_table(
             number_format = formats.get(col)
             if number_format and value is not None:
                 cell.number_format = number_format
+    if not with_filter:
+        return
     last = get_column_letter(len(headers))
     ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(len(rows), 1)}"
 

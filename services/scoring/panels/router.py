@@ -3,40 +3,26 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
 
 from services.scoring.deps import IndicatorsDep
 from services.scoring.panels.service import publish_panel
 from shared.auth import Analyst
-from shared.schemas.panels import WeightProfileRead
-from shared.schemas.vocabulary import Aggregation, PriorityMethod, RiTable
+from shared.schemas.panels import PanelPublish, WeightProfileRead
 
 router = APIRouter(prefix="/v1/panels", tags=["panels"])
-
-
-class PublishRequest(BaseModel):
-    name: str = Field(min_length=1, max_length=200, description="Name of the new profile.", examples=["Review 2025"])
-    method: PriorityMethod = Field(default="eigenvector", description="Priority method: eigenvector or geometric_mean.")
-    aggregation: Aggregation = Field(default="aij", description="aij (judgments) or aip (priorities).")
-    ri_table: RiTable = Field(default="saaty", description="Random index table for the consistency ratios.")
-    make_default: bool = Field(default=False, description="Make it the profile rankings use unless told otherwise.")
 
 
 @router.post(
     "/{panel_id}/publish",
     response_model=WeightProfileRead,
     status_code=status.HTTP_201_CREATED,
-    responses={409: {"description": "The publication lost a race with another (problem+json)."}},
+    responses={
+        409: {"description": "The publication lost a race with another (problem+json)."},
+        422: {"description": "Included experts have missing or inconsistent nodes and no override_reason was given."},
+    },
 )
-def publish(panel_id: int, body: PublishRequest, _: Analyst, indicators: IndicatorsDep) -> WeightProfileRead:
-    """Aggregate the panel's current judgments of every node (AHP group), synthesise the global weights and
-    store them as a new, immutable weight profile in the indicator service (analyst key)."""
-    return publish_panel(
-        indicators,
-        panel_id=panel_id,
-        name=body.name,
-        method=body.method,
-        aggregation=body.aggregation,
-        ri_table=body.ri_table,
-        make_default=body.make_default,
-    )
+def publish(panel_id: int, body: PanelPublish, _: Analyst, indicators: IndicatorsDep) -> WeightProfileRead:
+    """Aggregate the current judgments of every node (AHP group) of the experts not excluded, synthesise the global
+    weights and store them as a new, immutable weight profile in the indicator service (analyst key), keeping the
+    exclusions and the override reason as its provenance."""
+    return publish_panel(indicators, panel_id=panel_id, request=body)

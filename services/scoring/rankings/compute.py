@@ -37,6 +37,7 @@ class Scored:
     criteria_scores: FloatArray
     imputed: list[list[str]]
     clipped: list[list[str]]
+    coverage_below: list[list[str]]
     normalization: str | None
     higher_is_better: bool
     warnings: list[str]
@@ -62,8 +63,10 @@ def score_year(
     method: str,
     reference: Reference,
     category: str | None,
+    coverage_threshold: float,
 ) -> Scored:
-    """Scores, ranks and criterion scores of the year's clusters (only `category`'s when given)."""
+    """Scores, ranks and criterion scores of the year's clusters (only `category`'s when given); per cluster the
+    criteria with fewer than `coverage_threshold` of their values present."""
     if reference == "fixed" and method not in FIXED_REFERENCE_METHODS:
         raise InvalidInput(
             f"method {method!r} compares clusters with each other; use reference=relative with it "
@@ -102,6 +105,7 @@ def score_year(
     field = np.asarray(scores, dtype=np.float64)
     field_tiers = field_tiers_of(field, higher_is_better=higher_is_better)
     rows = np.flatnonzero(keep)
+    below = coverage_below(matrix, coverage_threshold)
     return Scored(
         codes=[matrix.codes[i] for i in rows],
         scores=field[keep],
@@ -112,10 +116,20 @@ def score_year(
         criteria_scores=by_criterion.scores[keep],
         imputed=[[codes_in_tree[j] for j in np.flatnonzero(row)] for row in missing[keep]],
         clipped=[[codes_in_tree[j] for j in np.flatnonzero(row)] for row in clipped_mask[keep]],
+        coverage_below=[below[i] for i in rows],
         normalization=normalization,
         higher_is_better=higher_is_better,
         warnings=warnings,
     )
+
+
+def coverage_below(matrix: YearMatrix, threshold: float) -> list[list[str]]:
+    """Per cluster of `matrix`, the criteria (tree order) with a share of their values present below `threshold`."""
+    present = ~matrix.missing
+    return [
+        [criterion for criterion, columns in matrix.groups.items() if columns and row[columns].mean() < threshold]
+        for row in present
+    ]
 
 
 def field_tiers_of(values: FloatArray, *, higher_is_better: bool) -> list[Tier]:
@@ -165,6 +179,8 @@ def results(current: Scored, previous: Scored | None, clusters: Mapping[str, Clu
                 criteria_scores={c: float(current.criteria_scores[i, k]) for k, c in enumerate(current.criteria)},
                 imputed=current.imputed[i],
                 clipped=current.clipped[i],
+                coverage_flag=bool(current.coverage_below[i]),
+                coverage_below=current.coverage_below[i],
             )
         )
     rows.sort(key=lambda r: (r.rank, r.cluster_code))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -9,6 +10,8 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 import shared
+from services.scoring.analyses import service as analyses
+from services.scoring.engine.ranking_model import FIXED_REFERENCE_METHODS
 from services.scoring.exports import (
     Action,
     CJKFontMissing,
@@ -23,13 +26,31 @@ from services.scoring.exports import (
     render_pdf,
     render_xlsx,
 )
+from services.scoring.exports.model import (
+    AuditInfo,
+    ClusterGap,
+    CoherenceInfo,
+    Mover,
+    OutlierInfo,
+    PairFlag,
+    RankInterval,
+    SourceIndex,
+    UncertaintyInfo,
+)
 from services.scoring.rankings import service
-from shared.cache import Cache
+from shared.cache import Cache, validated
 from shared.clients import IndicatorsClient, RecommendationsClient
 from shared.errors import Conflict, DomainError, UpstreamUnavailable
-from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead
+from shared.schemas.analyses import (
+    AuditResponse,
+    RankingModelRequest,
+    UncertaintyRequest,
+    UncertaintyResponse,
+    UncertaintySource,
+)
+from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead, PlatformState
 from shared.schemas.panels import WeightProfileRead
-from shared.schemas.rankings import RankingResponse, RankingResult
+from shared.schemas.rankings import ComparisonResponse, RankingResponse, RankingResult
 from shared.schemas.recommendations import ClusterRecommendations
 from shared.schemas.vocabulary import ExportFormat, Lang
 
@@ -43,6 +64,11 @@ _RENDERERS: dict[ExportFormat, Callable[[ExportBundle], bytes]] = {
     "xlsx": render_xlsx,
     "pdf": render_pdf,
 }
+# The export's uncertainty run: fixed, so the same ranking always gives the same annex (stated in the files).
+EXPORT_UNCERTAINTY_SAMPLES = 5_000
+EXPORT_UNCERTAINTY_SEED = 42
+EXPORT_CONCENTRATION = 50.0
+LARGEST_MOVERS = 5  # on each side: the most ranks gained, the most lost
 
 
 class ExportUnavailable(DomainError):
@@ -69,11 +95,31 @@ def export_ranking(
     export_format: ExportFormat,
     lang: Lang,
     ttl_seconds: float,
+    uncertainty: bool = False,
+    coverage_threshold: float = 0.65,
 ) -> ExportFile:
-    """The ranking as a file in `export_format`; every input is fetched first, so the file is complete or absent."""
-    bundle = build_bundle(indicators, recommendations, cache, request, lang=lang, ttl_seconds=ttl_seconds)
+    """The ranking as a file in `export_format`; every input is fetched first, so the file is complete or absent.
+
+    The workbook and the PDF carry the uncertainty and audit annexes; the CSV carries the rank intervals only
+    when `uncertainty` is asked for, so that by default it stays as it always was.
+    """
+    with_annexes = export_format in ("xlsx", "pdf")
+    bundle = build_bundle(
+        indicators,
+        recommendations,
+        cache,
+        request,
+        lang=lang,
+        ttl_seconds=ttl_seconds,
+        uncertainty=with_annexes or uncertainty,
+        audit=with_annexes,
+        coverage_threshold=coverage_threshold,
+    )
     try:
-        content = _RENDERERS[export_format](bundle)
+        if export_format == "csv":
+            content = render_csv(bundle, uncertainty=uncertainty)
+        else:
+            content = _RENDERERS[export_format](bundle)
     except CJKFontMissing as exc:
         raise ExportUnavailable(str(exc)) from exc
     return ExportFile(content, MEDIA_TYPES[export_format], file_name(bundle, export_format))
@@ -88,8 +134,12 @@ def build_bundle(
     lang: Lang,
     ttl_seconds: float,
     generated_at: datetime | None = None,
+    uncertainty: bool = False,
+    audit: bool = False,
+    coverage_threshold: float = 0.65,
 ) -> ExportBundle:
-    """Fetch the (cached) ranking, then the very dataset version, profile and tree it came from, then the advice."""
+    """Fetch the (cached) ranking, then the very dataset version, profile and tree it came from, then the advice;
+    with `uncertainty` and `audit`, the scoring service's analyses of the same ranking too."""
     ranking = RankingResponse.model_validate_json(
         service.ranking_bytes(indicators, cache, request, ttl_seconds=ttl_seconds)
     )
@@ -102,7 +152,7 @@ def build_bundle(
         advice = recommendations.all_recommendations(ranking.year, ranking.profile, lang)
     except ValidationError as exc:
         raise UpstreamUnavailable(f"the recommendations service answered in an unexpected shape: {exc}") from exc
-    return assemble_bundle(
+    bundle = assemble_bundle(
         ranking,
         inputs.profile,
         inputs.tree,
@@ -111,6 +161,141 @@ def build_bundle(
         advice,
         lang=lang,
         generated_at=generated_at or datetime.now(UTC),
+    )
+    if uncertainty:
+        run = uncertainty_of(indicators, state, cache, ranking, ttl_seconds=ttl_seconds)
+        bundle = dataclasses.replace(bundle, uncertainty=uncertainty_info(run))
+    if audit:
+        checked = audit_response(indicators, state, cache, ranking, threshold=coverage_threshold, ttl=ttl_seconds)
+        comparison = None
+        if ranking.previous_year is not None and ranking.method in FIXED_REFERENCE_METHODS:
+            comparison = service.compare_years(
+                indicators,
+                from_year=ranking.previous_year,
+                to_year=ranking.year,
+                profile_id=ranking.profile,
+                method=ranking.method,
+            )
+        bundle = dataclasses.replace(bundle, audit=audit_info(checked, comparison))
+    return bundle
+
+
+def uncertainty_request(ranking: RankingResponse, *, has_panel: bool) -> UncertaintyRequest:
+    """The export's uncertainty run of the ranking: weights and imputation, and the panel when there is one."""
+    sources: list[UncertaintySource] = ["weights", "imputation"]
+    if has_panel:
+        sources.insert(1, "panel")
+    return UncertaintyRequest(
+        year=ranking.year,
+        profile=ranking.profile,
+        method=ranking.method,
+        reference=ranking.reference,
+        category=None,
+        samples=EXPORT_UNCERTAINTY_SAMPLES,
+        seed=EXPORT_UNCERTAINTY_SEED,
+        concentration=EXPORT_CONCENTRATION,
+        sources=sources,
+    )
+
+
+def uncertainty_of(
+    indicators: IndicatorsClient,
+    state: PlatformState,
+    cache: Cache,
+    ranking: RankingResponse,
+    *,
+    ttl_seconds: float,
+) -> UncertaintyResponse:
+    """POST /v1/rankings/uncertainty's answer for the export's run, read through the same cache entry."""
+    model = RankingModelRequest(year=ranking.year, profile=ranking.profile, method=ranking.method,
+                                reference=ranking.reference)  # fmt: skip
+    resolved = analyses.resolve_model(indicators, state, model)
+    body = uncertainty_request(ranking, has_panel=bool(resolved.inputs.profile.judgments))
+    key = analyses.analysis_key("uncertainty", resolved.echo, state, body)
+    answer = cache.read_through(
+        key,
+        lambda: analyses.uncertainty(indicators, state, resolved, body).model_dump_json().encode(),
+        ttl_seconds=ttl_seconds,
+        decode=validated(UncertaintyResponse),
+    )
+    return UncertaintyResponse.model_validate_json(answer)
+
+
+def audit_response(
+    indicators: IndicatorsClient,
+    state: PlatformState,
+    cache: Cache,
+    ranking: RankingResponse,
+    *,
+    threshold: float,
+    ttl: float,
+) -> AuditResponse:
+    """GET /v1/rankings/audit's answer for the ranking's year and profile, read through the same cache entry."""
+    body = RankingModelRequest(year=ranking.year, profile=ranking.profile)
+    resolved = analyses.resolve_model(indicators, state, body)
+    key = analyses.analysis_key(f"audit-{threshold}", resolved.echo, state, body)
+    answer = cache.read_through(
+        key,
+        lambda: analyses.audit_of(resolved, threshold=threshold).model_dump_json().encode(),
+        ttl_seconds=ttl,
+        decode=validated(AuditResponse),
+    )
+    return AuditResponse.model_validate_json(answer)
+
+
+def uncertainty_info(run: UncertaintyResponse) -> UncertaintyInfo:
+    """The uncertainty answer as the renderers read it."""
+    return UncertaintyInfo(
+        sources=list(run.sources),
+        samples=run.samples,
+        base_samples=run.base_samples,
+        seed=run.seed,
+        concentration=EXPORT_CONCENTRATION,
+        intervals=[RankInterval(r.cluster_code, r.rank, r.median_rank, r.rank_p05, r.rank_p95) for r in run.results],
+        indices=[SourceIndex(i.source, i.first_order, i.total) for i in run.sensitivity_indices],
+        notes=list(run.notes),
+    )
+
+
+def audit_info(checked: AuditResponse, comparison: ComparisonResponse | None) -> AuditInfo:
+    """The audit answer, and the largest movers of the comparison with their decomposition, as the renderers
+    read them."""
+    movers: list[Mover] = []
+    if comparison is not None:
+        moved = [r for r in comparison.results if r.rank_change and r.contributions is not None]
+        by_gain = sorted(moved, key=lambda r: (-(r.rank_change or 0), r.to.rank or 0, r.cluster_code))
+        by_loss = sorted(moved, key=lambda r: (r.rank_change or 0, r.to.rank or 0, r.cluster_code))
+        risers = [r for r in by_gain if (r.rank_change or 0) > 0]
+        fallers = [r for r in by_loss if (r.rank_change or 0) < 0]
+        movers = [
+            Mover(
+                cluster_code=r.cluster_code,
+                previous_rank=r.from_.rank,
+                rank=r.to.rank,
+                rank_change=r.rank_change or 0,
+                score_change=r.score_change,
+                contributions=dict(r.contributions or {}),
+            )
+            for r in risers[:LARGEST_MOVERS] + fallers[:LARGEST_MOVERS]
+        ]
+    return AuditInfo(
+        threshold=checked.coverage.threshold,
+        coverage=[(i.code, i.share) for i in checked.coverage.indicators],
+        clusters_below=[
+            ClusterGap(c.cluster_code, c.share, list(c.criteria_below))
+            for c in checked.coverage.clusters
+            if c.criteria_below
+        ],
+        outliers=[
+            OutlierInfo(o.indicator, o.skewness, o.kurtosis, o.flagged, [(v.cluster_code, v.value) for v in o.values])
+            for o in checked.outliers
+        ],
+        coherence=[
+            CoherenceInfo(c.criterion, c.clusters, c.alpha, c.first_component_share, c.components_over_1)
+            for c in checked.coherence.criteria
+        ],
+        pairs=[PairFlag(p.a, p.b, p.r, p.flag) for p in checked.coherence.pairs],
+        movers=movers,
     )
 
 

@@ -145,8 +145,17 @@ def export_ranking(
     lang: Annotated[Lang, Query(description="Language of headings, names and advice.")] = "en",
     method: Annotated[RankingMethod, Query(description="Scoring method.")] = "topsis",
     reference: Annotated[Reference, Query(description="fixed (comparable across years) or relative.")] = "fixed",
+    uncertainty: Annotated[
+        bool,
+        Query(
+            description="CSV only: add median_rank, rank_p05 and rank_p95 (the export's uncertainty run: "
+            "5,000 samples, seed 42) as the last columns. The workbook and the PDF always carry the uncertainty "
+            "and audit annexes."
+        ),
+    ] = False,
 ) -> Response:
-    """The annual-review export of a ranking: ranking, criterion scores, raw values, weights, advice.
+    """The annual-review export of a ranking: ranking, criterion scores, raw values, weights, advice, and (XLSX,
+    PDF) the uncertainty and audit annexes.
 
     Every file names the dataset version, profile and method it came from; the same inputs give the same CSV
     byte for byte. The export is complete or refused: without the recommendation service it is a 503.
@@ -159,6 +168,8 @@ def export_ranking(
         export_format=export_format,
         lang=lang,
         ttl_seconds=settings.rankings_ttl_seconds,
+        uncertainty=uncertainty,
+        coverage_threshold=settings.coverage_threshold,
     )
     return Response(
         exported.content,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from services.scoring.config import ScoringSettings, get_settings
 from services.scoring.engine.decomposition import shapley_contributions
 from services.scoring.rankings.compute import Scored, results, score_year
 from shared.cache import Cache, validated
@@ -25,6 +26,7 @@ from shared.schemas.rankings import (
 )
 
 _RANKING_BODY = validated(RankingResponse)
+DEFAULT_COVERAGE_THRESHOLD = float(ScoringSettings.model_fields["coverage_threshold"].default)
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,11 @@ class RankingRequest:
     category: str | None
     # Weights by indicator code instead of the profile's, for live tuning (the profile still names the ranking).
     weights: dict[str, float] | None = None
+    # Share of a criterion's values a cluster needs before its row is flagged; None: ScoringSettings'.
+    coverage_threshold: float | None = None
+
+    def threshold(self) -> float:
+        return get_settings().coverage_threshold if self.coverage_threshold is None else self.coverage_threshold
 
 
 @dataclass
@@ -49,8 +56,13 @@ class Inputs:
 
 
 def ranking_key(state: PlatformState, request: RankingRequest) -> str:
-    """Every input of a ranking is named in its key (see shared.clients.ranking_key, which clients share)."""
-    return client_ranking_key(
+    """Every input of a ranking is named in its key (see shared.clients.ranking_key, which clients share).
+
+    The coverage threshold is an input too (it sets `coverage_flag`). Clients do not know it and build the key of
+    the documented default; a service run with another threshold keeps its rankings under a key that names it, so
+    neither side ever reads a ranking flagged under a threshold it did not ask for.
+    """
+    key = client_ranking_key(
         state,
         year=request.year,
         profile=request.profile_id,
@@ -58,6 +70,10 @@ def ranking_key(state: PlatformState, request: RankingRequest) -> str:
         reference=request.reference,
         category=request.category,
     )
+    threshold = request.threshold()
+    if threshold == DEFAULT_COVERAGE_THRESHOLD:
+        return key
+    return f"{key}:coverage-{threshold!r}"
 
 
 def load_inputs(indicators: IndicatorsClient, state: PlatformState, profile_id: int) -> Inputs:
@@ -87,6 +103,7 @@ def _score(inputs: Inputs, dataset: DatasetRead, request: RankingRequest) -> Sco
         method=request.method,
         reference=request.reference,
         category=request.category,
+        coverage_threshold=request.threshold(),
     )
 
 
@@ -110,6 +127,7 @@ def compute_ranking(indicators: IndicatorsClient, state: PlatformState, request:
         category=request.category,
         synthetic=dataset.synthetic,
         warnings=current.warnings,
+        coverage_threshold=request.threshold(),
         results=results(current, previous, inputs.clusters),
     )
 

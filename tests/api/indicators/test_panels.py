@@ -5,16 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from alembic import command
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import create_engine, delete, inspect, select
+from sqlalchemy.orm import Session
 
 from services.indicators.models import Expert, Judgment
 from services.indicators.panels import service
 from services.indicators.prestart import alembic_config
+from services.scoring.engine.ahp import priorities
 from shared.auth import Principal, Role
 from shared.errors import Conflict
+from shared.pairwise import consistency_ratio
 from shared.schemas.panels import JudgmentWrite
 
 GOAL_ITEMS = ["C1", "C2", "C3", "C4", "C5", "C6", "C7"]
@@ -209,6 +213,123 @@ def test_judgment_changes_are_audited_with_before_and_after(indicators_client: T
     linked = indicators_client.get("/v1/audit", params={"action": "expert.update"}).json()
     assert linked[0]["before"]["api_key_id"] is None
     assert linked[0]["after"]["api_key_id"] is not None
+
+
+# An intransitive goal judgment on Saaty's scale: C1 > C2 > C3 > C1, each by 9 (CR about 0.59).
+CYCLIC_GOAL = [
+    [1 if i == j else {(0, 1): 9, (1, 2): 9, (2, 0): 9, (1, 0): "1/9", (2, 1): "1/9", (0, 2): "1/9"}.get((i, j), 1)
+     for j in range(7)]
+    for i in range(7)
+]  # fmt: skip
+
+
+def judged_nodes(client: TestClient) -> list[str]:
+    """The nodes needing a judgment: the goal and every criterion over more than one indicator."""
+    tree = client.get("/v1/indicators").json()
+    return ["goal", *(c["code"] for c in tree if len(c["children"]) > 1)]
+
+
+@pytest.mark.parametrize(
+    ("a12", "a13", "a23"),
+    [(3, 5, 3), (5, 9, 3), (2, 1 / 2, 1 / 3), (9, 1 / 9, 9)],
+)
+def test_consistency_ratio_of_a_3x3_matrix_is_the_closed_form(a12: float, a13: float, a23: float) -> None:
+    # For a 3 x 3 reciprocal matrix, lambda_max = 1 + r + 1 / r with r = (a13 / (a12 a23)) ** (1/3) (Saaty 1980),
+    # so Saaty's classic [[1, 3, 5], [1/3, 1, 3], [1/5, 1/3, 1]] has lambda_max 3.0385 and CR 0.033.
+    matrix = np.array([[1, a12, a13], [1 / a12, 1, a23], [1 / a13, 1 / a23, 1]], dtype=float)
+    r = (a13 / (a12 * a23)) ** (1 / 3)
+    assert consistency_ratio(matrix) == pytest.approx((1 + r + 1 / r - 3) / 2 / 0.58, abs=1e-9)
+
+
+def test_consistency_ratio_of_saatys_example() -> None:
+    assert consistency_ratio(np.array([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]])) == pytest.approx(0.0332, abs=1e-4)
+
+
+def test_a_consistent_matrix_and_a_pair_have_no_inconsistency() -> None:
+    weights = np.array([0.4, 0.3, 0.2, 0.1])
+    assert consistency_ratio(np.outer(weights, 1 / weights)) == pytest.approx(0.0, abs=1e-12)
+    assert consistency_ratio(np.array([[1.0, 9.0], [1 / 9, 1.0]])) == 0.0
+    # One missing pair of a 3 x 3 matrix is completed consistently by Harker's method.
+    assert consistency_ratio(np.array([[1, 2, np.nan], [0.5, 1, 4], [np.nan, 0.25, 1]])) == pytest.approx(0, abs=1e-9)
+
+
+def test_consistency_ratio_agrees_with_the_engine() -> None:
+    rng = np.random.default_rng(14)
+    scale = np.array([1 / 9, 1 / 7, 1 / 5, 1 / 3, 1, 3, 5, 7, 9])
+    for n in (4, 5, 7, 9):
+        matrix = np.ones((n, n))
+        for i in range(n):
+            for j in range(i + 1, n):
+                matrix[i, j] = rng.choice(scale)
+                matrix[j, i] = 1 / matrix[i, j]
+        assert consistency_ratio(matrix) == pytest.approx(priorities(matrix).cr, rel=1e-9, abs=1e-12)
+
+
+def test_demo_panels_are_complete_and_consistent(indicators_client: TestClient) -> None:
+    nodes = judged_nodes(indicators_client)
+    for panel in indicators_client.get("/v1/panels").json():
+        progress = indicators_client.get(f"/v1/panels/{panel['id']}/progress").json()
+        assert [p["expert_code"] for p in progress] == [e["code"] for e in panel["experts"]]
+        assert all(
+            p == {**p, "nodes_done": len(nodes), "nodes_total": len(nodes), "missing": [], "inconsistent": []}
+            for p in progress
+        ), progress
+    assert indicators_client.get("/v1/panels/999/progress").status_code == 404
+
+
+def test_progress_names_missing_and_inconsistent_nodes(
+    indicators_client: TestClient, indicators_session: Session
+) -> None:
+    pid = panel_id(indicators_client)
+    expert_id = indicators_session.scalars(select(Expert.id).where(Expert.code == "BASIC-E2")).one()
+    indicators_session.execute(delete(Judgment).where(Judgment.expert_id == expert_id, Judgment.node == "C3"))
+    indicators_session.commit()
+    written = indicators_client.put(
+        f"/v1/panels/{pid}/experts/BASIC-E3/judgments/goal",
+        json={"items": GOAL_ITEMS, "matrix": CYCLIC_GOAL, "version": 1},
+    )
+    assert written.status_code == 200, written.text
+    total = len(judged_nodes(indicators_client))
+    progress = {p["expert_code"]: p for p in indicators_client.get(f"/v1/panels/{pid}/progress").json()}
+    assert progress["BASIC-E2"] == {
+        "expert_code": "BASIC-E2",
+        "nodes_done": total - 1,
+        "nodes_total": total,
+        "missing": ["C3"],
+        "inconsistent": [],
+    }
+    assert progress["BASIC-E3"]["nodes_done"] == total
+    assert progress["BASIC-E3"]["inconsistent"] == ["goal"]
+    assert all(
+        not p["missing"] and not p["inconsistent"]
+        for code, p in progress.items()
+        if code not in {"BASIC-E2", "BASIC-E3"}
+    )
+
+
+def test_progress_shows_no_judgment_so_a_viewer_may_read_it(indicators_client: TestClient) -> None:
+    _, viewer = new_key(indicators_client, "viewer")
+    response = indicators_client.get(f"/v1/panels/{panel_id(indicators_client)}/progress", headers=viewer)
+    assert response.status_code == 200
+    assert set(response.json()[0]) == {"expert_code", "nodes_done", "nodes_total", "missing", "inconsistent"}
+
+
+def test_migration_0005_goes_down_and_up_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "head")
+    engine = create_engine(url)
+    try:
+        assert "provenance" in {c["name"] for c in inspect(engine).get_columns("weight_profiles")}
+        assert "category_default_profiles" in inspect(engine).get_table_names()
+        command.downgrade(config, "0004")
+        inspector = inspect(engine)
+        assert "provenance" not in {c["name"] for c in inspector.get_columns("weight_profiles")}
+        assert "category_default_profiles" not in inspector.get_table_names()
+        command.upgrade(config, "0005")
+        assert "provenance" in {c["name"] for c in inspect(engine).get_columns("weight_profiles")}
+    finally:
+        engine.dispose()
 
 
 def test_migration_0002_goes_down_and_up_on_sqlite(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,8 @@ from services.recommendations.main import create_app
 from services.recommendations.rules import DEFAULT_RULES_PATH, RuleBaseError, format_number
 from shared.cache import MemoryCache
 from shared.clients import IndicatorsClient, ScoringClient
-from tests.conftest import ADMIN_KEY
+from tests.support.environment import ADMIN_KEY
+from tests.support.ports import free_port
 
 HEADER = "cluster_code,indicator_code,year,value,source\n"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -45,12 +45,6 @@ def import_rows(indicators_client: TestClient, rows: list[str]) -> None:
 
 def tree(indicators_client: TestClient) -> list[dict[str, Any]]:
     return [i for c in indicators_client.get("/v1/indicators").json() for i in c["children"]]
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def settings(**overrides: Any) -> RecommendationsSettings:
@@ -278,7 +272,7 @@ def test_a_key_is_needed(recommendations_client: TestClient) -> None:
 
 
 def test_scoring_down_is_a_503_naming_it_in_bounded_time(indicators_for_recommendations: IndicatorsClient) -> None:
-    scoring = ScoringClient(f"http://127.0.0.1:{closed_port()}", timeout=3)
+    scoring = ScoringClient(f"http://127.0.0.1:{free_port()}", timeout=3)
     app = create_app(settings(), indicators=indicators_for_recommendations, scoring=scoring)
     with TestClient(app, headers={"X-API-Key": ADMIN_KEY}) as client:
         for path in ("/v1/recommendations/XZ-MACHINERY", "/v1/recommendations"):
@@ -292,7 +286,7 @@ def test_scoring_down_is_a_503_naming_it_in_bounded_time(indicators_for_recommen
 
 
 def test_indicators_down_is_a_503_naming_it_in_bounded_time(scoring_for_recommendations: ScoringClient) -> None:
-    indicators = IndicatorsClient(f"http://127.0.0.1:{closed_port()}", timeout=3)
+    indicators = IndicatorsClient(f"http://127.0.0.1:{free_port()}", timeout=3)
     app = create_app(settings(), indicators=indicators, scoring=scoring_for_recommendations)
     started = time.monotonic()
     with TestClient(app, headers={"X-API-Key": ADMIN_KEY}) as client:  # starts: the rules wait for the tree
@@ -348,7 +342,7 @@ def test_without_the_tree_at_start_the_rules_are_checked_on_the_first_request(
 
 def test_a_structurally_broken_rule_base_stops_the_start_even_without_the_tree(tmp_path: Path) -> None:
     path = broken_rules(tmp_path, "unknown category")
-    indicators = IndicatorsClient(f"http://127.0.0.1:{closed_port()}", timeout=1)
+    indicators = IndicatorsClient(f"http://127.0.0.1:{free_port()}", timeout=1)
     with (
         pytest.raises(RuleBaseError, match="field 'category'"),
         TestClient(create_app(settings(rules_path=path), indicators=indicators)),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import httpx
 from fastapi.testclient import TestClient
 
-from tests.conftest import ADMIN_KEY
+from tests.support.environment import ADMIN_KEY
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 import os
 import shutil
 import subprocess
@@ -18,8 +19,10 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
+from services.scoring.exports.labels import label
 from services.scoring.exports.xlsx_export import SHEETS
 from shared.clients import RecommendationsClient
+from shared.schemas.vocabulary import Lang
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -47,7 +50,8 @@ def chain(scoring_client: TestClient, recommendations_client: TestClient) -> Tes
 
 
 def export(client: TestClient, **params: Any) -> httpx.Response:
-    return client.get("/v1/rankings/export", params={"year": 2024, **params})
+    response: httpx.Response = client.get("/v1/rankings/export", params={"year": 2024, **params})
+    return response
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
@@ -107,7 +111,7 @@ def test_method_reference_and_language_are_named_in_the_file_name(chain: TestCli
     assert {r["reference"] for r in rows} == {"relative"}
 
 
-def test_xlsx_opens_with_the_six_sheets_and_the_advice(chain: TestClient, recommendations_client: TestClient) -> None:
+def test_xlsx_opens_with_its_sheets_and_the_advice(chain: TestClient, recommendations_client: TestClient) -> None:
     response = export(chain, format="xlsx")
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -186,3 +190,194 @@ def test_without_the_recommendation_service_the_export_is_a_503(scoring_client: 
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/problem+json")
     assert "recommendations service" in response.json()["detail"]
+
+
+# --- uncertainty and audit annexes ---------------------------------------------------------------
+
+
+def _section(sheet: Any, title: str) -> tuple[list[Any], list[list[Any]]]:
+    """The header and rows of the titled table of an annex sheet (column A holds the title, then the header)."""
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    start = next(k for k, row in enumerate(values) if row[0] == title)
+    header = [v for v in values[start + 1] if v is not None]
+    rows = []
+    for row in values[start + 2 :]:
+        if row[0] is None or row[0] == "–":
+            break
+        rows.append(row[: len(header)])
+    return header, rows
+
+
+def _same(actual: list[list[Any]], expected: list[list[Any]]) -> bool:
+    """Equal cell by cell; floats to 1e-12 relative, as a workbook keeps about 15 significant digits."""
+
+    def close(a: Any, b: Any) -> bool:
+        if isinstance(a, float) or isinstance(b, float):
+            return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
+        return bool(a == b)
+
+    return len(actual) == len(expected) and all(
+        len(x) == len(y) and all(close(a, b) for a, b in zip(x, y, strict=True))
+        for x, y in zip(actual, expected, strict=True)
+    )
+
+
+def _block(sheet: Any) -> dict[str, Any]:
+    return {row[0].value: row[1].value for row in sheet.iter_rows(max_col=2) if row[0].value is not None}
+
+
+def _uncertainty(client: TestClient, sources: list[str]) -> dict[str, Any]:
+    body = {"year": 2024, "samples": 5000, "seed": 42, "sources": sources}
+    response = client.post("/v1/rankings/uncertainty", json=body)
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def _sources_of(client: TestClient) -> list[str]:
+    """The export's sources: weights and imputation, and the panel when the default profile has one."""
+    ranking = client.get("/v1/rankings", params={"year": 2024}).json()
+    profile = client.app.state.indicators.weight_profile(ranking["profile"])  # type: ignore[attr-defined]
+    return ["weights", "panel", "imputation"] if profile.judgments else ["weights", "imputation"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_xlsx_uncertainty_sheet_equals_the_uncertainty_endpoint(chain: TestClient, lang: Lang) -> None:
+    response = export(chain, format="xlsx", lang=lang)
+    assert response.status_code == 200, response.text
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook["Uncertainty"]
+    assert sheet["A1"].value == label("uncertainty_heading", lang)
+    sources = _sources_of(chain)
+    expected = _uncertainty(chain, sources)
+    block = _block(sheet)
+    assert block[label("samples", lang)] == expected["samples"]
+    assert block[label("base_samples", lang)] == expected["base_samples"]
+    assert block[label("seed", lang)] == 42
+    assert block[label("sources_used", lang)] == "; ".join(label(f"src_{s}", lang) for s in sources)
+    header, rows = _section(sheet, label("rank_intervals", lang))
+    assert header == [label(h, lang) for h in ("rank", "code", "name", "median_rank", "rank_p05", "rank_p95")]
+    assert [[r[0], r[1], r[3], r[4], r[5]] for r in rows] == [
+        [e["rank"], e["cluster_code"], e["median_rank"], e["rank_p05"], e["rank_p95"]] for e in expected["results"]
+    ]
+    header, rows = _section(sheet, label("sensitivity_indices", lang))
+    assert header == [label(h, lang) for h in ("source", "first_order", "total_effect")]
+    assert _same(
+        [[r[0], r[1], r[2]] for r in rows],
+        [[label(f"src_{i['source']}", lang), i["first_order"], i["total"]] for i in expected["sensitivity_indices"]],
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_xlsx_audit_sheet_equals_the_audit_and_compare_endpoints(chain: TestClient, lang: Lang) -> None:
+    def t(key: str) -> str:
+        return label(key, lang)
+
+    response = export(chain, format="xlsx", lang=lang)
+    assert response.status_code == 200, response.text
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Audit"]
+    assert sheet["A1"].value == t("audit_heading")
+    audit = chain.get("/v1/rankings/audit", params={"year": 2024}).json()
+    assert _block(sheet)[t("coverage_threshold")] == audit["coverage"]["threshold"]
+
+    header, rows = _section(sheet, t("coverage_heading"))
+    assert header == [t("indicator"), t("name"), t("coverage_share")]
+    assert _same([[r[0], r[2]] for r in rows], [[i["code"], i["share"]] for i in audit["coverage"]["indicators"]])
+
+    header, rows = _section(sheet, t("clusters_below"))
+    assert header == [t(h) for h in ("rank", "code", "name", "coverage_share", "criteria_below")]
+    below = [c for c in audit["coverage"]["clusters"] if c["criteria_below"]]
+    assert _same(
+        [[r[1], r[3], r[4]] for r in rows],
+        [[c["cluster_code"], c["share"], ", ".join(c["criteria_below"])] for c in below],
+    )
+
+    header, rows = _section(sheet, t("outliers_heading"))
+    assert header == [t(h) for h in ("indicator", "name", "skewness", "kurtosis", "flagged", "flagged_values")]
+    assert _same(
+        [[r[0], r[2], r[3], r[4]] for r in rows],
+        [[o["indicator"], o["skewness"], o["kurtosis"], t("yes" if o["flagged"] else "no")] for o in audit["outliers"]],
+    )
+    for row, outlier in zip(rows, audit["outliers"], strict=True):
+        for value in outlier["values"]:
+            assert f"{value['cluster_code']}: {value['value']:g}" in (row[5] or "")
+
+    header, rows = _section(sheet, t("coherence_heading"))
+    assert header == [
+        t(h) for h in ("criterion", "name", "clusters_used", "alpha", "first_component_share", "components_over_1")
+    ]
+    assert _same(
+        [[r[0], r[2], r[3], r[4], r[5]] for r in rows],
+        [
+            [c["criterion"], c["clusters"], c["alpha"], c["first_component_share"], c["components_over_1"]]
+            for c in audit["coherence"]["criteria"]
+        ],
+    )
+    pairs = audit["coherence"]["pairs"]
+    header, rows = _section(sheet, t("flagged_pairs"))
+    assert header == [t(h) for h in ("indicator_a", "indicator_b", "correlation", "flag")]
+    assert _same([r[:4] for r in rows], [[p["a"], p["b"], p["r"], t(p["flag"])] for p in pairs])
+
+    compare = chain.get("/v1/rankings/compare", params={"from": 2023, "to": 2024}).json()
+    by_code = {r["cluster_code"]: r for r in compare["results"]}
+    criteria = [f"C{i}" for i in range(1, 8)]
+    header, rows = _section(sheet, t("decomposition_heading"))
+    assert header == [t(h) for h in ("code", "name", "previous_rank", "rank", "change", "score_change")] + criteria
+    assert rows
+    moved = [r for r in compare["results"] if r["rank_change"] and r["contributions"] is not None]
+    biggest = max(abs(r["rank_change"]) for r in moved)
+    assert biggest in {abs(row[4]) for row in rows}
+    for row in rows:
+        expected = by_code[row[0]]
+        wanted = [expected["from"]["rank"], expected["to"]["rank"], expected["rank_change"], expected["score_change"]]
+        assert _same([row[2:]], [wanted + [expected["contributions"][c] for c in criteria]])
+
+
+def test_csv_rank_intervals_only_with_uncertainty_true(chain: TestClient) -> None:
+    plain = export(chain, format="csv")
+    assert plain.status_code == 200, plain.text
+    header = next(csv.reader(io.StringIO(plain.content.decode("utf-8-sig"))))
+    assert header[-1] == "synthetic_data"
+    assert not {"median_rank", "rank_p05", "rank_p95"} & set(header)
+    assert export(chain, format="csv", uncertainty="false").content == plain.content
+
+    extended = export(chain, format="csv", uncertainty="true")
+    assert extended.status_code == 200, extended.text
+    table = list(csv.reader(io.StringIO(extended.content.decode("utf-8-sig"))))
+    assert table[0] == [*header, "median_rank", "rank_p05", "rank_p95"]
+    # The same file with three more columns at the end; the rows and their order are unchanged.
+    base = list(csv.reader(io.StringIO(plain.content.decode("utf-8-sig"))))
+    assert [row[:-3] for row in table] == base
+    expected = _uncertainty(chain, _sources_of(chain))["results"]
+    assert [row[2:3] + row[-3:] for row in table[1:]] == [
+        [e["cluster_code"], str(e["median_rank"]), str(e["rank_p05"]), str(e["rank_p95"])] for e in expected
+    ]
+    # Asking for the intervals leaves the default CSV as it was.
+    assert export(chain, format="csv").content == plain.content
+
+
+@pytest.mark.parametrize(
+    ("lang", "headings"),
+    [
+        ("en", ("Annex A: uncertainty of the ranks", "Annex B: statistical audit of the data", "Rank intervals")),
+        ("zh", ("附录A：排名不确定性分析", "附录B：数据统计审计", "排名区间")),
+    ],
+)
+def test_pdf_has_the_uncertainty_and_audit_annexes(
+    chain: TestClient, tmp_path: Path, lang: str, headings: tuple[str, ...]
+) -> None:
+    response = export(chain, format="pdf", lang=lang)
+    assert response.status_code == 200, response.text
+    text = "".join(pdf_text(response.content, tmp_path).split())
+    for heading in headings:
+        assert "".join(heading.split()) in text
+    assert "42" in text
+
+
+def test_xlsx_of_a_relative_ranking_has_its_own_uncertainty_run(chain: TestClient) -> None:
+    response = export(chain, format="xlsx", method="vikor", reference="relative")
+    assert response.status_code == 200, response.text
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    ranking = chain.get("/v1/rankings", params={"year": 2024, "method": "vikor", "reference": "relative"}).json()
+    _, rows = _section(workbook["Uncertainty"], label("rank_intervals", "en"))
+    assert [[r[0], r[1]] for r in rows] == [[r["rank"], r["cluster_code"]] for r in ranking["results"]]

@@ -91,3 +91,53 @@ def test_year_over_year_contributions_add_up_to_the_score_change(scoring_client:
             continue
         assert list(row["contributions"]) == [f"C{k}" for k in range(1, 8)]
         assert abs(sum(row["contributions"].values()) - row["score_change"]) < 1e-9, row["cluster_code"]
+
+
+def expected_coverage_below(stored: dict[str, Any], threshold: float) -> dict[str, list[str]]:
+    """Per cluster with data, the criteria with fewer than `threshold` of their values present, from pandas."""
+    frame: pd.DataFrame = stored["frame"]
+    return {
+        str(code): [
+            criterion["code"]
+            for criterion in stored["tree"]
+            if values[[i["code"] for i in criterion["children"]]].notna().mean() < threshold
+        ]
+        for code, values in frame.iterrows()
+    }
+
+
+def coverage_of(client: TestClient, **params: Any) -> tuple[float, dict[str, dict[str, Any]]]:
+    response = client.get("/v1/rankings", params={"year": 2024, **params})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return body["coverage_threshold"], {row["cluster_code"]: row for row in body["results"]}
+
+
+def test_a_ranking_row_is_flagged_when_a_criterion_lacks_coverage(
+    scoring_client: TestClient, stored: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.scoring.config import ScoringSettings
+    from services.scoring.rankings import service
+
+    threshold, rows = coverage_of(scoring_client)
+    assert threshold == 0.65
+    expected = expected_coverage_below(stored, 0.65)
+    assert {code: row["coverage_below"] for code, row in rows.items()} == expected
+    assert all(row["coverage_flag"] == bool(row["coverage_below"]) for row in rows.values())
+    # The audit flags the same clusters in the same criteria.
+    below = {c["cluster_code"]: c["criteria_below"] for c in audit(scoring_client)["coverage"]["clusters"]}
+    assert below == expected
+
+    # The demo data has every cluster at 75% or more in each criterion: a stricter threshold flags some. The first
+    # ranking is cached; a ranking under another threshold must not be read from it (the key names the threshold).
+    monkeypatch.setattr(service, "get_settings", lambda: ScoringSettings(coverage_threshold=0.78))
+    threshold, rows = coverage_of(scoring_client)
+    assert threshold == 0.78
+    expected = expected_coverage_below(stored, 0.78)
+    assert any(expected.values()), "no cluster below the threshold: the test would check nothing"
+    assert not any("C3" in criteria for criteria in expected.values())  # 80% present: above 0.78
+    assert {code: row["coverage_below"] for code, row in rows.items()} == expected
+    assert {code for code, row in rows.items() if row["coverage_flag"]} == {c for c, e in expected.items() if e}
+    _, basic = coverage_of(scoring_client, category="basic")
+    for code, row in basic.items():
+        assert row["coverage_below"] == expected[code]

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from services.scoring.exports import Action, ClusterAdvice, ExportBundle, render_csv, render_xlsx
+from services.scoring.exports.xlsx_export import SHEETS
 from tests.export_bundle import demo_bundle
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -80,7 +81,7 @@ def workbook_bytes(hostile: ExportBundle) -> bytes:
 def test_xlsx_has_no_formula_cell_in_any_sheet(workbook_bytes: bytes) -> None:
     with zipfile.ZipFile(io.BytesIO(workbook_bytes)) as archive:
         sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == 6
+        assert len(sheets) == len(SHEETS)
         for name in sheets:
             assert re.search(rb"<f[\s>/]", archive.read(name)) is None, name
 

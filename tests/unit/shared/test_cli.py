@@ -11,9 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from services.scoring.exports.xlsx_export import SHEETS
 from shared import cli
 from shared.clients import IndicatorsClient, RecommendationsClient, ScoringClient, ServiceClient
-from tests.conftest import ADMIN_KEY
+from tests.support.environment import ADMIN_KEY
 
 HEADER = "cluster_code,indicator_code,year,value,source\n"
 # Wide enough that rich never wraps a name, so the output can be searched for whole names.
@@ -121,8 +122,7 @@ def test_export_writes_the_workbook(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert f"Wrote {target}" in result.output
     workbook = openpyxl.load_workbook(io.BytesIO(target.read_bytes()))
-    assert workbook.sheetnames[0] == "Ranking"
-    assert len(workbook.sheetnames) == 6
+    assert workbook.sheetnames == list(SHEETS)
 
 
 def test_export_of_an_unknown_profile_exits_4_and_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:

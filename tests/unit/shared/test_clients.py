@@ -56,7 +56,7 @@ from shared.schemas.scoring import (
     SensitivityRequest,
     SensitivityResponse,
 )
-from tests.conftest import ADMIN_KEY
+from tests.support.environment import ADMIN_KEY
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

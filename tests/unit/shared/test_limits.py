@@ -21,7 +21,7 @@ from shared.cache import connect_redis
 from shared.limits import MemoryRateLimiter, RateVerdict, RedisRateLimiter, make_rate_limiter
 from shared.problems import PROBLEM_MEDIA_TYPE
 from shared.settings import CommonSettings
-from tests.conftest import ADMIN_KEY, indicators_settings
+from tests.support.environment import ADMIN_KEY, indicators_settings
 
 LIMIT = 1000
 
