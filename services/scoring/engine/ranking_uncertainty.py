@@ -26,8 +26,13 @@ from SALib.analyze.sobol import first_order, total_order
 from scipy.special import gammaincinv
 
 from services.scoring.engine.ahp import batch_priorities
-from services.scoring.engine.mcda import FloatArray, IntArray, invalid
-from services.scoring.engine.ranking_model import RankingModel, fixed_scores_with_cells, rank_shares
+from services.scoring.engine.mcda import METHODS, FloatArray, IntArray, invalid
+from services.scoring.engine.ranking_model import (
+    FIXED_REFERENCE_METHODS,
+    RankingModel,
+    fixed_scores_with_cells,
+    rank_shares,
+)
 from shared.errors import InvalidInput
 
 IMPUTATION_RULES: tuple[str, ...] = ("category_median", "category_mean", "nearest_peers", "last_observed")
@@ -72,9 +77,6 @@ class Uncertainty:
 def methods_for(model: RankingModel) -> tuple[tuple[str, ...], list[str]]:
     """The methods the `method` source draws from: those with a form on the model's reference that can score
     its matrix (a method that needs positive values cannot take a zero), and notes on the ones left out."""
-    from services.scoring.engine.mcda import METHODS
-    from services.scoring.engine.ranking_model import FIXED_REFERENCE_METHODS
-
     if model.reference == "fixed":
         return FIXED_REFERENCE_METHODS, []
     usable, notes = [], []
