@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar, cast, get_args
 
 import streamlit as st
 from pydantic import BaseModel, ValidationError
@@ -67,8 +67,9 @@ from shared.schemas.rankings import (
 )
 from shared.schemas.recommendations import ClusterRecommendations, Lang
 from shared.schemas.scoring import GroupRequest, GroupResponse, PrioritiesRequest, PrioritiesResponse
+from shared.schemas.vocabulary import RoleName
 
-ROLES = ("viewer", "expert", "analyst", "admin")
+ROLES: tuple[RoleName, ...] = get_args(RoleName)
 SESSION_KEY = "api_key"
 P = ParamSpec("P")
 BodyT = TypeVar("BodyT", bound=BaseModel)
@@ -230,12 +231,14 @@ def years(state: PlatformState) -> list[int]:
 
 @st.cache_data(ttl=3600, show_spinner=False)
 def clusters(api_key: str, catalog_version: str) -> list[ClusterRead]:
-    return clients(api_key).indicators.clusters(cache_token=catalog_version)
+    """`catalog_version` is only part of this function's st.cache_data key: a new catalogue is a new entry."""
+    return clients(api_key).indicators.clusters()
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
 def indicator_tree(api_key: str, catalog_version: str) -> list[CriterionNode]:
-    return clients(api_key).indicators.indicator_tree(cache_token=catalog_version)
+    """`catalog_version` is only part of this function's st.cache_data key: a new catalogue is a new entry."""
+    return clients(api_key).indicators.indicator_tree()
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=32)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast, get_args
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast, get_args
 
 import typer
 from rich.console import Console
@@ -25,7 +25,7 @@ from shared.errors import DomainError, NotFound, UpstreamUnavailable
 from shared.schemas.indicators import ImportResult
 from shared.schemas.rankings import RankingResponse
 from shared.schemas.recommendations import ClusterRecommendations
-from shared.schemas.vocabulary import RankingMethod, Reference
+from shared.schemas.vocabulary import Category, ExportFormat, Lang, RankingMethod, Reference
 
 EXIT_OK = 0
 EXIT_OTHER = 1
@@ -39,31 +39,32 @@ TIMEOUT_SECONDS = 300.0
 ClientT = TypeVar("ClientT", bound=ServiceClient)
 
 
-class Lang(enum.StrEnum):
-    en = "en"
-    zh = "zh"
+WordT = TypeVar("WordT", bound=str)
 
 
-class ExportFormat(enum.StrEnum):
-    csv = "csv"
-    xlsx = "xlsx"
-    pdf = "pdf"
+def _options(name: str, vocabulary: Any) -> Any:
+    """A StrEnum of a vocabulary Literal's words: typer offers an Enum's values as the choices of an option."""
+    return enum.StrEnum(name, {word: word for word in get_args(vocabulary)})
 
 
-class CategoryOption(enum.StrEnum):
-    basic = "basic"
-    strategic = "strategic"
-    cutting_edge = "cutting_edge"
+def _word(option: WordT) -> WordT:
+    """The plain word of an option (a StrEnum member at run time), as the vocabulary's Literal."""
+    return cast(WordT, str(option))
 
 
-# typer offers an Enum's values as the choices; this one is made from the vocabulary, which mypy cannot follow.
-MethodOption = enum.StrEnum("MethodOption", {name: name for name in get_args(RankingMethod)})  # type: ignore[misc]
-DEFAULT_METHOD = MethodOption("topsis")
-
-
-class ReferenceOption(enum.StrEnum):
-    fixed = "fixed"
-    relative = "relative"
+# typer needs Enums, made here from the vocabulary; the type checker sees the vocabulary's Literals themselves.
+if TYPE_CHECKING:
+    LangOption = Lang
+    ExportFormatOption = ExportFormat
+    CategoryOption = Category
+    MethodOption = RankingMethod
+    ReferenceOption = Reference
+else:
+    LangOption = _options("LangOption", Lang)
+    ExportFormatOption = _options("ExportFormatOption", ExportFormat)
+    CategoryOption = _options("CategoryOption", Category)
+    MethodOption = _options("MethodOption", RankingMethod)
+    ReferenceOption = _options("ReferenceOption", Reference)
 
 
 app = typer.Typer(
@@ -223,7 +224,7 @@ def ranking_table(ranking: RankingResponse, lang: Lang) -> Table:
             str(row.rank),
             _change(row.rank_change),
             row.cluster_code,
-            row.name_zh if lang == Lang.zh else row.name,
+            row.name_zh if lang == "zh" else row.name,
             row.category,
             f"{row.score:.4f}",
             row.tier,
@@ -237,13 +238,13 @@ def rank(
     year: Annotated[int, typer.Option(help="Year of the data.")],
     profile: Annotated[int | None, typer.Option(help="Weight profile id; default: the default profile.")] = None,
     category: Annotated[CategoryOption | None, typer.Option(help="Only this category's clusters.")] = None,
-    method: Annotated[MethodOption, typer.Option(help="Scoring method.")] = DEFAULT_METHOD,
-    reference: Annotated[ReferenceOption, typer.Option(help="fixed or relative reference.")] = ReferenceOption.fixed,
-    lang: Annotated[Lang, typer.Option(help="Language of the names.")] = Lang.en,
+    method: Annotated[MethodOption, typer.Option(help="Scoring method.")] = "topsis",
+    reference: Annotated[ReferenceOption, typer.Option(help="fixed or relative reference.")] = "fixed",
+    lang: Annotated[LangOption, typer.Option(help="Language of the names.")] = "en",
 ) -> None:
     """Print the year's ranking as a table."""
-    method_name = cast(RankingMethod, method.value)
-    reference_name: Reference = reference.value
+    method_name = _word(method)
+    reference_name = _word(reference)
 
     def work(connection: Connection) -> RankingResponse:
         client = make_client(ScoringClient, connection.scoring_url, connection.api_key)
@@ -252,7 +253,7 @@ def rank(
                 year,
                 profile=profile,
                 method=method_name,
-                category=None if category is None else category.value,
+                category=None if category is None else _word(category),
                 reference=reference_name,
             )
         finally:
@@ -270,15 +271,15 @@ def export(
     ctx: typer.Context,
     year: Annotated[int, typer.Option(help="Year of the data.")],
     output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False, help="File to write.")],
-    export_format: Annotated[ExportFormat, typer.Option("--format", help="csv, xlsx or pdf.")] = ExportFormat.xlsx,
+    export_format: Annotated[ExportFormatOption, typer.Option("--format", help="csv, xlsx or pdf.")] = "xlsx",
     profile: Annotated[int | None, typer.Option(help="Weight profile id; default: the default profile.")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the file.")] = Lang.en,
-    method: Annotated[MethodOption, typer.Option(help="Scoring method.")] = DEFAULT_METHOD,
-    reference: Annotated[ReferenceOption, typer.Option(help="fixed or relative reference.")] = ReferenceOption.fixed,
+    lang: Annotated[LangOption, typer.Option(help="Language of the file.")] = "en",
+    method: Annotated[MethodOption, typer.Option(help="Scoring method.")] = "topsis",
+    reference: Annotated[ReferenceOption, typer.Option(help="fixed or relative reference.")] = "fixed",
 ) -> None:
     """Export the year's ranking (annual-review file) to OUTPUT."""
-    method_name = cast(RankingMethod, method.value)
-    reference_name: Reference = reference.value
+    method_name = _word(method)
+    reference_name = _word(reference)
 
     def work(connection: Connection) -> bytes:
         client = make_client(ScoringClient, connection.scoring_url, connection.api_key)
@@ -286,8 +287,8 @@ def export(
             content = client.export(
                 year,
                 profile=profile,
-                format=export_format.value,
-                lang=lang.value,
+                format=_word(export_format),
+                lang=_word(lang),
                 method=method_name,
                 reference=reference_name,
             )
@@ -296,7 +297,7 @@ def export(
         output.write_bytes(content)
         return content
 
-    content: bytes = _run(ctx, f"Exporting the {year} ranking as {export_format.value}", work)
+    content: bytes = _run(ctx, f"Exporting the {year} ranking as {export_format}", work)
     typer.echo(f"Wrote {output} ({len(content):,} bytes).")
 
 
@@ -306,14 +307,14 @@ def recommend(
     cluster: Annotated[str, typer.Argument(help="Cluster code, e.g. SH-IC.")],
     year: Annotated[int, typer.Option(help="Year of the data.")],
     profile: Annotated[int | None, typer.Option(help="Weight profile id; default: the default profile.")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of the advice.")] = Lang.en,
+    lang: Annotated[LangOption, typer.Option(help="Language of the advice.")] = "en",
 ) -> None:
     """Show one cluster's strengths, weaknesses and recommended actions."""
 
     def work(connection: Connection) -> ClusterRecommendations:
         client = make_client(RecommendationsClient, connection.recommendations_url, connection.api_key)
         try:
-            return client.recommendation(cluster, year, profile, lang.value)
+            return client.recommendation(cluster, year, profile, _word(lang))
         finally:
             client.close()
 

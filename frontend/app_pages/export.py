@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import streamlit as st
 
 from frontend import api, ui
 from frontend.i18n import lang, t
 from shared.errors import DomainError
+from shared.schemas.vocabulary import Lang
 
 PAGE = "export"
 FORMATS = {
@@ -25,7 +28,10 @@ if not ctx.allows("analyst"):
 year, profile_id, row = ui.year_and_profile(ctx, page=PAGE, widths=[1, 3, 2])
 with row[0]:
     language = st.selectbox(
-        t("export_language"), ["en", "zh"], index=0 if lang() == "en" else 1, format_func=lambda x: t(f"lang_{x}")
+        t("export_language"),
+        list(get_args(Lang)),
+        index=0 if lang() == "en" else 1,
+        format_func=lambda x: t(f"lang_{x}"),
     )
 
 files: dict[str, tuple[bytes, str]] = {}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import get_args
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from frontend import api, ui
 from frontend.i18n import t
+from shared.schemas.vocabulary import Category
 
 st.title(t("app_title"))
 st.caption(t("app_subtitle"))
@@ -39,7 +41,7 @@ left, right = st.columns([2, 3])
 with left:
     st.subheader(t("clusters_by_category"))
     counts: Counter[str] = Counter(c.category for c in ctx.catalog.clusters.values())
-    categories = [c for c in ("basic", "strategic", "cutting_edge") if counts[c]]
+    categories = [c for c in get_args(Category) if counts[c]]
     fig = go.Figure(
         go.Bar(
             x=[ui.category_label(c) for c in categories],

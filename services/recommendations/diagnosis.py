@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -90,7 +91,7 @@ class Evaluation:
             raise ValueError("indicator weights must not be negative")
         if not (self.ref_max > self.ref_min).all():
             raise ValueError("every reference range needs ref_max > ref_min")
-        unknown = [d for d in self.directions if d not in ("benefit", "cost")]
+        unknown = [d for d in self.directions if d not in get_args(Direction)]
         if unknown:
             raise ValueError(f"directions must be 'benefit' or 'cost', got {unknown}")
         orphans = [c for c in self.indicator_codes if self.criterion_of.get(c) not in self.criterion_codes]

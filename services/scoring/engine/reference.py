@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -124,7 +125,7 @@ def criterion_scores(
     TOPSIS against this matrix (`normalization` as in `score`, vector by default). `criteria_names` names the
     indicators (columns) in warnings.
     """
-    if reference not in ("fixed", "relative"):
+    if reference not in get_args(Reference):
         raise invalid("reference must be 'fixed' or 'relative'", ["reference"])
     values = validate_matrix(matrix)
     m, k = values.shape

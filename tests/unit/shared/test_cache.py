@@ -155,7 +155,7 @@ def test_the_key_comes_from_the_state_and_no_token_is_sent() -> None:
     assert all(not r.url.query for r in upstream.requests), "a cache token travelled as a query parameter"
     client.clusters(state=STATE.model_copy(update={"catalog_version": "cat-2"}))
     client.clusters(state=STATE.model_copy(update={"instance_id": "db-2"}))
-    client.clusters(cache_token="ignored")  # the front end's old argument: neither sent nor cached
+    client.clusters()  # without a state: fetched, neither keyed nor cached
     assert len(upstream.requests) == 5
     assert not upstream.requests[-1].url.query
 

@@ -31,7 +31,7 @@ from shared.schemas.analyses import (
     UncertaintyResponse,
 )
 from shared.schemas.indicators import ImportResult, ObservationHistoryRead
-from shared.schemas.panels import JudgmentRead, JudgmentWrite, WeightProfileRead
+from shared.schemas.panels import JudgmentRead, JudgmentWrite, PanelPublish, WeightProfileRead
 from shared.schemas.rankings import RankingPreviewRequest, RankingResponse
 from shared.schemas.scoring import (
     COMBINED_WEIGHTS_EXAMPLE,
@@ -385,7 +385,7 @@ def test_an_analysis_the_service_refuses_is_invalid_input(scoring: ScoringClient
 
 def test_publishing_a_panel_returns_the_stored_profile(indicators: IndicatorsClient, scoring: ScoringClient) -> None:
     panel = indicators.panels()[0]
-    published = scoring.publish_panel(panel.id, name="Published by the client", aggregation="aip")
+    published = scoring.publish_panel_profile(panel.id, PanelPublish(name="Published by the client", aggregation="aip"))
     assert isinstance(published, WeightProfileRead)
     assert (published.name, published.panel_id, published.aggregation) == ("Published by the client", panel.id, "aip")
     assert indicators.weight_profile(published.id).criteria == published.criteria
