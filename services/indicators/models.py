@@ -147,6 +147,21 @@ class Panel(Base):
     experts: Mapped[list[Expert]] = relationship(back_populates="panel", order_by="Expert.id")
 
 
+class PanelRound(Base):
+    """A Delphi round of a panel: judgments are written in the one open round; a closed round's stay as they were."""
+
+    __tablename__ = "panel_rounds"
+    __table_args__ = (UniqueConstraint("panel_id", "number", name="uq_panel_rounds_panel_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    opened_by: Mapped[str] = mapped_column(String(200), default="")
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
 class Expert(Base):
     """A member of a panel; `api_key_id` is the key they sign in with, which lets them edit their own judgments."""
 
@@ -166,13 +181,15 @@ class Expert(Base):
 
 
 class Judgment(Base):
-    """One expert's pairwise comparison matrix for one node of the tree (`goal` or a criterion code)."""
+    """One expert's pairwise comparison matrix for one node of the tree (`goal` or a criterion code) in one round."""
 
     __tablename__ = "judgments"
-    __table_args__ = (UniqueConstraint("expert_id", "node", name="uq_judgments_expert_node"),)
+    __table_args__ = (UniqueConstraint("expert_id", "round", "node", name="uq_judgments_expert_round_node"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    # The number of the panel's round (PanelRound.number) the judgment belongs to; 1 before migration 0006.
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     node: Mapped[str] = mapped_column(String(20))
     items: Mapped[list[str]] = mapped_column(JSON)
     matrix: Mapped[list[list[float | None]]] = mapped_column(JSON)

@@ -14,7 +14,7 @@ from shared.pairwise import to_float
 # Declared in shared.schemas.vocabulary; a name imported `as` itself is re-exported for the modules that import it
 # from here.
 from shared.schemas.vocabulary import Aggregation as Aggregation
-from shared.schemas.vocabulary import Category, PriorityMethod
+from shared.schemas.vocabulary import Category, PriorityMethod, RoundStatus
 from shared.schemas.vocabulary import RiTable as RiTable
 
 # The former name of PriorityMethod, for the modules that import it from here.
@@ -116,6 +116,12 @@ class JudgmentWrite(BaseModel):
     version: int = Field(
         ge=0, description="The version the client read (0 for a new judgment); a stale version is a 409 Conflict."
     )
+    round: int | None = Field(
+        default=None,
+        ge=1,
+        description="The round the client read the judgment in; a write meant for a round that is closed by now is a "
+        "409 Conflict. Null: the open round, which is the only one written to.",
+    )
 
     @field_validator("items")
     @classmethod
@@ -142,11 +148,24 @@ class JudgmentRead(BaseModel):
     panel_id: int = Field(description="Panel id.")
     expert_code: str = Field(description="Code of the expert who judged.")
     node: str = Field(description="Node of the tree: `goal` or a criterion code such as `C1`.")
+    round: int = Field(default=1, description="The panel's round the judgment belongs to (1, 2, ...).")
     items: list[str] = Field(description="Codes compared, in matrix order.")
     matrix: list[list[float | None]] = Field(description="The pairwise comparison matrix; null: missing judgment.")
-    version: int = Field(description="Increases by one with every change; send it back with the next write.")
+    version: int = Field(
+        description="Increases by one with every change; send it back with the next write. A round opened from a "
+        "closed one starts its copies at version 1."
+    )
     updated_at: datetime = Field(description="When the judgment was last written (UTC).")
     updated_by: str = Field(description="Who wrote it last.")
+
+
+class RoundRead(BaseModel):
+    round: int = Field(description="Number of the round, from 1.")
+    status: RoundStatus = Field(description="`open`: judgments are written in it; `closed`: kept as they were.")
+    opened_at: datetime = Field(description="When the round was opened (UTC).")
+    closed_at: datetime | None = Field(description="When the round was closed (UTC); null while it is open.")
+    opened_by: str = Field(default="", description="Who opened it (empty for a panel's first round).")
+    closed_by: str | None = Field(default=None, description="Who closed it; null while it is open.")
 
 
 class ExpertProgress(BaseModel):

@@ -34,6 +34,8 @@ Completion = Literal["harker", "optimal"]
 completed matrix (Bozóki, Fülöp and Rónyai 2010). The geometric mean always uses logarithmic least squares."""
 ConsensusBand = Literal["very_low", "low", "moderate", "high", "very_high"]
 """AHP-OS's words for Goepel's AHP consensus S*: up to 0.5, 0.625, 0.75, 0.875 (each end included), and above."""
+RoundStatus = Literal["open", "closed"]
+"""A panel's Delphi round: `open` (the one judgments are written in) or `closed` (its judgments kept read-only)."""
 
 # --- scores and rankings --------------------------------------------------------------------------------------
 
@@ -55,6 +57,8 @@ Tier = Literal["leading", "strong", "moderate", "emerging"]
 """A cluster's tier by its score's ratio to the year's mean score, best first."""
 ExportFormat = Literal["csv", "xlsx", "pdf"]
 """File formats of a ranking export."""
+NamedPlanTarget = Literal["next_tier", "top_quartile"]
+"""Targets of a plan besides `rank:K`: the next better tier, or the top quartile of the cluster's category by score."""
 
 # --- weights --------------------------------------------------------------------------------------------------
 

@@ -206,7 +206,7 @@ def test_judgment_changes_are_audited_with_before_and_after(indicators_client: T
     assert entry["entity_id"] == "DEMO-BASIC/BASIC-E4/goal"
     assert entry["before"]["matrix"] == before["matrix"]
     assert entry["before"]["version"] == 1
-    assert entry["after"] == {"items": GOAL_ITEMS, "matrix": [[1.0] * 7 for _ in range(7)], "version": 2}
+    assert entry["after"] == {"items": GOAL_ITEMS, "matrix": [[1.0] * 7 for _ in range(7)], "version": 2, "round": 1}
     linked = indicators_client.get("/v1/audit", params={"action": "expert.update"}).json()
     assert linked == []
     expert_key_for(indicators_client, "BASIC-E5")
