@@ -77,6 +77,7 @@ from shared.schemas.panels import (
     PanelPublish,
     PanelRead,
     ProfileSummary,
+    RoundRead,
     WeightProfileCreate,
     WeightProfileRead,
 )
@@ -345,7 +346,8 @@ def ranking_key(
     category: str | None,
 ) -> str:
     """The one key of a ranking body, for the scoring service's cache and for every client's: every input of a
-    ranking is named in it (the instance, the catalogue, this and last year's dataset versions, the profile)."""
+    ranking is named in it (the instance, the catalogue, this and last year's dataset versions, the profile, which
+    for a category ranking without one is that category's default when it has one)."""
     previous = {d.year: d.version for d in state.datasets}.get(year - 1)
     return _cache_key(
         "scoring",
@@ -357,7 +359,7 @@ def ranking_key(
             "year": year,
             "version": state.version_of(year),
             "previous_version": previous,
-            "profile": state.profile_id(profile),
+            "profile": state.profile_id(profile, category=category),
             "method": method,
             "reference": reference,
             "category": category,
@@ -478,14 +480,19 @@ class IndicatorsClient(ServiceClient):
         """A profile by id; None: the default, uncached.
 
         With the `state`, read through the cache for a day (a published profile never changes) under the instance
-        (ids of another database never match) and the default profile's id (the body's `is_default` stays right).
+        (ids of another database never match) and the default profiles' ids (the body's `is_default` and
+        `default_categories` stay right).
         """
         if profile_id is None:
             return self.get_model(WeightProfileRead, "/v1/weight-profiles/default", api_key=api_key)
         key = None
         if state is not None:
             key = self.resource_key(
-                "weight_profile", instance=state.instance_id, profile=profile_id, default=state.default_profile_id
+                "weight_profile",
+                instance=state.instance_id,
+                profile=profile_id,
+                default=state.default_profile_id,
+                category_defaults=state.category_defaults,
             )
         return self.get_model(
             WeightProfileRead, f"/v1/weight-profiles/{profile_id}", cache_key=key, ttl_seconds=86400, api_key=api_key
@@ -527,19 +534,44 @@ class IndicatorsClient(ServiceClient):
         return self.get_model(list[PanelRead], "/v1/panels", api_key=api_key)
 
     def panel_judgments(
-        self, panel_id: int, node: str | None = None, *, expert: str | None = None, api_key: str | None = None
+        self,
+        panel_id: int,
+        node: str | None = None,
+        *,
+        expert: str | None = None,
+        round_number: int | None = None,
+        api_key: str | None = None,
     ) -> list[JudgmentRead]:
-        """The panel's judgments the key may see (all for analysts, an expert's own for experts); never cached."""
+        """The panel's judgments the key may see (all for analysts, an expert's own for experts) in one round
+        (`round_number`; None: the open one); never cached."""
         return self.get_model(
             list[JudgmentRead],
             f"/v1/panels/{panel_id}/judgments",
-            params={"node": node, "expert": expert},
+            params={"node": node, "expert": expert, "round": round_number},
             api_key=api_key,
         )
 
-    def judgment(self, panel_id: int, expert: str, node: str, *, api_key: str | None = None) -> JudgmentRead:
-        """One expert's judgment for a node, with the version to send back with a change; NotFound when none."""
-        return self.get_model(JudgmentRead, f"/v1/panels/{panel_id}/experts/{expert}/judgments/{node}", api_key=api_key)
+    def judgment(
+        self, panel_id: int, expert: str, node: str, *, round_number: int | None = None, api_key: str | None = None
+    ) -> JudgmentRead:
+        """One expert's judgment for a node in one round (None: the open one), with the version to send back with a
+        change; NotFound when none."""
+        return self.get_model(
+            JudgmentRead,
+            f"/v1/panels/{panel_id}/experts/{expert}/judgments/{node}",
+            params={"round": round_number},
+            api_key=api_key,
+        )
+
+    def panel_rounds(self, panel_id: int, *, api_key: str | None = None) -> list[RoundRead]:
+        """The panel's Delphi rounds, first to last (the last is the open one); never cached."""
+        return self.get_model(list[RoundRead], f"/v1/panels/{panel_id}/rounds", api_key=api_key)
+
+    def close_round(self, panel_id: int, *, api_key: str | None = None) -> RoundRead:
+        """Close the open round (its judgments stay as they are, read-only) and open the next, which starts from a
+        copy of them (analyst key); the answer is the new open round."""
+        response = self.request("POST", f"/v1/panels/{panel_id}/rounds", api_key=api_key)
+        return RoundRead.model_validate_json(response.content)
 
     def write_judgment(
         self, panel_id: int, expert: str, node: str, body: JudgmentWrite, *, api_key: str | None = None

@@ -173,11 +173,18 @@ class PlatformState(BaseModel):
     default_profile_id: int | None = Field(description="Id of the default published weight profile; null: none yet.")
     datasets: list[DatasetVersion] = Field(description="Each year with observations and its current version.")
     generation: int = Field(default=0, description="Grows by one with every change of the tokens above.")
+    category_defaults: dict[Category, int] = Field(
+        default_factory=dict,
+        description="The default profile's id of each category that has one of its own (the others use the default).",
+    )
 
-    def profile_id(self, requested: int | None) -> int:
-        """The profile a request means: the one it names, else the default (404 when none is published)."""
+    def profile_id(self, requested: int | None, *, category: str | None = None) -> int:
+        """The profile a request means: the one it names, else the category's default when the request is for a
+        category that has one, else the default (404 when none is published)."""
         if requested is not None:
             return requested
+        if category is not None and category in self.category_defaults:
+            return self.category_defaults[category]
         if self.default_profile_id is None:
             raise NotFound("no weight profile has been published yet; publish one or pass profile=<id>")
         return self.default_profile_id

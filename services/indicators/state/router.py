@@ -18,6 +18,8 @@ STATE_EXAMPLE = {
     "catalog_version": "5d4c3b2a19087f6e",
     "default_profile_id": 4,
     "datasets": [{"year": 2023, "version": "af2d5e22883346e9"}],
+    "generation": 12,
+    "category_defaults": {"basic": 5},
 }
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.indicators.datasets.service import list_versions
-from services.indicators.models import PlatformState, WeightProfile
+from services.indicators.models import CategoryDefault, PlatformState, WeightProfile
 from shared.schemas.indicators import PlatformState as PlatformStateRead
 from shared.state_channel import StateChannel
 
@@ -41,12 +41,14 @@ def renew_catalog_version(session: Session) -> None:
 def current_state(session: Session) -> PlatformStateRead:
     row = _row(session)
     default_id = session.scalars(select(WeightProfile.id).where(WeightProfile.is_default.is_(True))).first()
+    category_defaults = session.execute(select(CategoryDefault.category, CategoryDefault.profile_id)).all()
     return PlatformStateRead(
         instance_id=row.instance_id,
         catalog_version=row.catalog_version,
         default_profile_id=default_id,
         datasets=list_versions(session),
         generation=row.generation or 0,
+        category_defaults={category: profile_id for category, profile_id in category_defaults},
     )
 
 

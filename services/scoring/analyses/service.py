@@ -88,7 +88,7 @@ def resolve_model(indicators: IndicatorsClient, state: PlatformState, body: Rank
     if body.reference == "fixed" and body.method not in FIXED_REFERENCE_METHODS:
         msg = f"method {body.method!r} has no fixed-reference form; use reference=relative"
         raise InvalidInput(msg, errors=[{"loc": ["body", "method"], "msg": msg}])
-    inputs = load_inputs(indicators, state, state.profile_id(body.profile))
+    inputs = load_inputs(indicators, state, state.profile_id(body.profile, category=body.category))
     dataset = dataset_of(indicators, state, body.year)
     if dataset is None:
         raise NotFound(f"no observations for the year {body.year}")

@@ -108,7 +108,7 @@ def _score(inputs: Inputs, dataset: DatasetRead, request: RankingRequest) -> Sco
 
 
 def compute_ranking(indicators: IndicatorsClient, state: PlatformState, request: RankingRequest) -> RankingResponse:
-    inputs = load_inputs(indicators, state, state.profile_id(request.profile_id))
+    inputs = load_inputs(indicators, state, state.profile_id(request.profile_id, category=request.category))
     dataset = dataset_of(indicators, state, request.year)
     if dataset is None:
         raise NotFound(f"no observations for the year {request.year}")
