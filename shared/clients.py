@@ -81,6 +81,7 @@ from shared.schemas.panels import (
     WeightProfileCreate,
     WeightProfileRead,
 )
+from shared.schemas.plans import PlanRequest, PlanResponse
 from shared.schemas.rankings import (
     ComparisonResponse,
     RankingMethod,
@@ -759,6 +760,11 @@ class ScoringClient(ServiceClient):
         """Rescore hypothetical rows (one changed indicator each, for any clusters) in one request; never cached."""
         response = self.request("POST", "/v1/rankings/what-if", json_body=body.model_dump(mode="json"), api_key=api_key)
         return WhatIfResponse.model_validate(response.json())
+
+    def ranking_plan(self, body: PlanRequest, *, api_key: str | None = None) -> PlanResponse:
+        """POST /v1/rankings/plan: the fewest indicator changes, each to a value a peer of the same category reached,
+        that bring a cluster to a target on a published ranking's model (the service caches it); never cached here."""
+        return _exchange(self, "POST", "/v1/rankings/plan", body, PlanResponse, api_key=api_key)
 
     def priorities(self, body: PrioritiesRequest, *, api_key: str | None = None) -> PrioritiesResponse:
         """AHP priorities and consistency of one pairwise comparison matrix."""

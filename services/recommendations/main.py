@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from services.recommendations.advice.router import router as advice_router
 from services.recommendations.advice.rulebook import RuleBook, catalog_token
 from services.recommendations.config import RecommendationsSettings, get_settings
+from services.recommendations.plans.router import router as plans_router
 from shared.app import create_service_app, upstream_check
 from shared.cache import make_cache
 from shared.clients import IndicatorsClient, RemoteKeyResolver, ScoringClient
@@ -89,6 +90,7 @@ def create_app(
         readiness=_upstreams,
         upstream_problems=True,
     )
+    app.include_router(plans_router)
     app.include_router(advice_router)
     return app
 

@@ -11,6 +11,7 @@ from services.scoring.ahp.router import router as ahp_router
 from services.scoring.analyses.router import router as analyses_router
 from services.scoring.config import ScoringSettings, get_settings
 from services.scoring.panels.router import router as panels_router
+from services.scoring.plans.router import router as plans_router
 from services.scoring.rankings.router import router as rankings_router
 from services.scoring.rankings.what_if import router as what_if_router
 from services.scoring.scores.router import router as scores_router
@@ -65,6 +66,7 @@ def create_app(settings: ScoringSettings | None = None, *, indicators: Indicator
         upstream_problems=True,
     )
     app.include_router(analyses_router)
+    app.include_router(plans_router)
     app.include_router(rankings_router)
     app.include_router(what_if_router)
     app.include_router(panels_router)

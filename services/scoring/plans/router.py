@@ -1,0 +1,50 @@
+"""POST /v1/rankings/plan: the fewest peer-bounded indicator changes that bring a cluster to a target."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from services.scoring.analyses.service import analysis_key, resolve_model
+from services.scoring.deps import CacheDep, IndicatorsDep, SettingsDep
+from services.scoring.plans import service
+from shared.auth import Viewer
+from shared.cache import validated
+from shared.schemas.plans import PlanRequest, PlanResponse
+
+router = APIRouter(prefix="/v1/rankings", tags=["analyses"])
+_PLAN_BODY = validated(PlanResponse)
+
+PLAN_REQUEST_EXAMPLE: dict[str, Any] = {"year": 2024, "cluster_code": "FS-HOME", "target": "next_tier"}
+
+
+@router.post(
+    "/plan",
+    response_model=PlanResponse,
+    summary="The fewest indicator changes, each to a value a peer reached, that bring a cluster to a target",
+    openapi_extra={"requestBody": {"content": {"application/json": {"example": PLAN_REQUEST_EXAMPLE}}}},
+    responses={
+        404: {"description": "Unknown year, profile or cluster, or no data for the cluster (problem+json)."},
+        422: {"description": "A target not of the forms, a rank beyond the ranking, a relative reference."},
+    },
+)
+def ranking_plan(
+    body: PlanRequest, _: Viewer, indicators: IndicatorsDep, cache: CacheDep, settings: SettingsDep
+) -> Response:
+    """On the ranking's own model (fixed reference): the smallest set of changes that reaches `target`, each
+    moving one indicator of the cluster to a value a cluster of the same category observed that year (the `peer`),
+    then the least total effort; re-scored with the model. Others keep their scores, since on the fixed reference
+    a score depends on the cluster's own values only. `reachable: false` with no changes when no such set exists;
+    a target met already is `reachable: true` with no changes."""
+    state = indicators.state()
+    resolved = resolve_model(indicators, state, body)
+    key = analysis_key("plan", resolved.echo, state, body)
+    answer = cache.read_through(
+        key,
+        lambda: service.plan(resolved, body).model_dump_json().encode(),
+        ttl_seconds=settings.rankings_ttl_seconds,
+        decode=_PLAN_BODY,
+    )
+    return Response(answer, media_type="application/json")
