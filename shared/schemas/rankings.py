@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, model_validator
 
 # Declared in shared.schemas.vocabulary; a name imported `as` itself is re-exported for the modules that import it
 # from here.
-from shared.schemas.vocabulary import Category, FixedReference
+from shared.schemas.vocabulary import Category, ComparisonFlag, FixedReference
 from shared.schemas.vocabulary import FixedReferenceMethod as FixedReferenceMethod
 from shared.schemas.vocabulary import RankingMethod as RankingMethod
 from shared.schemas.vocabulary import Reference as Reference
@@ -98,7 +98,23 @@ class ComparisonRow(BaseModel):
         default=None,
         description="Each criterion's part of `score_change` (Shapley values over the criteria: the mean change "
         "as that criterion's indicators switch from the first year's values to the second's, over every order of "
-        "switching); they add up to `score_change` exactly. Null when the cluster lacks one of the years.",
+        "switching); they add up to `score_change` exactly (with `weights_contribution` when the years are scored "
+        "under different profiles). Null when the cluster lacks one of the years.",
+    )
+    weights_contribution: float | None = Field(
+        default=None,
+        description="When `from_profile` differs from `profile`: the part of `score_change` due to the change of "
+        "weights (the weights are one more player of the Shapley decomposition); else null.",
+    )
+    revised: list[str] = Field(
+        default_factory=list,
+        description="Indicators whose value of the first year was replaced after it was first stored (the history "
+        "keeps every replaced value): that year's score is not the one first published.",
+    )
+    flags: list[ComparisonFlag] = Field(
+        default_factory=list,
+        description="`revised_data` when `revised` is not empty; `profile_changed` when the years are scored under "
+        "different profiles: ranks and scores may move for reasons other than performance.",
     )
 
     model_config = {"populate_by_name": True}
@@ -109,7 +125,8 @@ class ComparisonResponse(BaseModel):
     to_year: int = Field(description="Second year.")
     from_version: str = Field(description="Dataset version of the first year.")
     to_version: str = Field(description="Dataset version of the second year.")
-    profile: int = Field(description="Weight profile used for both years.")
+    profile: int = Field(description="Weight profile of the second year (and of the first, unless `from_profile`).")
+    from_profile: int = Field(description="Weight profile of the first year; equal to `profile` unless asked.")
     method: RankingMethod = Field(description="Scoring method.")
     reference: Reference = Field(description="Always fixed, so a score change is a change of the cluster's own values.")
     results: list[ComparisonRow] = Field(description="By rank in the second year.")

@@ -57,6 +57,9 @@ Tier = Literal["leading", "strong", "moderate", "emerging"]
 """A cluster's tier by its score's ratio to the year's mean score, best first."""
 ExportFormat = Literal["csv", "xlsx", "pdf"]
 """File formats of a ranking export."""
+ComparisonFlag = Literal["revised_data", "profile_changed"]
+"""Why a year-over-year change may not be the cluster's own: the earlier year's values were revised after they were
+first stored, or the earlier year is scored under another profile."""
 NamedPlanTarget = Literal["next_tier", "top_quartile"]
 """Targets of a plan besides `rank:K`: the next better tier, or the top quartile of the cluster's category by score."""
 

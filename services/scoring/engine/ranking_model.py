@@ -23,6 +23,7 @@ from services.scoring.engine.mcda import (
     prepare,
     resolve_method,
 )
+from services.scoring.engine.reference import scale_to_reference
 from shared.schemas.vocabulary import FixedReferenceMethod
 
 FIXED_REFERENCE_METHODS: tuple[FixedReferenceMethod, ...] = get_args(FixedReferenceMethod)
@@ -68,9 +69,7 @@ class RankingModel:
 
     def scaled(self, values: FloatArray | None = None) -> FloatArray:
         """Values scaled to their reference ranges after clipping, 1 = the good end (fixed reference)."""
-        x = self.values if values is None else values
-        scaled = (np.clip(x, self.lower, self.upper) - self.lower) / (self.upper - self.lower)
-        return np.where(self.types < 0, 1.0 - scaled, scaled)
+        return scale_to_reference(self.values if values is None else values, self.types, self.lower, self.upper)[0]
 
     def scores(self, weights: FloatArray, *, method: str | None = None, values: FloatArray | None = None) -> FloatArray:
         """Scores (S x n) of every cluster under S indicator weight vectors (S x m), all rows of the field."""

@@ -66,11 +66,18 @@ def _bounds(lower: npt.ArrayLike, upper: npt.ArrayLike, k: int) -> tuple[FloatAr
     return low, high
 
 
-def _scale(matrix: FloatArray, types: IntArray, low: FloatArray, high: FloatArray) -> tuple[FloatArray, BoolArray]:
+def scale_to_reference(
+    matrix: FloatArray, types: IntArray, low: FloatArray, high: FloatArray
+) -> tuple[FloatArray, BoolArray]:
+    """Values (rows x indicators) clipped to their reference ranges and scaled so that 1 is the good end (the upper
+    end of a benefit indicator, the lower of a cost one); and the mask of the values that lay outside their range.
+
+    The one scaling of the fixed reference: the ranking, the analyses' model and the year-over-year decomposition
+    all call it."""
     clipped = (matrix < low) | (matrix > high)
     scaled = (np.clip(matrix, low, high) - low) / (high - low)
     cost = types < 0
-    scaled[:, cost] = 1.0 - scaled[:, cost]
+    scaled[..., cost] = 1.0 - scaled[..., cost]
     return scaled, clipped
 
 
@@ -102,7 +109,7 @@ def score_fixed_reference(
     w, _ = validate_weights(weights, k)
     t = validate_types(types, k)
     low, high = _bounds(lower, upper, k)
-    scaled, clipped = _scale(values, t, low, high)
+    scaled, clipped = scale_to_reference(values, t, low, high)
     return FixedResult(_closeness(scaled, w), clipped, scaled)
 
 
@@ -151,7 +158,7 @@ def criterion_scores(
         if lower is None or upper is None:
             raise invalid("fixed-reference scores need the lower and upper reference bounds", ["reference"])
         low, high = _bounds(lower, upper, k)
-        scaled, _ = _scale(values, t, low, high)
+        scaled, _ = scale_to_reference(values, t, low, high)
 
     out = np.empty((m, len(members)))
     for c, (name, idx) in enumerate(members.items()):

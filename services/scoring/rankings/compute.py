@@ -41,6 +41,8 @@ class Scored:
     normalization: str | None
     higher_is_better: bool
     warnings: list[str]
+    matrix: YearMatrix
+    """The whole field's matrix the scores come from (imputed), for what is computed on the same values."""
 
 
 def fixed_scores(matrix: YearMatrix, rows: FloatArray, method: str) -> tuple[FloatArray, BoolArray]:
@@ -120,6 +122,7 @@ def score_year(
         normalization=normalization,
         higher_is_better=higher_is_better,
         warnings=warnings,
+        matrix=matrix,
     )
 
 

@@ -94,9 +94,24 @@ def compare_rankings(
     to_year: Annotated[int, Query(alias="to", description="Second year.", examples=[2024])],
     profile: Annotated[int | None, Query(description="Weight profile id; default: the default profile.")] = None,
     method: Annotated[RankingMethod, Query(description="topsis or wsm (fixed reference).")] = "topsis",
+    from_profile: Annotated[
+        int | None,
+        Query(
+            description="Weight profile of the first year (for instance the one its review used); default: `profile`."
+        ),
+    ] = None,
 ) -> ComparisonResponse:
-    """Each cluster's rank and score in both years under the same profile, on the fixed reference."""
-    return service.compare_years(indicators, from_year=from_year, to_year=to_year, profile_id=profile, method=method)
+    """Each cluster's rank and score in both years on the fixed reference, each criterion's part of the score change
+    (Shapley values), and flags on the changes that are not only the cluster's own: revised values of the first
+    year, or a different profile for it."""
+    return service.compare_years(
+        indicators,
+        from_year=from_year,
+        to_year=to_year,
+        profile_id=profile,
+        method=method,
+        from_profile_id=from_profile,
+    )
 
 
 @router.post(

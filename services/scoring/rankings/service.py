@@ -8,11 +8,13 @@ import numpy as np
 
 from services.scoring.config import ScoringSettings, get_settings
 from services.scoring.engine.decomposition import shapley_contributions
+from services.scoring.engine.mcda import FloatArray
+from services.scoring.engine.reference import scale_to_reference
 from services.scoring.rankings.compute import Scored, results, score_year
 from shared.cache import Cache, validated
 from shared.clients import IndicatorsClient
 from shared.clients import ranking_key as client_ranking_key
-from shared.decision_matrix import YearMatrix, year_matrix
+from shared.decision_matrix import YearMatrix
 from shared.errors import NotFound
 from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead, PlatformState
 from shared.schemas.panels import WeightProfileRead
@@ -145,6 +147,10 @@ def ranking_bytes(indicators: IndicatorsClient, cache: Cache, request: RankingRe
     return cache.read_through(ranking_key(state, request), compute, ttl_seconds=ttl_seconds, decode=_RANKING_BODY)
 
 
+MAX_REVISIONS_READ = 5000
+"""Replaced values of the earlier year read from the history, newest first (the history endpoint's limit)."""
+
+
 def compare_years(
     indicators: IndicatorsClient,
     *,
@@ -152,21 +158,27 @@ def compare_years(
     to_year: int,
     profile_id: int | None,
     method: RankingMethod,
+    from_profile_id: int | None = None,
 ) -> ComparisonResponse:
-    """Both years under the same profile on the fixed reference, so a score change is the cluster's own."""
+    """Both years on the fixed reference, so a score change is the cluster's own; the earlier year under
+    `from_profile_id` when given (else the same profile). Rows whose earlier values were revised, or whose years
+    are scored under different profiles, are flagged."""
     state = indicators.state()
     pid = state.profile_id(profile_id)
-    inputs = load_inputs(indicators, state, pid)
-    scored = {}
-    datasets = {}
+    from_pid = pid if from_profile_id is None else state.profile_id(from_profile_id)
+    inputs = {year: load_inputs(indicators, state, p) for year, p in ((from_year, from_pid), (to_year, pid))}
+    scored: dict[int, tuple[str, Scored]] = {}
     for year in (from_year, to_year):
         dataset = dataset_of(indicators, state, year)
         if dataset is None:
             raise NotFound(f"no observations for the year {year}")
-        request = RankingRequest(year=year, profile_id=pid, method=method, reference="fixed", category=None)
-        scored[year] = (dataset.version, _score(inputs, dataset, request))
-        datasets[year] = dataset
-    contributions = criterion_contributions(inputs, datasets[from_year], datasets[to_year], method)
+        request = RankingRequest(
+            year=year, profile_id=inputs[year].profile.id, method=method, reference="fixed", category=None
+        )
+        scored[year] = (dataset.version, _score(inputs[year], dataset, request))
+    first, second = scored[from_year][1], scored[to_year][1]
+    contributions = criterion_contributions(first, second, method, profile_changed=from_pid != pid)
+    revised = revised_indicators(indicators, from_year)
     standings: dict[int, dict[str, YearStanding]] = {
         year: {
             code: YearStanding(rank=int(rank), score=float(score))
@@ -174,11 +186,15 @@ def compare_years(
         }
         for year, (_, s) in scored.items()
     }
+    clusters = inputs[to_year].clusters
     empty = YearStanding(rank=None, score=None)
     rows = []
     for code in sorted(set(standings[from_year]) | set(standings[to_year])):
         before, after = standings[from_year].get(code, empty), standings[to_year].get(code, empty)
-        cluster = inputs.clusters[code]
+        cluster = clusters[code]
+        parts = contributions.get(code)
+        changed = sorted(revised.get(code, ()))
+        flags = [flag for flag, present in (("revised_data", changed), ("profile_changed", from_pid != pid)) if present]
         rows.append(
             ComparisonRow.model_validate(
                 {
@@ -190,7 +206,10 @@ def compare_years(
                     "to": after,
                     "rank_change": None if before.rank is None or after.rank is None else before.rank - after.rank,
                     "score_change": None if before.score is None or after.score is None else after.score - before.score,
-                    "contributions": contributions.get(code),
+                    "contributions": None if parts is None else parts[0],
+                    "weights_contribution": None if parts is None else parts[1],
+                    "revised": changed,
+                    "flags": flags,
                 }
             )
         )
@@ -201,33 +220,57 @@ def compare_years(
         from_version=scored[from_year][0],
         to_version=scored[to_year][0],
         profile=pid,
+        from_profile=from_pid,
         method=method,
         reference="fixed",
         results=rows,
     )
 
 
+def revised_indicators(indicators: IndicatorsClient, year: int) -> dict[str, set[str]]:
+    """Per cluster, the indicators whose value of `year` was replaced after it was first stored (from the history,
+    newest first, at most MAX_REVISIONS_READ changes)."""
+    revised: dict[str, set[str]] = {}
+    for change in indicators.observation_history(year=year, limit=MAX_REVISIONS_READ):
+        if change.old_value is not None and change.old_value != change.new_value:
+            revised.setdefault(change.cluster_code, set()).add(change.indicator_code)
+    return revised
+
+
 def criterion_contributions(
-    inputs: Inputs, before: DatasetRead, after: DatasetRead, method: str
-) -> dict[str, dict[str, float]]:
-    """Each criterion's part of every cluster's score change between the years, by Shapley values (they add up
-    to the change exactly); only for clusters with data in both years."""
-    weights = {w.code: w.global_weight for w in inputs.profile.indicators}
-    first = year_matrix(before, inputs.clusters, inputs.tree, weights)
-    second = year_matrix(after, inputs.clusters, inputs.tree, weights)
-    both = [code for code in second.codes if code in set(first.codes)]
+    before: Scored, after: Scored, method: str, *, profile_changed: bool
+) -> dict[str, tuple[dict[str, float], float | None]]:
+    """Each criterion's part of every cluster's score change between the years, by Shapley values on the values the
+    scores came from (they add up to the change exactly), and the weights' part when the profiles differ; only for
+    clusters with data in both years."""
+    first, second = before.matrix, after.matrix
+    earlier = set(first.codes)
+    both = [code for code in second.codes if code in earlier]
     if not both:
         return {}
-    criteria = [criterion.code for criterion in inputs.tree]
+    criteria = list(second.groups)
     group_of = np.empty(len(second.indicators), dtype=np.int64)
     for c, code in enumerate(criteria):
         group_of[second.groups[code]] = c
 
-    def scaled(matrix: YearMatrix) -> np.ndarray:
+    def scaled(matrix: YearMatrix) -> FloatArray:
         rows = [matrix.codes.index(code) for code in both]
-        values = np.clip(matrix.values[rows], matrix.lower, matrix.upper)
-        out = (values - matrix.lower) / (matrix.upper - matrix.lower)
-        return np.where(np.asarray(matrix.types) < 0, 1.0 - out, out)
+        types = np.asarray(matrix.types, dtype=np.int64)
+        return scale_to_reference(matrix.values[rows], types, matrix.lower, matrix.upper)[0]
 
-    parts = shapley_contributions(scaled(first), scaled(second), second.weights, group_of, len(criteria), method)
-    return {code: {c: float(parts[i, k]) for k, c in enumerate(criteria)} for i, code in enumerate(both)}
+    parts = shapley_contributions(
+        scaled(first),
+        scaled(second),
+        first.weights,
+        group_of,
+        len(criteria),
+        method,
+        weights_after=second.weights if profile_changed else None,
+    )
+    return {
+        code: (
+            {c: float(parts[i, k]) for k, c in enumerate(criteria)},
+            float(parts[i, len(criteria)]) if profile_changed else None,
+        )
+        for i, code in enumerate(both)
+    }

@@ -59,3 +59,28 @@ def test_the_weighted_sum_splits_by_its_terms() -> None:
     w = np.array([0.25, 0.75])
     parts = shapley_contributions(np.array([[0.2, 0.4]]), np.array([[0.6, 0.5]]), w, group, 2, "wsm")
     np.testing.assert_allclose(parts[0], [0.25 * 0.4, 0.75 * 0.1], atol=1e-15)
+
+
+def test_a_change_of_profile_is_one_more_player() -> None:
+    """With other weights in the later year, the weights are a player too: by the definition, over every order of
+    the criteria and the weights, and the parts add up to the whole change."""
+    rng = np.random.default_rng(3)
+    group = np.array([0, 0, 1, 2, 2])
+    w_before, w_after = rng.uniform(0.05, 0.4, size=5), rng.uniform(0.05, 0.4, size=5)
+    before, after = rng.uniform(0, 1, size=(4, 5)), rng.uniform(0, 1, size=(4, 5))
+    parts = shapley_contributions(before, after, w_before, group, 3, "topsis", weights_after=w_after)
+    assert parts.shape == (4, 4)
+    orders = list(itertools.permutations(range(4)))  # players 0-2 the criteria, 3 the weights
+    for i in range(4):
+        expected = np.zeros(4)
+        for order in orders:
+            values, weights = before[i].copy(), w_before
+            for player in order:
+                previous = topsis(values, weights)
+                if player == 3:
+                    weights = w_after
+                else:
+                    values[group == player] = after[i][group == player]
+                expected[player] += topsis(values, weights) - previous
+        np.testing.assert_allclose(parts[i], expected / len(orders), atol=1e-12)
+        assert abs(parts[i].sum() - (topsis(after[i], w_after) - topsis(before[i], w_before))) < 1e-12
