@@ -76,8 +76,10 @@ from shared.schemas.panels import (
     JudgmentWrite,
     PanelPublish,
     PanelRead,
+    PanelRoundsSummary,
     ProfileSummary,
     RoundRead,
+    RoundsSummaryRequest,
     WeightProfileCreate,
     WeightProfileRead,
 )
@@ -842,6 +844,14 @@ class ScoringClient(ServiceClient):
     ) -> WeightProfileRead:
         """Publish the panel's group weights with the gate: exclusions, an override reason, a default scope."""
         return _exchange(self, "POST", f"/v1/panels/{panel_id}/publish", body, WeightProfileRead, api_key=api_key)
+
+    def panel_rounds_summary(
+        self, panel_id: int, body: RoundsSummaryRequest | None = None, *, api_key: str | None = None
+    ) -> PanelRoundsSummary:
+        """Per Delphi round (every one, or `body.round`) and node: the group weights, CR, consensus S and S*, and each
+        expert's distance from the group with the judgments where they differ most (analyst key); never cached."""
+        path = f"/v1/panels/{panel_id}/rounds/summary"
+        return _exchange(self, "POST", path, body or RoundsSummaryRequest(), PanelRoundsSummary, api_key=api_key)
 
     def export(
         self,

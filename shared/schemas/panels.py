@@ -14,7 +14,7 @@ from shared.pairwise import to_float
 # Declared in shared.schemas.vocabulary; a name imported `as` itself is re-exported for the modules that import it
 # from here.
 from shared.schemas.vocabulary import Aggregation as Aggregation
-from shared.schemas.vocabulary import Category, PriorityMethod, RoundStatus
+from shared.schemas.vocabulary import Category, ConsensusBand, PriorityMethod, RoundStatus
 from shared.schemas.vocabulary import RiTable as RiTable
 
 # The former name of PriorityMethod, for the modules that import it from here.
@@ -166,6 +166,73 @@ class RoundRead(BaseModel):
     closed_at: datetime | None = Field(description="When the round was closed (UTC); null while it is open.")
     opened_by: str = Field(default="", description="Who opened it (empty for a panel's first round).")
     closed_by: str | None = Field(default=None, description="Who closed it; null while it is open.")
+
+
+class RoundsSummaryRequest(BaseModel):
+    round: int | None = Field(default=None, ge=1, description="Only this round; null: every round, first to last.")
+    method: PriorityMethod = Field(default="eigenvector", description="Priority method: eigenvector or geometric_mean.")
+    aggregation: Aggregation = Field(default="aij", description="aij (judgments) or aip (priorities).")
+    ri_table: RiTable = Field(default="saaty", description="Random index table for the consistency ratios.")
+
+
+class PairDifference(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    first: str = Field(description="Code of the item judged against `second`.")
+    second: str = Field(description="Code of the other item.")
+    expert: float = Field(description="How much more important the expert judged `first` than `second`.")
+    group: float = Field(
+        description="The group's judgment of the pair: the aggregated matrix's entry (aij), else the ratio of the "
+        "group priorities (aip)."
+    )
+
+
+class ExpertFromGroup(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    expert: str = Field(description="Expert code.")
+    weights: dict[str, float] = Field(description="The expert's own priorities of the node's children by code.")
+    cr: float = Field(ge=0, description="Consistency ratio of the expert's matrix.")
+    consistent: bool = Field(description="Whether that ratio is within the threshold (0.1).")
+    distance: float = Field(
+        ge=0,
+        le=1,
+        description="Distance from the group: half the sum of the absolute differences between the expert's "
+        "priorities and the group's, i.e. the share of weight that would have to move for them to agree (0: the "
+        "same priorities; 1: nothing in common).",
+    )
+    most_different: list[PairDifference] = Field(
+        description="The expert's judgments furthest from the group's (ratio on a log scale), furthest first; at "
+        "most 3, none that agree."
+    )
+
+
+class NodeAgreement(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    node: str = Field(description="Node of the tree: `goal` or a criterion code.")
+    weights: dict[str, float] = Field(description="Group priorities of the node's children by code; they sum to 1.")
+    cr: float = Field(ge=0, description="Consistency ratio of the group result (as /v1/ahp/group).")
+    consistent: bool = Field(description="Whether the group ratio is within the threshold (0.1).")
+    consensus: float = Field(ge=0, le=1, description="Goepel's relative homogeneity S of the experts' priorities.")
+    ahp_consensus: float = Field(description="Goepel's AHP consensus S* as AHP-OS reports it; it may be below 0.")
+    consensus_band: ConsensusBand = Field(description="AHP-OS's word for `ahp_consensus`.")
+    experts: list[ExpertFromGroup] = Field(description="Each expert who judged the node, with their distance.")
+
+
+class RoundSummary(BaseModel):
+    round: int = Field(description="Number of the round.")
+    status: RoundStatus = Field(description="`open` or `closed`.")
+    nodes: list[NodeAgreement] = Field(description="Every node judged in the round, in tree order.")
+    unjudged: list[str] = Field(description="Nodes needing a judgment that nobody judged in the round.")
+
+
+class PanelRoundsSummary(BaseModel):
+    panel_id: int = Field(description="Panel id.")
+    method: PriorityMethod = Field(description="Priority method used.")
+    aggregation: Aggregation = Field(description="Group aggregation used.")
+    ri_table: RiTable = Field(description="Random index table used.")
+    rounds: list[RoundSummary] = Field(description="The rounds asked for, first to last.")
 
 
 class ExpertProgress(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
 import numpy as np
@@ -17,9 +18,10 @@ from services.scoring.engine.ahp import (
     to_matrix,
 )
 from shared.errors import InvalidInput
-from shared.schemas.vocabulary import Aggregation, PriorityMethod
+from shared.schemas.vocabulary import Aggregation, ConsensusBand, PriorityMethod
 
 GOAL = "goal"
+MOST_DIFFERENT_PAIRS = 3
 
 
 class CriterionWeightDict(TypedDict):
@@ -132,6 +134,122 @@ def compute_profile(
         "nodes": nodes,
         "judgments": snapshot,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class PairDifference:
+    """One judgment of an expert beside the group's: `first` over `second`."""
+
+    first: str
+    second: str
+    expert: float
+    group: float
+
+
+@dataclass(frozen=True, slots=True)
+class ExpertFromGroup:
+    """An expert's own result at a node and how far it lies from the group's."""
+
+    expert: str
+    weights: dict[str, float]
+    cr: float
+    consistent: bool
+    distance: float
+    most_different: list[PairDifference]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeAgreement:
+    """The group result of one node with its consistency, its consensus and each expert's distance from it."""
+
+    node: str
+    weights: dict[str, float]
+    cr: float
+    consistent: bool
+    consensus: float
+    ahp_consensus: float
+    consensus_band: ConsensusBand
+    experts: list[ExpertFromGroup]
+
+
+def node_agreement(
+    tree: Mapping[str, Sequence[str]],
+    judgments: Sequence[Mapping[str, Any]],
+    *,
+    method: PriorityMethod = "eigenvector",
+    aggregation: Aggregation = "aij",
+    ri_table: str = "saaty",
+    cr_threshold: float = 0.1,
+) -> tuple[list[NodeAgreement], list[str]]:
+    """Per node someone judged (in tree order), the group result as in `compute_profile`, with each expert's
+    distance from it and the judgments in which they differ from it most; and the nodes with more than one child
+    that nobody judged.
+
+    An expert's distance is half the sum of the absolute differences between their priorities and the group's
+    (the share of weight that would have to move; 0 to 1). The group's judgment of a pair is the aggregated
+    matrix's entry (`aij`), else the ratio of the group's priorities (`aip`); the pairs listed (at most 3) are the
+    expert's judgments furthest from it on a log scale, furthest first.
+    """
+    _check_tree(tree)
+    by_node, _ = _judgments_by_node(tree, judgments)
+    agreements: list[NodeAgreement] = []
+    unjudged: list[str] = []
+    for node in [GOAL, *tree[GOAL]]:
+        children, entries = list(tree[node]), by_node.get(node, [])
+        if len(children) < 2:
+            continue
+        if not entries:
+            unjudged.append(node)
+            continue
+        result = _group_node(node, children, entries, method, aggregation, ri_table, cr_threshold)
+        assert result is not None  # a node with judgments always has a result
+        group_matrix = (
+            result.aggregated_matrix
+            if result.aggregated_matrix is not None
+            else np.divide.outer(result.weights, result.weights)
+        )
+        agreements.append(
+            NodeAgreement(
+                node=node,
+                weights=dict(zip(children, result.weights.tolist(), strict=True)),
+                cr=float(result.cr),
+                consistent=bool(result.consistent),
+                consensus=float(result.consensus),
+                ahp_consensus=float(result.ahp_consensus),
+                consensus_band=result.consensus_band,
+                experts=[
+                    ExpertFromGroup(
+                        expert=own.expert,
+                        weights=dict(zip(children, own.weights.tolist(), strict=True)),
+                        cr=float(own.cr),
+                        consistent=bool(own.consistent),
+                        distance=float(np.abs(own.weights - result.weights).sum() / 2),
+                        most_different=_most_different(children, judgment.matrix, group_matrix),
+                    )
+                    for own, (_, judgment) in zip(result.experts, entries, strict=True)
+                ],
+            )
+        )
+    return agreements, unjudged
+
+
+def _most_different(children: Sequence[str], own: FloatArray, group: FloatArray) -> list[PairDifference]:
+    """The expert's judgments (upper triangle, given ones) furthest from the group's on a log scale."""
+    rows, cols = np.triu_indices(len(children), k=1)
+    given = ~np.isnan(own[rows, cols])
+    rows, cols = rows[given], cols[given]
+    gaps = np.abs(np.log(own[rows, cols]) - np.log(group[rows, cols]))
+    order = np.argsort(-gaps, kind="stable")[:MOST_DIFFERENT_PAIRS]
+    return [
+        PairDifference(
+            first=children[rows[k]],
+            second=children[cols[k]],
+            expert=float(own[rows[k], cols[k]]),
+            group=float(group[rows[k], cols[k]]),
+        )
+        for k in order
+        if gaps[k] > 1e-12
+    ]
 
 
 def _check_tree(tree: Mapping[str, Sequence[str]]) -> None:

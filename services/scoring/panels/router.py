@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from services.scoring.deps import IndicatorsDep
-from services.scoring.panels.service import publish_panel
+from services.scoring.panels.service import publish_panel, rounds_summary
 from shared.auth import Analyst
-from shared.schemas.panels import PanelPublish, WeightProfileRead
+from shared.schemas.panels import PanelPublish, PanelRoundsSummary, RoundsSummaryRequest, WeightProfileRead
 
 router = APIRouter(prefix="/v1/panels", tags=["panels"])
 
@@ -26,3 +26,20 @@ def publish(panel_id: int, body: PanelPublish, _: Analyst, indicators: Indicator
     weights and store them as a new, immutable weight profile in the indicator service (analyst key), keeping the
     exclusions and the override reason as its provenance."""
     return publish_panel(indicators, panel_id=panel_id, request=body)
+
+
+@router.post(
+    "/{panel_id}/rounds/summary",
+    response_model=PanelRoundsSummary,
+    responses={
+        404: {"description": "No such panel, or no such round of it (problem+json)."},
+        422: {"description": "A stored judgment cannot be aggregated (problem+json)."},
+    },
+)
+def summarise_rounds(
+    panel_id: int, body: RoundsSummaryRequest, _: Analyst, indicators: IndicatorsDep
+) -> PanelRoundsSummary:
+    """Per Delphi round and node of the tree: the group weights (AHP group), their consistency ratio, the consensus
+    S and S* with its band, and each expert's distance from the group and the judgments where they differ most
+    (analyst key: it reads every expert's judgments). What the Panel page draws as consensus and CR per round."""
+    return rounds_summary(indicators, panel_id=panel_id, request=body)

@@ -3,47 +3,52 @@ indicator service; the mathematics is the engine's. A publication is gated on th
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
-from services.scoring.engine.profiles import GOAL, compute_profile
+from services.scoring.engine.profiles import GOAL, compute_profile, node_agreement
 from shared.clients import IndicatorsClient
-from shared.errors import InvalidInput
+from shared.errors import InvalidInput, NotFound
 from shared.pairwise import CR_THRESHOLD
-from shared.schemas.panels import PanelPublish, Provenance, WeightProfileCreate, WeightProfileRead
+from shared.schemas.panels import (
+    JudgmentRead,
+    NodeAgreement,
+    PanelPublish,
+    PanelRead,
+    PanelRoundsSummary,
+    Provenance,
+    RoundsSummaryRequest,
+    RoundSummary,
+    WeightProfileCreate,
+    WeightProfileRead,
+)
 
 
 def publish_panel(indicators: IndicatorsClient, *, panel_id: int, request: PanelPublish) -> WeightProfileRead:
-    """Aggregate the judgments of the experts not excluded and store them as a profile with its provenance.
+    """Aggregate the open round's judgments of the experts not excluded and store them as a profile with its
+    provenance (the exclusions, the override reason and the round).
 
     Unless `override_reason` is given, any included expert's missing or inconsistent node is a 422 naming them all.
     """
     panel = indicators.panel(panel_id)
+    # Read by number: a round closed meanwhile keeps exactly the judgments the gate saw (the next starts from them).
+    round_number = open_round(indicators, panel_id=panel_id)
     excluded = _checked_exclusions(request.exclude_experts, [expert.code for expert in panel.experts])
     if request.override_reason is None:
         _require_complete(indicators, panel_id=panel_id, excluded=excluded)
-    weight_of = {expert.code: expert.weight for expert in panel.experts}
-    judgments: list[dict[str, Any]] = [
-        {
-            "expert": j.expert_code,
-            "weight": weight_of.get(j.expert_code, 1.0),
-            "node": j.node,
-            "items": j.items,
-            "matrix": j.matrix,
-            "version": j.version,
-        }
-        for j in indicators.panel_judgments(panel_id)
-        if j.expert_code not in excluded
-    ]
+    stored = indicators.panel_judgments(panel_id, round_number=round_number)
+    judgments = _engine_judgments(panel, [j for j in stored if j.expert_code not in excluded])
     if not judgments:
         raise InvalidInput(
             f"panel {panel_id} has no judgments to publish", errors=[{"loc": ["panel_id"], "msg": "empty"}]
         )
-    tree_nodes = indicators.indicator_tree()
-    tree = {GOAL: [c.code for c in tree_nodes], **{c.code: [i.code for i in c.children] for c in tree_nodes}}
+    tree = _tree(indicators)
     computed = compute_profile(
         tree, judgments, method=request.method, aggregation=request.aggregation, ri_table=request.ri_table
     )
-    provenance = Provenance(excluded_experts=request.exclude_experts, override_reason=request.override_reason)
+    provenance = Provenance(
+        excluded_experts=request.exclude_experts, override_reason=request.override_reason, round=round_number
+    )
     body = WeightProfileCreate.model_validate(
         {
             "name": request.name,
@@ -55,6 +60,66 @@ def publish_panel(indicators: IndicatorsClient, *, panel_id: int, request: Panel
         }
     )
     return indicators.publish_profile(body)
+
+
+def rounds_summary(indicators: IndicatorsClient, *, panel_id: int, request: RoundsSummaryRequest) -> PanelRoundsSummary:
+    """Per round (or the one asked for) and node: the group weights, CR, consensus S and S*, and each expert's
+    distance from the group with the judgments where they differ most, from the judgments the caller may read."""
+    panel = indicators.panel(panel_id)
+    rounds = indicators.panel_rounds(panel_id)
+    if request.round is not None:
+        rounds = [r for r in rounds if r.round == request.round]
+        if not rounds:
+            raise NotFound(f"panel {panel_id} has no round {request.round}")
+    tree = _tree(indicators)
+    summaries: list[RoundSummary] = []
+    for row in rounds:
+        judgments = _engine_judgments(panel, indicators.panel_judgments(panel_id, round_number=row.round))
+        nodes, unjudged = node_agreement(
+            tree, judgments, method=request.method, aggregation=request.aggregation, ri_table=request.ri_table
+        )
+        summaries.append(
+            RoundSummary(
+                round=row.round,
+                status=row.status,
+                nodes=[NodeAgreement.model_validate(asdict(node)) for node in nodes],
+                unjudged=unjudged,
+            )
+        )
+    return PanelRoundsSummary(
+        panel_id=panel_id,
+        method=request.method,
+        aggregation=request.aggregation,
+        ri_table=request.ri_table,
+        rounds=summaries,
+    )
+
+
+def _tree(indicators: IndicatorsClient) -> dict[str, list[str]]:
+    """`goal` over the criterion codes and each criterion over its indicator codes, as the engine takes a tree."""
+    criteria = indicators.indicator_tree()
+    return {GOAL: [c.code for c in criteria], **{c.code: [i.code for i in c.children] for c in criteria}}
+
+
+def _engine_judgments(panel: PanelRead, judgments: list[JudgmentRead]) -> list[dict[str, Any]]:
+    """Stored judgments as the engine takes them, each with its expert's weight."""
+    weight_of = {expert.code: expert.weight for expert in panel.experts}
+    return [
+        {
+            "expert": j.expert_code,
+            "weight": weight_of.get(j.expert_code, 1.0),
+            "node": j.node,
+            "items": j.items,
+            "matrix": j.matrix,
+            "version": j.version,
+        }
+        for j in judgments
+    ]
+
+
+def open_round(indicators: IndicatorsClient, *, panel_id: int) -> int:
+    """The number of the panel's open round (the last one)."""
+    return max(r.round for r in indicators.panel_rounds(panel_id) if r.status == "open")
 
 
 def _checked_exclusions(exclude: list[str], codes: list[str]) -> set[str]:

@@ -122,7 +122,7 @@ def test_publish_with_a_reason_goes_ahead_and_keeps_it(
     )
     assert response.status_code == 201, response.text
     profile = response.json()
-    assert profile["provenance"] == {"excluded_experts": [], "override_reason": reason, "round": None}
+    assert profile["provenance"] == {"excluded_experts": [], "override_reason": reason, "round": 1}
     assert indicators_client.get(f"/v1/weight-profiles/{profile['id']}").json()["provenance"] == profile["provenance"]
     entry = publications(indicators_client)[0]
     assert entry["entity_id"] == str(profile["id"])
@@ -141,7 +141,7 @@ def test_excluded_experts_leave_the_aggregation_and_are_recorded(
     )
     assert response.status_code == 201, response.text
     profile = response.json()
-    assert profile["provenance"] == {"excluded_experts": excluded, "override_reason": None, "round": None}
+    assert profile["provenance"] == {"excluded_experts": excluded, "override_reason": None, "round": 1}
     assert {j["expert"] for j in profile["judgments"]} == {"BASIC-E1", "BASIC-E4", "BASIC-E5"}
     assert everyone["provenance"]["excluded_experts"] == []
     shifts = [abs(a["weight"] - b["weight"]) for a, b in zip(profile["criteria"], everyone["criteria"], strict=True)]
