@@ -438,11 +438,18 @@ def ranking_audit(
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=32)
 def ranking_comparison(
-    api_key: str, from_year: int, to_year: int, profile_id: int | None, versions: tuple[str | None, ...]
+    api_key: str,
+    from_year: int,
+    to_year: int,
+    profile_id: int | None,
+    versions: tuple[str | None, ...],
+    from_profile_id: int | None = None,
 ) -> ComparisonResponse:
-    """GET /v1/rankings/compare: both years' standings and each criterion's part of the score change;
+    """GET /v1/rankings/compare: both years' standings, each criterion's part of the score change and the flags;
     `versions` (both years' dataset versions, the default profile) key the cache."""
-    return clients(api_key).scoring.ranking_comparison(from_year, to_year, profile=profile_id)
+    return clients(api_key).scoring.ranking_comparison(
+        from_year, to_year, profile=profile_id, from_profile=from_profile_id
+    )
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=16)

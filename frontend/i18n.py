@@ -551,8 +551,32 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "yoy_rank_change": ("Rank in {before} and in {after}", "{before}年与{after}年排名"),
     "yoy_rank_change_help": (
-        "Grey: the earlier rank; blue: the later one. Green lines moved up, red ones down.",
-        "灰点为前一年排名，蓝点为后一年排名；绿线表示上升，红线表示下降。",
+        "Grey: the earlier rank; blue: the later one. Green lines moved up, red ones down; ⚑ marks a change that is "
+        "not only the cluster's own (revised data, or another profile for the earlier year).",
+        "灰点为前一年排名，蓝点为后一年排名；绿线表示上升，红线表示下降；⚑ 表示该变化不全是集群自身的变化"
+        "（数据被修订，或前一年采用了另一权重方案）。",
+    ),
+    "yoy_from_profile": ("Weight profile of the earlier year", "前一年的权重方案"),
+    "yoy_same_profile": ("The same as the later year", "与后一年相同"),
+    "yoy_from_profile_help": (
+        "Score the earlier year under another profile, for instance the one its review used; the change of weights "
+        "then becomes one more bar of the decomposition.",
+        "用另一权重方案为前一年计分（例如当年评审所用方案）；权重变化将作为分解中的一根单独柱。",
+    ),
+    "yoy_weights_part": ("Weights", "权重变化"),
+    "yoy_flag_revised_data": (
+        "⚑ {year} values of {indicators} were revised after they were first stored: part of this change is the "
+        "revision, not the cluster's progress.",
+        "⚑ {year}年的 {indicators} 数据在首次录入后被修订：此变化部分来自数据修订，而非集群自身进步。",
+    ),
+    "yoy_flag_profile_changed": (
+        "⚑ The years are scored under different profiles: the “Weights” bar is the part of the change that the "
+        "change of weights makes.",
+        "⚑ 两年采用不同权重方案计分：“权重变化”柱即权重改变带来的得分变化。",
+    ),
+    "yoy_flagged_count": (
+        "{count} of {total} clusters have a change that is not only their own (⚑).",
+        "{total} 个集群中有 {count} 个的变化不全是自身变化（⚑）。",
     ),
     "coverage_mark_note": (
         "⚑ fewer than {threshold} of a criterion's values present this year (the rest imputed): ",

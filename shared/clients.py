@@ -106,7 +106,6 @@ from shared.schemas.scoring import (
     SensitivityRequest,
     SensitivityResponse,
 )
-from shared.schemas.vocabulary import Aggregation, PriorityMethod, RiTable
 from shared.state_channel import StateChannel
 
 log = logging.getLogger(__name__)
@@ -426,13 +425,8 @@ class IndicatorsClient(ServiceClient):
         self._instance_id = state.instance_id
         return state
 
-    def clusters(
-        self, *, state: PlatformState | None = None, cache_token: str | None = None, api_key: str | None = None
-    ) -> list[ClusterRead]:
-        """All clusters; with the `state`, read through the cache under its instance and catalogue version.
-
-        `cache_token` is ignored and never sent (it was `?t=`); it stays until the front end stops passing it.
-        """
+    def clusters(self, *, state: PlatformState | None = None, api_key: str | None = None) -> list[ClusterRead]:
+        """All clusters; with the `state`, read through the cache under its instance and catalogue version."""
         return self.get_model(
             list[ClusterRead],
             "/v1/clusters",
@@ -441,13 +435,8 @@ class IndicatorsClient(ServiceClient):
             api_key=api_key,
         )
 
-    def indicator_tree(
-        self, *, state: PlatformState | None = None, cache_token: str | None = None, api_key: str | None = None
-    ) -> list[CriterionNode]:
-        """The indicator tree; with the `state`, read through the cache under its instance and catalogue version.
-
-        `cache_token` is ignored and never sent (it was `?t=`); it stays until the front end stops passing it.
-        """
+    def indicator_tree(self, *, state: PlatformState | None = None, api_key: str | None = None) -> list[CriterionNode]:
+        """The indicator tree; with the `state`, read through the cache under its instance and catalogue version."""
         return self.get_model(
             list[CriterionNode],
             "/v1/indicators",
@@ -747,14 +736,21 @@ class ScoringClient(ServiceClient):
         *,
         profile: int | None = None,
         method: RankingMethod = "topsis",
+        from_profile: int | None = None,
         api_key: str | None = None,
     ) -> ComparisonResponse:
-        """GET /v1/rankings/compare: each cluster's rank and score in both years (fixed reference) and each
-        criterion's part of its score change; never cached here."""
+        """GET /v1/rankings/compare: each cluster's rank and score in both years (fixed reference), each criterion's
+        part of its score change, and the flags of changes that are not only its own; never cached here."""
         return self.get_model(
             ComparisonResponse,
             "/v1/rankings/compare",
-            params={"from": from_year, "to": to_year, "profile": profile, "method": method},
+            params={
+                "from": from_year,
+                "to": to_year,
+                "profile": profile,
+                "method": method,
+                "from_profile": from_profile,
+            },
             api_key=api_key,
         )
 
@@ -815,29 +811,6 @@ class ScoringClient(ServiceClient):
         """A ranking's indicator weights: the profile's, objective ones from the year's imputed values, and their
         blend; never cached here."""
         return _exchange(self, "POST", "/v1/rankings/weights", body, ModelWeightsResponse, api_key=api_key)
-
-    def publish_panel(
-        self,
-        panel_id: int,
-        *,
-        name: str,
-        method: PriorityMethod = "eigenvector",
-        aggregation: Aggregation = "aij",
-        ri_table: RiTable = "saaty",
-        make_default: bool = False,
-        api_key: str | None = None,
-    ) -> WeightProfileRead:
-        """The panel's group weights of the whole tree, published as a new profile (analyst key)."""
-        # The service's body has no shared schema yet (services.scoring.panels.router.PublishRequest).
-        body = {
-            "name": name,
-            "method": method,
-            "aggregation": aggregation,
-            "ri_table": ri_table,
-            "make_default": make_default,
-        }
-        response = self.request("POST", f"/v1/panels/{panel_id}/publish", json_body=body, api_key=api_key)
-        return WeightProfileRead.model_validate_json(response.content)
 
     def publish_panel_profile(
         self, panel_id: int, body: PanelPublish, *, api_key: str | None = None

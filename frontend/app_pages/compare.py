@@ -26,11 +26,25 @@ if view == "compare_year_over_year":
     if not earlier:
         st.info(t("yoy_no_earlier", year=year))
         st.stop()
-    from_year = st.selectbox(t("yoy_from"), earlier[::-1], key="compare_from_year")
+    year_column, profile_column = st.columns([1, 3])
+    from_year = year_column.selectbox(t("yoy_from"), earlier[::-1], key="compare_from_year")
+    with api.shown_errors():
+        summaries = api.profiles(ctx.api_key, ctx.state.instance_id, ctx.state.default_profile_id)
+    others = {p.id: f"{p.name} (#{p.id})" for p in sorted(summaries, key=lambda p: -p.id) if p.id != profile_id}
+    from_profile_id: int | None = profile_column.selectbox(
+        t("yoy_from_profile"),
+        [None, *others],
+        format_func=lambda pid: t("yoy_same_profile") if pid is None else others[pid],
+        help=t("yoy_from_profile_help"),
+        key="compare_from_profile",
+    )
     with api.shown_errors(), st.spinner(t("loading_ranking")):
         versions = (*ctx.versions(year), api.dataset_version(ctx.state, from_year))
-        comparison = api.ranking_comparison(ctx.api_key, from_year, year, profile_id, versions)
+        comparison = api.ranking_comparison(ctx.api_key, from_year, year, profile_id, versions, from_profile_id)
     st.caption(t("yoy_intro", before=from_year, after=year))
+    flagged = [entry for entry in comparison.results if entry.flags]
+    if flagged:
+        st.caption(t("yoy_flagged_count", count=len(flagged), total=len(comparison.results)))
     both = [entry for entry in comparison.results if entry.contributions is not None and entry.score_change is not None]
     if not both:
         st.info(t("yoy_no_cluster"))
@@ -40,13 +54,20 @@ if view == "compare_year_over_year":
         t("yoy_cluster"), codes_both, format_func=ctx.catalog.cluster_name, key="compare_yoy_cluster"
     )
     chosen_row = next(entry for entry in both if entry.cluster_code == cluster)
-    parts = chosen_row.contributions or {}
+    parts = {ctx.catalog.criterion_name(c): v for c, v in (chosen_row.contributions or {}).items()}
+    if chosen_row.weights_contribution is not None:
+        parts[t("yoy_weights_part")] = chosen_row.weights_contribution
+    if "revised_data" in chosen_row.flags:
+        revised = ", ".join(ctx.catalog.indicator_name(code) for code in chosen_row.revised)
+        st.warning(t("yoy_flag_revised_data", year=from_year, indicators=revised))
+    if "profile_changed" in chosen_row.flags:
+        st.info(t("yoy_flag_profile_changed"))
     before_score = chosen_row.from_.score or 0.0
     after_score = chosen_row.to.score or 0.0
     st.subheader(t("yoy_waterfall", cluster=ctx.catalog.cluster_name(cluster)))
     waterfall = go.Figure(
         go.Waterfall(
-            x=[str(from_year), *[ctx.catalog.criterion_name(c) for c in parts], str(year)],
+            x=[str(from_year), *parts, str(year)],
             measure=["absolute", *["relative"] * len(parts), "total"],
             y=[before_score, *parts.values(), after_score],
             text=[f"{before_score:.4f}", *[f"{v:+.4f}" for v in parts.values()], f"{after_score:.4f}"],
@@ -74,7 +95,7 @@ if view == "compare_year_over_year":
 
     st.subheader(t("yoy_rank_change", before=from_year, after=year))
     ranked = sorted(both, key=lambda entry: entry.to.rank or 0, reverse=True)
-    names = [ctx.catalog.cluster_name(entry.cluster_code) for entry in ranked]
+    names = [ctx.catalog.cluster_name(entry.cluster_code) + (" ⚑" if entry.flags else "") for entry in ranked]
     dumbbell = go.Figure()
     for entry, name in zip(ranked, names, strict=True):
         moved = entry.rank_change or 0

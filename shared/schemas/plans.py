@@ -93,6 +93,12 @@ class PlanChange(BaseModel):
     )
 
 
+class PlanCriterionScore(BaseModel):
+    criterion: str = Field(description="Criterion code.")
+    before: float = Field(description="Its criterion score now (fixed reference, 0–1), as the ranking has it.")
+    after: float = Field(description="Its criterion score with the plan's changes, re-scored the same way.")
+
+
 class PlanResponse(BaseModel):
     cluster_code: str = Field(description="Cluster code.")
     year: int = Field(description="Year of the data.")
@@ -117,6 +123,10 @@ class PlanResponse(BaseModel):
         "can give."
     )
     effort: float = Field(description="Sum of the changes' efforts.")
+    criteria_scores: list[PlanCriterionScore] = Field(
+        description="Each criterion's score before and after the changes, in the tree's order (equal when there are "
+        "none): the criterion scores of the ranking, re-scored with the changed values."
+    )
     notes: list[str] = Field(description="How the plan was made: the peers, imputed values, the ties.")
 
 

@@ -257,6 +257,32 @@ def test_compare_year_over_year_draws_the_waterfall_and_the_rank_change(app: App
     assert spec["y"][-1] == pytest.approx(row["to"]["score"])
 
 
+def test_year_over_year_under_another_profile_shows_the_weights_part(app: AppTest, platform: Platform) -> None:
+    open_page(app, "compare")
+    app.segmented_control(key="compare_view").set_value("compare_year_over_year").run()
+    choice = app.selectbox(key="compare_from_profile")
+    assert choice.options[0] == "The same as the later year"
+    profile = int(choice.options[1].rsplit("#", 1)[1].rstrip(")"))  # shown as "name (#id)"
+    choice.set_value(profile).run()
+    app.selectbox(key="compare_yoy_cluster").set_value("SH-IC").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert any("different profiles" in i.value for i in app.info)
+    assert any("⚑" in c.value and "not only their own" in c.value for c in app.caption)
+    with platform.client("scoring") as client:
+        params = {"from": 2023, "to": 2024, "from_profile": profile}
+        row = next(
+            r
+            for r in client.get("/v1/rankings/compare", params=params).json()["results"]
+            if r["cluster_code"] == "SH-IC"
+        )
+    waterfall = next(c for c in app.get("plotly_chart") if '"waterfall"' in c.proto.spec)
+    spec = json.loads(waterfall.proto.spec)["data"][0]
+    assert spec["x"][-2] == "Weights"
+    expected = [*row["contributions"].values(), row["weights_contribution"]]
+    assert spec["y"][1:-1] == pytest.approx(expected)
+    assert spec["y"][0] + sum(spec["y"][1:-1]) == pytest.approx(spec["y"][-1])
+
+
 # --- audit ---------------------------------------------------------------------------------------------------------
 
 

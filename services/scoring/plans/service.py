@@ -20,10 +20,12 @@ from services.scoring.analyses.service import ResolvedModel
 from services.scoring.engine import plans
 from services.scoring.engine.mcda import FloatArray, competition_ranks
 from services.scoring.engine.ranking_model import RankingModel
+from services.scoring.engine.reference import criterion_scores
 from services.scoring.rankings.compute import field_tiers_of
 from shared.errors import InvalidInput, NotFound
 from shared.schemas.plans import (
     PlanChange,
+    PlanCriterionScore,
     PlanPeer,
     PlanRequest,
     PlanResponse,
@@ -179,6 +181,9 @@ def plan(resolved: ResolvedModel, body: PlanRequest) -> PlanResponse:
         )
     if not result.reachable:
         notes.append("no set of changes within the peers' values reaches the target")
+    changed = values.copy()
+    for change in result.changes:
+        changed[change.indicator] = change.value_to
     return PlanResponse(
         cluster_code=code,
         year=body.year,
@@ -203,8 +208,30 @@ def plan(resolved: ResolvedModel, body: PlanRequest) -> PlanResponse:
         reached=field.standing(result.score) if result.changes else current,
         best_possible=field.standing(best_score),
         effort=result.effort,
+        criteria_scores=criteria_before_after(resolved, values, changed),
         notes=notes,
     )
+
+
+def criteria_before_after(resolved: ResolvedModel, before: FloatArray, after: FloatArray) -> list[PlanCriterionScore]:
+    """The cluster's criterion scores with its values `before` and `after` the changes, as the ranking computes
+    them (services/scoring/rankings/compute.py): on the fixed reference each row is scored on its own, so the two
+    rows need no field around them."""
+    matrix = resolved.matrix
+    scored = criterion_scores(
+        np.vstack([before, after]),
+        matrix.weights,
+        matrix.types,
+        matrix.groups,
+        reference="fixed",
+        lower=matrix.lower,
+        upper=matrix.upper,
+        criteria_names=matrix.indicator_codes,
+    )
+    return [
+        PlanCriterionScore(criterion=code, before=float(scored.scores[0, c]), after=float(scored.scores[1, c]))
+        for c, code in enumerate(scored.criteria)
+    ]
 
 
 def _reach(
