@@ -1,4 +1,4 @@
-"""Diagnosis of one cluster against its category's peers: gaps, what-if ranks, category check, actions."""
+"""Diagnosis of one cluster against its category's peers: gaps, peer examples, category check, actions."""
 
 from __future__ import annotations
 
@@ -61,6 +61,8 @@ class Evaluation:
     criteria_scores: FloatArray
     scores: FloatArray
     ranks: IntArray
+    missing: npt.NDArray[np.bool_] | None = None
+    """Cells (clusters × indicators) whose value was missing and imputed; None: every value was observed."""
 
     def __post_init__(self) -> None:
         if self.values.ndim != 2:
@@ -81,6 +83,8 @@ class Evaluation:
             )
             if shape != expected
         ]
+        if self.missing is not None and self.missing.shape != (m, n):
+            problems.append(f"missing has shape {self.missing.shape}, expected {(m, n)}")
         if self.indicator_weights.shape not in {(n,), (m, n)}:
             problems.append(f"indicator_weights has shape {self.indicator_weights.shape}, expected ({n},) or {(m, n)}")
         if problems:
@@ -97,6 +101,13 @@ class Evaluation:
         orphans = [c for c in self.indicator_codes if self.criterion_of.get(c) not in self.criterion_codes]
         if orphans:
             raise ValueError(f"indicators without a known criterion: {orphans}")
+
+    @cached_property
+    def observed(self) -> npt.NDArray[np.bool_]:
+        """Cells whose value was observed, not imputed."""
+        if self.missing is None:
+            return np.ones(self.values.shape, dtype=bool)
+        return np.asarray(~self.missing, dtype=bool)
 
     @cached_property
     def normalised(self) -> FloatArray:
@@ -140,6 +151,14 @@ class IndicatorGap:
     weight: float
     potential: float
     """weight × gap: how much the overall score could gain from closing the gap."""
+    imputed: bool = False
+    """The cluster's value was missing and imputed: no action rests on it (it is a data gap instead)."""
+    peer_examples: tuple[tuple[int, float], ...] = ()
+    """(row, value) of the category's other clusters whose observed value reaches the benchmark, best first."""
+
+    def reaches(self, value: float) -> bool:
+        """Whether `value` is at or beyond the benchmark in the indicator's better direction."""
+        return value <= self.benchmark if self.direction == "cost" else value >= self.benchmark
 
 
 @dataclass(frozen=True)
@@ -199,6 +218,7 @@ def gap_analysis(evaluation: Evaluation, cluster_index: int) -> ClusterDiagnosis
     gaps[gaps < _TOLERANCE] = 0.0
     weights = np.broadcast_to(ev.indicator_weights, ev.values.shape)[cluster_index]
     potentials = weights * gaps
+    others = np.flatnonzero(peers & (np.arange(len(ev.categories)) != cluster_index))
     indicators = tuple(
         IndicatorGap(
             index=i,
@@ -212,6 +232,8 @@ def gap_analysis(evaluation: Evaluation, cluster_index: int) -> ClusterDiagnosis
             gap=float(gaps[i]),
             weight=float(weights[i]),
             potential=float(potentials[i]),
+            imputed=not bool(ev.observed[cluster_index, i]),
+            peer_examples=_peer_examples(ev, others, i, float(benchmarks[i]), is_cost[i]) if gaps[i] > 0 else (),
         )
         for i, code in enumerate(ev.indicator_codes)
     )
@@ -229,30 +251,21 @@ def gap_analysis(evaluation: Evaluation, cluster_index: int) -> ClusterDiagnosis
     )
 
 
-def what_if_candidates(
-    values: FloatArray, cluster_index: int, weaknesses: Sequence[IndicatorGap], top_n: int = 5
-) -> FloatArray:
-    """Rows to rescore in one request: the cluster's row with one top weakness raised to its benchmark each.
-
-    Row k answers `weaknesses[k]`; with fixed-reference scoring the other clusters' scores do not change,
-    so these rows are all the scoring service needs.
-    """
-    chosen = weaknesses[:top_n]
-    rows = np.repeat(values[cluster_index][np.newaxis, :], len(chosen), axis=0)
-    rows[np.arange(len(chosen)), [w.index for w in chosen]] = [w.benchmark for w in chosen]
-    return rows
-
-
-def rank_if(scores_others: FloatArray, new_scores: FloatArray) -> IntArray:
-    """Rank each new score would reach among the others' (unchanged) scores: 1 + the number strictly better."""
-    ordered = np.sort(scores_others)
-    better = len(ordered) - np.searchsorted(ordered, new_scores, side="right")
-    return (1 + better).astype(np.int64)
+def _peer_examples(
+    ev: Evaluation, others: IntArray, column: int, benchmark: float, cost: bool
+) -> tuple[tuple[int, float], ...]:
+    """The other clusters of the category whose observed value reaches `benchmark`, best first (then by row)."""
+    values = ev.values[others, column]
+    reached = ev.observed[others, column] & ((values <= benchmark) if cost else (values >= benchmark))
+    rows = others[reached]
+    order = sorted(range(rows.size), key=lambda k: (ev.values[rows[k], column] * (1 if cost else -1), int(rows[k])))
+    return tuple((int(rows[k]), float(ev.values[rows[k], column])) for k in order)
 
 
 @dataclass(frozen=True)
 class WhatIf:
-    """What the cluster's overall result would be if one indicator reached its category's benchmark."""
+    """What the cluster's overall result would be if one indicator reached its category's benchmark (the scoring
+    service re-scores it on the published model: POST /v1/rankings/what-if)."""
 
     indicator: str
     score: float
@@ -260,25 +273,6 @@ class WhatIf:
     rank_gain: int
     """Ranks gained against the current score, counted the same way as `expected_rank`."""
     score_gain: float
-
-
-def what_if_outcomes(diagnosis: ClusterDiagnosis, new_scores: FloatArray, scores: FloatArray) -> tuple[WhatIf, ...]:
-    """Pair the rescored candidate rows (in `what_if_candidates` order) with ranks; `scores` are everyone's now."""
-    if new_scores.ndim != 1 or len(new_scores) > len(diagnosis.weaknesses):
-        raise ValueError("new_scores must hold one score per candidate row, at most one per weakness")
-    others = np.delete(scores, diagnosis.cluster_index)
-    expected = rank_if(others, new_scores)
-    current = int(rank_if(others, np.array([diagnosis.score]))[0])
-    return tuple(
-        WhatIf(
-            indicator=weakness.indicator,
-            score=float(score),
-            expected_rank=int(rank),
-            rank_gain=current - int(rank),
-            score_gain=float(score) - diagnosis.score,
-        )
-        for weakness, score, rank in zip(diagnosis.weaknesses, new_scores, expected, strict=False)
-    )
 
 
 @dataclass(frozen=True)
@@ -408,6 +402,12 @@ def placeholder_values(
     }
 
 
+def answerable(diagnosis: ClusterDiagnosis, *, materiality: float) -> list[IndicatorGap]:
+    """The weaknesses an action may answer: an observed value (an imputed one is a data gap to fill first) with a gap
+    of at least `materiality` (a share of the reference range; smaller gaps are noise, not a weakness to act on)."""
+    return [w for w in diagnosis.weaknesses if not w.imputed and w.gap >= materiality]
+
+
 @dataclass(frozen=True)
 class Recommendation:
     """One action for one weakness, with the numbers behind it."""
@@ -423,6 +423,8 @@ class Recommendation:
     expected_rank: int
     expected_gain: int
     """Ranks gained if the weakness were closed (WhatIf.rank_gain)."""
+    score_gain: float
+    """Overall score gained if the weakness were closed (WhatIf.score_gain): what orders the actions."""
     weakness: IndicatorGap
 
 
@@ -433,32 +435,43 @@ def build_recommendations(
     lang: Lang,
     what_ifs: Sequence[WhatIf],
     labels: Labels,
+    materiality: float = 0.0,
+    top_n: int | None = None,
 ) -> list[Recommendation]:
-    """One recommendation per rescored weakness, by expected rank gain, then improvement potential.
+    """At most `top_n` actions, by the score each weakness's closing would gain, then improvement potential.
 
-    The rule is the category's rule for the weakness's indicator if there is one, else for its criterion;
-    a weakness without any rule is a defect of the rule base and raises RuleBaseError.
+    Only answerable weaknesses (observed, gap ≥ `materiality`) with a rescored what-if are answered, one action per
+    weakness and one weakness per rule (two weaknesses answered by the same criterion rule would read as the same
+    action twice; the larger gain keeps it). The rule is the category's rule for the weakness's indicator if there is
+    one, else for its criterion; a weakness without any rule is a defect of the rule base and raises RuleBaseError.
     """
-    weaknesses = {w.indicator: w for w in diagnosis.weaknesses}
+    weaknesses = {w.indicator: w for w in answerable(diagnosis, materiality=materiality)}
+    known = {w.indicator for w in diagnosis.weaknesses}
     answered: list[tuple[WhatIf, IndicatorGap, Rule]] = []
     for what_if in what_ifs:
+        if what_if.indicator not in known:
+            raise ValueError(f"{what_if.indicator} is not a weakness of this cluster")
         weakness = weaknesses.get(what_if.indicator)
         if weakness is None:
-            raise ValueError(f"{what_if.indicator} is not a weakness of this cluster")
+            continue
         rules = rule_base.rules_for(diagnosis.category, weakness.criterion, weakness.indicator)
         if not rules:
             raise RuleBaseError(
                 [f"no rule for a {diagnosis.category} weakness in {weakness.criterion} ({weakness.indicator})"]
             )
         answered.append((what_if, weakness, rules[0]))
-    answered.sort(key=lambda item: (-item[0].rank_gain, -item[1].potential, item[1].index))
+    answered.sort(key=lambda item: (-item[0].score_gain, -item[1].potential, item[1].index))
 
-    recommendations = []
-    for priority, (what_if, weakness, rule) in enumerate(answered, start=1):
+    recommendations: list[Recommendation] = []
+    used_rules: set[str] = set()
+    for what_if, weakness, rule in answered:
+        if rule.id in used_rules or (top_n is not None and len(recommendations) >= top_n):
+            continue
+        used_rules.add(rule.id)
         fields = placeholder_values(diagnosis, weakness, what_if, labels, lang)
         recommendations.append(
             Recommendation(
-                priority=priority,
+                priority=len(recommendations) + 1,
                 criterion=weakness.criterion,
                 indicator=weakness.indicator,
                 rule_id=rule.id,
@@ -468,6 +481,7 @@ def build_recommendations(
                 rationale=fill_template(rule.rationale.text(lang), fields),
                 expected_rank=what_if.expected_rank,
                 expected_gain=what_if.rank_gain,
+                score_gain=what_if.score_gain,
                 weakness=weakness,
             )
         )

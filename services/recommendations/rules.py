@@ -67,6 +67,21 @@ class LocalizedText(BaseModel):
         return self.zh if lang == "zh" else self.en
 
 
+class PolicyPath(LocalizedText):
+    """A category's policy path (its theme): its name, and the criteria whose weaknesses it may answer."""
+
+    criteria: tuple[str, ...] | None = Field(
+        default=None,
+        min_length=1,
+        description="Criterion codes the path answers (a rule on another criterion's weakness is refused); "
+        "null: a general path that fits every criterion.",
+    )
+
+    def fits(self, criterion: str) -> bool:
+        """Whether a weakness of `criterion` may be answered on this path."""
+        return self.criteria is None or criterion in self.criteria
+
+
 class Rule(BaseModel):
     """One rule: a weakness of a criterion or an indicator in a category, mapped to an action on a policy path."""
 
@@ -88,8 +103,8 @@ class RuleBase(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     version: Literal[1] = Field(description="Schema version of the rule file.")
-    policy_paths: dict[Category, dict[str, LocalizedText]] = Field(
-        description="Per category, the policy paths its rules may use, with their names."
+    policy_paths: dict[Category, dict[str, PolicyPath]] = Field(
+        description="Per category, the policy paths its rules may use, with their names and the criteria they fit."
     )
     templates: dict[str, LocalizedText] = Field(
         default_factory=dict, description="Shared texts, reused by rules through YAML anchors."
@@ -173,16 +188,17 @@ class _RuleFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: Literal[1]
-    policy_paths: dict[Category, dict[str, LocalizedText]]
+    policy_paths: dict[Category, dict[str, PolicyPath]]
     templates: dict[str, LocalizedText] = Field(default_factory=dict)
     rules: list[dict[str, Any]] = Field(min_length=1)
 
 
 def _rule_problems(
     rule: Rule,
-    policy_paths: Mapping[Category, Mapping[str, LocalizedText]],
+    policy_paths: Mapping[Category, Mapping[str, PolicyPath]],
     indicator_codes: Collection[str],
     criterion_codes: Collection[str],
+    criterion_of: Mapping[str, str] | None,
 ) -> list[str]:
     prefix = f"rule '{rule.id}': "
     problems = []
@@ -201,6 +217,18 @@ def _rule_problems(
             f"{prefix}field 'policy_path': {rule.policy_path!r} is not a policy path of category "
             f"{rule.category!r} (declared: {', '.join(paths) or 'none'})"
         )
+    else:
+        # The theme must fit the weakness it answers: the rule's criterion, or its indicator's (known from the tree).
+        path = paths[rule.policy_path]
+        criterion = rule.criterion
+        if rule.indicator is not None and criterion_of is not None:
+            criterion = criterion_of.get(rule.indicator)
+        if criterion is not None and not path.fits(criterion):
+            answered = f"indicator {rule.indicator} of {criterion}" if rule.indicator else f"criterion {criterion}"
+            problems.append(
+                f"{prefix}field 'policy_path': the theme {rule.policy_path!r} ({path.en}) does not fit the "
+                f"{answered}; it answers {', '.join(path.criteria or ())} only"
+            )
     for field in ("title", "action", "rationale"):
         text: LocalizedText = getattr(rule, field)
         for lang in LANGUAGES:
@@ -215,11 +243,14 @@ def load_rules(
     *,
     indicator_codes: Collection[str],
     criterion_codes: Collection[str],
+    criterion_of: Mapping[str, str] | None = None,
 ) -> RuleBase:
     """Load and validate the rule base (default: rules.yaml beside this module) or raise RuleBaseError.
 
     Every problem found is reported at once, each naming the rule id and the field, so that the service
-    refuses to start with a message that says what to fix.
+    refuses to start with a message that says what to fix. Each rule's policy path must fit the criterion it
+    answers; for an indicator rule that criterion comes from `criterion_of` (indicator code → criterion code, the
+    tree's), and without it only criterion rules are checked.
     """
     source = Path(path) if path is not None else DEFAULT_RULES_PATH
     try:
@@ -234,6 +265,13 @@ def load_rules(
         raise RuleBaseError(_pydantic_problems("", exc), source=source) from exc
 
     problems: list[str] = []
+    for category, paths in rule_file.policy_paths.items():
+        for key, policy_path in paths.items():
+            unknown = [c for c in policy_path.criteria or () if c not in criterion_codes]
+            if unknown:
+                problems.append(
+                    f"policy path '{category}.{key}': field 'criteria': unknown criterion code(s) {', '.join(unknown)}"
+                )
     for name, text in rule_file.templates.items():
         for lang in LANGUAGES:
             problem = _template_problem(text.text(lang))
@@ -252,7 +290,7 @@ def load_rules(
         if rule.id in seen:
             problems.append(f"{prefix}field 'id': duplicate id")
         seen.add(rule.id)
-        problems.extend(_rule_problems(rule, rule_file.policy_paths, indicator_codes, criterion_codes))
+        problems.extend(_rule_problems(rule, rule_file.policy_paths, indicator_codes, criterion_codes, criterion_of))
         rules.append(rule)
     if problems:
         raise RuleBaseError(problems, source=source)

@@ -1,4 +1,7 @@
-"""v1 schemas of the recommendation service: GET /v1/recommendations and GET /v1/recommendations/{cluster_code}."""
+"""v1 schemas of the recommendation service: GET /v1/recommendations and GET /v1/recommendations/{cluster_code}.
+
+The plan endpoint's schemas are in shared.schemas.plans.
+"""
 
 from __future__ import annotations
 
@@ -38,10 +41,31 @@ class Weakness(BaseModel):
     )
     potential: float = Field(description="Improvement potential: the indicator's global weight × gap.")
     imputed: bool = Field(description="Whether the value was missing and imputed with the category's median.")
+    material: bool = Field(
+        default=True,
+        description="Whether the gap reaches the materiality threshold (`materiality_threshold` of the answer); only "
+        "observed, material weaknesses are answered with an action.",
+    )
+
+
+class PeerExample(BaseModel):
+    cluster_code: str = Field(description="A cluster of the same category whose value reaches the benchmark.")
+    value: float = Field(description="Its observed value that year (at or beyond the benchmark, direction-aware).")
+
+
+class DataGap(BaseModel):
+    indicator: str = Field(description="Indicator whose value the cluster did not report that year.")
+    criterion: str = Field(description="Criterion of the indicator.")
+    name: str = Field(description="Indicator name in the answer's language.")
+    unit: str = Field(description="Unit of `imputed_value` in the answer's language.")
+    imputed_value: float = Field(description="The value the ranking used instead: the category's median that year.")
+    text: str = Field(description="What to do (collect the indicator), in the answer's language.")
 
 
 class RecommendationItem(BaseModel):
-    priority: int = Field(description="1 first; ordered by expected rank gain, then improvement potential.")
+    priority: int = Field(
+        description="1 first; ordered by `score_gain` (re-scored by the scoring service), then improvement potential."
+    )
     criterion: str = Field(description="Criterion of the weakness the action answers.")
     indicator: str = Field(description="Indicator of the weakness the action answers (one of `weaknesses`).")
     title: str = Field(description="Short title of the action.")
@@ -53,6 +77,12 @@ class RecommendationItem(BaseModel):
     expected_rank: int = Field(description="Overall rank if this indicator alone reached its benchmark (what-if).")
     expected_gain: int = Field(description="Ranks gained that way: rank − expected_rank.")
     expected_score: float = Field(description="Overall score if this indicator alone reached its benchmark.")
+    score_gain: float = Field(default=0.0, description="Score gained that way: expected_score − score.")
+    peer_examples: list[PeerExample] = Field(
+        default_factory=list,
+        description="Learning partners: the other clusters of the category whose observed value that year reaches "
+        "the benchmark, best first.",
+    )
 
 
 class CategoryCheck(BaseModel):
@@ -87,6 +117,13 @@ class ClusterRecommendations(BaseModel):
         description="Indicators below the category's top quartile, largest improvement potential first."
     )
     recommendations: list[RecommendationItem] = Field(
-        description="Actions for the top weaknesses from the category's policy paths, by expected rank gain."
+        description="Actions from the category's policy paths, one per weakness (never on an imputed value or a gap "
+        "below the materiality threshold, never the same rule twice), by the score their closing would gain."
+    )
+    data_gaps: list[DataGap] = Field(
+        default_factory=list, description="Indicators the cluster did not report that year: collect them."
+    )
+    materiality_threshold: float = Field(
+        default=0.0, description="Smallest gap (share of the reference range) that an action answers."
     )
     category_check: CategoryCheck = Field(description="Whether the indicators look like the stated category's.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -114,6 +115,7 @@ LangQuery = Annotated[Lang, Query(description="Language of the texts: en or zh."
 
 
 def _answer(upstreams: UpstreamsDep, cache: CacheDep, settings: SettingsDep, advice: service.AdviceRequest) -> Response:
+    advice = replace(advice, materiality=settings.materiality_threshold)
     body = service.advice_bytes(
         upstreams, cache, advice, top_n=settings.what_if_top_n, ttl_seconds=settings.recommendations_ttl_seconds
     )

@@ -2,11 +2,12 @@
 
 The indicator codes a rule may name are those of the indicator service's tree, not of a file in the repository, so
 the check against them needs that service. At start-up the service reads the tree with ADMIN_API_KEY: when that
-works, a rule base that does not fit it (an unknown indicator or criterion code, a category or criterion without
-any rule) stops the start with a message naming the rule and the field. When the indicator service does not answer
-yet, or no ADMIN_API_KEY is set, only the structure is checked (YAML, fields, categories, policy paths, templates)
-and the check against the tree runs on the first request, and again whenever the catalogue version changes; a
-misfit then answers 503 naming the problems rather than giving actions from a rule base that does not fit.
+works, a rule base that does not fit it (an unknown indicator or criterion code, a rule whose theme does not fit
+the criterion of its indicator, a category or criterion without any rule) stops the start with a message naming the
+rule and the field. When the indicator service does not answer yet, or no ADMIN_API_KEY is set, only the structure
+is checked (YAML, fields, categories, policy paths, templates, the themes of criterion rules) and the check against
+the tree runs on the first request, and again whenever the catalogue version changes; a misfit then answers 503
+naming the problems rather than giving actions from a rule base that does not fit.
 """
 
 from __future__ import annotations
@@ -51,10 +52,12 @@ def catalog_token(state: PlatformState) -> str:
 
 
 def fit_rules(path: Path, tree: Sequence[CriterionNode]) -> RuleBase:
-    """The rule base checked against `tree`: known codes only, and a rule for every category and criterion."""
+    """The rule base checked against `tree`: known codes only, each rule's theme (policy path) fitting the criterion
+    of the weakness it answers, and a rule for every category and criterion."""
     criteria = [c.code for c in tree]
+    criterion_of = {i.code: c.code for c in tree for i in c.children}
     rule_base = load_rules(
-        path, indicator_codes={i.code for c in tree for i in c.children}, criterion_codes=set(criteria)
+        path, indicator_codes=set(criterion_of), criterion_codes=set(criteria), criterion_of=criterion_of
     )
     gaps = rule_base.coverage_gaps(CATEGORIES, criteria)
     if gaps:

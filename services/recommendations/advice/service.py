@@ -1,8 +1,9 @@
-"""Recommendations of a year: the ranking, each cluster's gaps to its category's peers, what-if ranks and actions.
+"""Recommendations of a year: the ranking, each cluster's gaps to its category's peers, what-if scores and actions.
 
 The ranking comes from the scoring service and the data from the indicator service, both through the cache under
-keys that hold the state tokens; every cluster's top weaknesses are rescored in one what-if request; whole answers
-are cached under a key naming every input, so a change of data, catalogue, profile or rules never serves a stale one.
+keys that hold the state tokens; every cluster's answerable weaknesses (observed, material) are rescored in one
+what-if request, and the actions ordered by the score each would gain; whole answers are cached under a key naming
+every input, so a change of data, catalogue, profile, rules or settings never serves a stale one.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from services.recommendations.diagnosis import (
     Evaluation,
     Labels,
     WhatIf,
+    answerable,
     build_recommendations,
     category_check,
     gap_analysis,
@@ -35,13 +37,15 @@ from shared.schemas.rankings import RankingResponse, WhatIfCandidate, WhatIfRequ
 from shared.schemas.recommendations import (
     CategoryCheck,
     ClusterRecommendations,
+    DataGap,
     Lang,
+    PeerExample,
     RecommendationItem,
     Strength,
     Weakness,
 )
 
-ADVICE_SCHEMA_VERSION = 1
+ADVICE_SCHEMA_VERSION = 2
 _ANSWERS = TypeAdapter(list[ClusterRecommendations])
 _ONE_BODY = validated(ClusterRecommendations)
 _ALL_BODY = validated(list[ClusterRecommendations])
@@ -54,6 +58,8 @@ class AdviceRequest:
     lang: Lang
     cluster_code: str | None
     """None: every cluster of the year, in rank order."""
+    materiality: float = 0.05
+    """Smallest gap (share of the reference range) an action answers."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,7 @@ def advice_bytes(
             "cluster": request.cluster_code,
             "rules": upstreams.rule_book.digest,
             "top_n": top_n,
+            "materiality": request.materiality,
         },
     )
 
@@ -121,8 +128,11 @@ def advise(
         raise NotFound(f"cluster {request.cluster_code!r} has no observations in {request.year}")
     row_of = {code: i for i, code in enumerate(year.matrix.codes)}
     diagnoses = [gap_analysis(year.evaluation, row_of[code]) for code in codes]
-    what_ifs = rescore_weaknesses(upstreams, year, diagnoses, top_n=top_n)
-    return [answer(year, d, w, request.lang) for d, w in zip(diagnoses, what_ifs, strict=True)]
+    what_ifs = rescore_weaknesses(upstreams, year, diagnoses, materiality=request.materiality)
+    return [
+        answer(year, d, w, request.lang, materiality=request.materiality, top_n=top_n)
+        for d, w in zip(diagnoses, what_ifs, strict=True)
+    ]
 
 
 def evaluate_year(
@@ -175,14 +185,15 @@ def _evaluation(matrix: YearMatrix, ranking: RankingResponse, tree: Sequence[Cri
         criteria_scores=np.array([[r.criteria_scores[c] for c in criteria] for r in rows], dtype=np.float64),
         scores=np.array([r.score for r in rows], dtype=np.float64),
         ranks=np.array([r.rank for r in rows], dtype=np.int64),
+        missing=matrix.missing,
     )
 
 
 def rescore_weaknesses(
-    upstreams: Upstreams, year: YearEvaluation, diagnoses: Sequence[ClusterDiagnosis], *, top_n: int
+    upstreams: Upstreams, year: YearEvaluation, diagnoses: Sequence[ClusterDiagnosis], *, materiality: float
 ) -> list[list[WhatIf]]:
-    """Each diagnosis's top weaknesses raised to their benchmarks, all clusters' in one what-if request."""
-    chosen = [(k, weakness) for k, d in enumerate(diagnoses) for weakness in d.weaknesses[:top_n]]
+    """Each diagnosis's answerable weaknesses raised to their benchmarks, all clusters' in one what-if request."""
+    chosen = [(k, weakness) for k, d in enumerate(diagnoses) for weakness in answerable(d, materiality=materiality)]
     outcomes: list[list[WhatIf]] = [[] for _ in diagnoses]
     if not chosen:
         return outcomes
@@ -213,13 +224,22 @@ def rescore_weaknesses(
 
 
 def answer(
-    year: YearEvaluation, diagnosis: ClusterDiagnosis, what_ifs: Sequence[WhatIf], lang: Lang
+    year: YearEvaluation,
+    diagnosis: ClusterDiagnosis,
+    what_ifs: Sequence[WhatIf],
+    lang: Lang,
+    *,
+    materiality: float,
+    top_n: int,
 ) -> ClusterRecommendations:
-    """One cluster's answer in `lang`: strengths, weaknesses, actions by expected rank gain, and the category check."""
+    """One cluster's answer in `lang`: strengths, weaknesses, actions by score gain, data gaps, the category check."""
     code = year.matrix.codes[diagnosis.cluster_index]
     cluster = year.clusters[code]
     labels, rule_base = year.labels, year.rule_base
-    recommendations = build_recommendations(diagnosis, rule_base, lang=lang, what_ifs=what_ifs, labels=labels)
+    recommendations = build_recommendations(
+        diagnosis, rule_base, lang=lang, what_ifs=what_ifs, labels=labels, materiality=materiality, top_n=top_n
+    )
+    codes = year.matrix.codes
     score_of = {w.indicator: w.score for w in what_ifs}
     check = category_check(year.evaluation.normalised, year.evaluation.categories, diagnosis.cluster_index)
     return ClusterRecommendations(
@@ -246,7 +266,8 @@ def answer(
                 benchmark=w.benchmark,
                 gap=w.gap,
                 potential=w.potential,
-                imputed=bool(year.matrix.missing[diagnosis.cluster_index, w.index]),
+                imputed=w.imputed,
+                material=w.gap >= materiality,
             )
             for w in diagnosis.weaknesses
         ],
@@ -264,9 +285,13 @@ def answer(
                 expected_rank=r.expected_rank,
                 expected_gain=r.expected_gain,
                 expected_score=score_of[r.indicator],
+                score_gain=r.score_gain,
+                peer_examples=[PeerExample(cluster_code=codes[k], value=v) for k, v in r.weakness.peer_examples],
             )
             for r in recommendations
         ],
+        data_gaps=data_gaps(year, diagnosis, lang),
+        materiality_threshold=materiality,
         category_check=CategoryCheck(
             stated=cluster.category,
             nearest=cast(Category, check.nearest),
@@ -276,6 +301,34 @@ def answer(
             evidence=check.evidence(lang),
         ),
     )
+
+
+def data_gaps(year: YearEvaluation, diagnosis: ClusterDiagnosis, lang: Lang) -> list[DataGap]:
+    """The cluster's missing values of the year, in tree order: each one to collect before acting on it."""
+    gaps = []
+    for gap in diagnosis.indicators:
+        if not gap.imputed:
+            continue
+        name = year.labels.indicator_names.get(gap.indicator, {}).get(lang, gap.indicator)
+        unit = year.labels.indicator_units.get(gap.indicator, {}).get(lang, "")
+        value = format_number(gap.value)
+        text = (
+            f"{name}（{gap.indicator}）缺少{year.ranking.year}年数据，排名按同类别中位数{value}{unit}估算；请采集该指标。"
+            if lang == "zh"
+            else f"{name} ({gap.indicator}) has no {year.ranking.year} value; the ranking used the category median, "
+            f"{value} {unit}. Collect this indicator.".replace(" .", ".")
+        )
+        gaps.append(
+            DataGap(
+                indicator=gap.indicator,
+                criterion=gap.criterion,
+                name=name,
+                unit=unit,
+                imputed_value=gap.value,
+                text=text,
+            )
+        )
+    return gaps
 
 
 def _strength(diagnosis: ClusterDiagnosis, criterion: str, labels: Labels, lang: Lang) -> Strength:

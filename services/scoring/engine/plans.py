@@ -187,6 +187,9 @@ def fewest_changes(
     if not pairs:
         return Plan(reachable=False, changes=(), score=current, best_score=best)
     gain_array, effort_array = np.array(gains), np.array(efforts)
+    # Below the threshold by the engine's score yet at it by the separable form: rounding at the very edge, where
+    # any one improvement crosses it; asking for a sliver of the smallest gain keeps the programme well scaled.
+    deficit = max(deficit, 1e-9 * float(gain_array.min()))
     indicator_of = np.array([options[o].indicator for o, _ in pairs])
     largest = np.zeros(len(options))
     np.maximum.at(largest, np.array([o for o, _ in pairs]), gain_array)

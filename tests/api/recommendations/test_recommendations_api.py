@@ -68,11 +68,18 @@ def test_every_recommendation_answers_a_weakness_with_its_numbers(recommendation
     assert sum(len(a["recommendations"]) for a in answers) > 50
     for answer in answers:
         weaknesses = {w["indicator"]: w for w in answer["weaknesses"]}
-        assert len(answer["recommendations"]) == min(5, len(weaknesses))
+        answerable = [w for w in answer["weaknesses"] if w["material"] and not w["imputed"]]
+        assert 1 <= len(answer["recommendations"]) <= 5 or not answerable
+        # One action per weakness and one weakness per rule: no indicator, rule or title twice.
+        for field in ("indicator", "rule_id", "title"):
+            values = [rec[field] for rec in answer["recommendations"]]
+            assert len(values) == len(set(values)), (answer["cluster_code"], field, values)
         for rec in answer["recommendations"]:
             weakness = weaknesses[rec["indicator"]]
             assert rec["criterion"] == weakness["criterion"]
-            assert weakness["gap"] > 0
+            assert weakness["gap"] >= answer["materiality_threshold"] == 0.05
+            assert weakness["material"]
+            assert not weakness["imputed"]
             for number in (weakness["value"], weakness["benchmark"]):
                 assert format_number(number) in rec["rationale"], (rec["rationale"], number)
             assert f"rank {rec['expected_rank']} (now {answer['rank']})" in rec["rationale"]
@@ -104,14 +111,72 @@ def test_each_category_gets_actions_from_its_own_policy_paths(recommendations_cl
         assert not used[category] & others
 
 
-def test_recommendations_are_ordered_by_expected_rank_gain(recommendations_client: TestClient) -> None:
+def test_recommendations_are_ordered_by_score_gain(recommendations_client: TestClient) -> None:
     for answer in year_answers(recommendations_client):
         recs = answer["recommendations"]
         assert [r["priority"] for r in recs] == list(range(1, len(recs) + 1))
-        gains = [r["expected_gain"] for r in recs]
+        gains = [r["score_gain"] for r in recs]
         assert gains == sorted(gains, reverse=True)
+        assert all(r["score_gain"] == pytest.approx(r["expected_score"] - answer["score"], abs=1e-12) for r in recs)
         assert all(r["expected_gain"] == answer["rank"] - r["expected_rank"] for r in recs)
         assert all(r["expected_score"] >= answer["score"] for r in recs)
+
+
+def test_every_peer_example_reaches_its_benchmark_with_a_stored_value(
+    recommendations_client: TestClient, indicators_client: TestClient
+) -> None:
+    dataset = indicators_client.get("/v1/datasets/2024").json()
+    category = {c["code"]: c["category"] for c in indicators_client.get("/v1/clusters").json()}
+    stored = {
+        (code, indicator): value
+        for code, row in zip(dataset["clusters"], dataset["values"], strict=True)
+        for indicator, value in zip(dataset["indicators"], row, strict=True)
+    }
+    examples = 0
+    for answer in year_answers(recommendations_client):
+        weaknesses = {w["indicator"]: w for w in answer["weaknesses"]}
+        for rec in answer["recommendations"]:
+            weakness = weaknesses[rec["indicator"]]
+            assert rec["peer_examples"], "a top-quartile benchmark is reached by someone else in the category"
+            for peer in rec["peer_examples"]:
+                examples += 1
+                assert peer["cluster_code"] != answer["cluster_code"]
+                assert category[peer["cluster_code"]] == answer["category"]
+                assert stored[(peer["cluster_code"], rec["indicator"])] == peer["value"]
+                if weakness["direction"] == "benefit":
+                    assert peer["value"] >= weakness["benchmark"]
+                else:
+                    assert peer["value"] <= weakness["benchmark"]
+    assert examples > 50
+
+
+def test_a_missing_value_is_a_data_gap_never_an_action(
+    recommendations_client: TestClient, scoring_client: TestClient
+) -> None:
+    ranking = scoring_client.get("/v1/rankings", params={"year": 2024}).json()["results"]
+    imputed = {r["cluster_code"]: r["imputed"] for r in ranking if r["imputed"]}
+    assert imputed, "the demo year has missing values"
+    for lang in ("en", "zh"):
+        for answer in year_answers(recommendations_client, lang=lang):
+            missing = imputed.get(answer["cluster_code"], [])
+            assert [g["indicator"] for g in answer["data_gaps"]] == missing
+            assert not {r["indicator"] for r in answer["recommendations"]} & set(missing)
+            for gap in answer["data_gaps"]:
+                assert ("采集" if lang == "zh" else "Collect this indicator") in gap["text"]
+                assert gap["indicator"] in gap["text"]
+            flagged = {w["indicator"] for w in answer["weaknesses"] if w["imputed"]}
+            assert flagged <= set(missing)
+
+
+def test_no_action_on_an_immaterial_gap(recommendations_client: TestClient) -> None:
+    small = 0
+    for answer in year_answers(recommendations_client):
+        for weakness in answer["weaknesses"]:
+            assert weakness["material"] == (weakness["gap"] >= 0.05)
+            small += not weakness["material"]
+        immaterial = {w["indicator"] for w in answer["weaknesses"] if not w["material"]}
+        assert not immaterial & {r["indicator"] for r in answer["recommendations"]}
+    assert small, "the demo year has gaps below the threshold"
 
 
 def test_a_cluster_leading_its_category_everywhere_has_strengths_and_nothing_to_fix(
@@ -303,6 +368,11 @@ def broken_rules(tmp_path: Path, change: str) -> Path:
         path.write_text(text.replace("indicator: C4.2\n", "indicator: C4.9\n", 1), encoding="utf-8")
     elif change == "unknown category":
         path.write_text(text.replace("category: basic\n", "category: mature\n", 1), encoding="utf-8")
+    elif change == "theme misfit":  # a C4 indicator answered on the smart-manufacturing path
+        misfit = "indicator: C4.1\n    policy_path: intelligent_level\n"
+        path.write_text(
+            text.replace("indicator: C4.1\n    policy_path: industrial_concentration\n", misfit, 1), encoding="utf-8"
+        )
     else:  # no rule left for a basic weakness in C3
         path.write_text(text.replace("criterion: C3\n", "indicator: C3.1\n", 1), encoding="utf-8")
     return path
@@ -312,6 +382,7 @@ def broken_rules(tmp_path: Path, change: str) -> Path:
     ("change", "message"),
     [
         ("unknown indicator", "rule 'basic-C4.2': field 'indicator': unknown indicator code 'C4.9'"),
+        ("theme misfit", "rule 'basic-C4.1': field 'policy_path': the theme 'intelligent_level'"),
         ("unknown category", "rule 'basic-C1': field 'category'"),
         ("coverage gap", "no rule answers a basic weakness in criterion C3"),
     ],

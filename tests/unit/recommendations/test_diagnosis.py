@@ -1,4 +1,4 @@
-"""Tests of the diagnosis: gaps to the category's top quartile, what-if ranks, category check, recommendations."""
+"""Tests of the diagnosis: gaps to the category's top quartile, peer examples, category check, recommendations."""
 
 from __future__ import annotations
 
@@ -14,14 +14,12 @@ from services.recommendations.diagnosis import (
     Labels,
     Recommendation,
     WhatIf,
+    answerable,
     build_recommendations,
     category_check,
     gap_analysis,
     normalise,
     placeholder_values,
-    rank_if,
-    what_if_candidates,
-    what_if_outcomes,
 )
 from services.recommendations.rules import PLACEHOLDERS, RuleBase, format_number, load_rules
 from shared.schemas.indicators import CriterionNode, IndicatorRead
@@ -93,8 +91,20 @@ def rule_base() -> RuleBase:
     return load_rules(indicator_codes=codes, criterion_codes={f"C{c}" for c in range(1, 8)})
 
 
+def rescored(diagnosis: ClusterDiagnosis, new_scores: dict[str, float]) -> list[WhatIf]:
+    """A stand-in for the scoring service's what-if: each weakness closed alone gives the score in `new_scores`,
+    ranked among the others' unchanged scores (1 + those strictly better)."""
+    others = np.delete(SCORES, diagnosis.cluster_index)
+    current = 1 + int((others > diagnosis.score).sum())
+    outcomes = []
+    for indicator, score in new_scores.items():
+        rank = 1 + int((others > score).sum())
+        outcomes.append(WhatIf(indicator, score, rank, current - rank, score - diagnosis.score))
+    return outcomes
+
+
 def linear_scores(rows: FloatArray, evaluation: Evaluation) -> FloatArray:
-    """A stand-in for the scoring service: weighted sum on the fixed reference scale."""
+    """A weighted sum on the fixed reference scale."""
     scores: FloatArray = normalise(rows, evaluation.directions, evaluation.ref_min, evaluation.ref_max) @ WEIGHTS
     return scores
 
@@ -141,7 +151,7 @@ def test_a_cluster_leading_its_category_everywhere_has_strengths_and_no_weakness
     assert diagnosis.strengths == ("C4", "C5", "C6")
     assert diagnosis.weaknesses == ()
     assert all(g.gap == 0.0 and g.potential == 0.0 for g in diagnosis.indicators)
-    assert what_if_candidates(VALUES, D, diagnosis.weaknesses).shape == (0, 3)
+    assert all(g.peer_examples == () for g in diagnosis.indicators)
 
 
 def test_a_category_of_one_is_its_own_benchmark(evaluation: Evaluation) -> None:
@@ -174,36 +184,75 @@ def test_inconsistent_inputs_are_refused(changes: dict[str, object]) -> None:
         make_evaluation(**changes)
 
 
-def test_what_if_rows_raise_one_weakness_each_to_its_benchmark(evaluation: Evaluation) -> None:
+def test_peer_examples_are_the_category_peers_that_reach_the_benchmark(evaluation: Evaluation) -> None:
+    gaps = {g.indicator: g for g in gap_analysis(evaluation, A).indicators}
+    # C4.1 benchmark 6.5: only D (8) of the basic clusters reaches it; E (strategic) is no peer.
+    assert gaps["C4.1"].peer_examples == ((D, 8.0),)
+    # C5.4 is a cost: benchmark 3.5, reached by D (2) alone.
+    assert gaps["C5.4"].peer_examples == ((D, 2.0),)
+    # C6.3 benchmark 8.5: D (10); C's 8 falls short.
+    assert gaps["C6.3"].peer_examples == ((D, 10.0),)
+    for gap in gaps.values():
+        assert all(gap.reaches(value) for _, value in gap.peer_examples)
+
+
+def test_an_imputed_value_is_never_a_peer_example_nor_answered(evaluation: Evaluation, rule_base: RuleBase) -> None:
+    missing = np.zeros(VALUES.shape, dtype=bool)
+    missing[D, 0] = True  # D's C4.1 was imputed: it shows nobody what can be reached
+    missing[A, 1] = True  # A's own C5.4 was imputed: a data gap, not an action
+    diagnosis = gap_analysis(make_evaluation(missing=missing), A)
+    gaps = {g.indicator: g for g in diagnosis.indicators}
+    assert gaps["C4.1"].peer_examples == ()
+    assert (gaps["C5.4"].imputed, gaps["C4.1"].imputed) == (True, False)
+    assert [w.indicator for w in answerable(diagnosis, materiality=0.0)] == ["C4.1", "C6.3"]
+    what_ifs = rescored(diagnosis, {"C4.1": 0.48, "C6.3": 0.7})
+    recommendations = build_recommendations(diagnosis, rule_base, lang="en", what_ifs=what_ifs, labels=LABELS)
+    assert [r.indicator for r in recommendations] == ["C6.3", "C4.1"]
+
+
+def test_a_gap_below_the_materiality_threshold_is_not_answered(evaluation: Evaluation, rule_base: RuleBase) -> None:
     diagnosis = gap_analysis(evaluation, A)
-    rows = what_if_candidates(VALUES, A, diagnosis.weaknesses, top_n=2)
-    np.testing.assert_allclose(rows, [[6.5, 8.0, 5.0], [2.0, 8.0, 8.5]])
-    np.testing.assert_allclose(VALUES[A], [2.0, 8.0, 5.0])
-    assert what_if_candidates(VALUES, A, diagnosis.weaknesses).shape == (3, 3)
+    # Gaps: C4.1 0.45, C6.3 0.35, C5.4 0.45.
+    assert [w.indicator for w in answerable(diagnosis, materiality=0.4)] == ["C4.1", "C5.4"]
+    what_ifs = rescored(diagnosis, {"C4.1": 0.48, "C5.4": 0.3})
+    recommendations = build_recommendations(
+        diagnosis, rule_base, lang="en", what_ifs=what_ifs, labels=LABELS, materiality=0.4
+    )
+    assert [r.indicator for r in recommendations] == ["C4.1", "C5.4"]
 
 
-def test_rank_if_counts_the_others_strictly_better() -> None:
-    ranks = rank_if(np.array([0.9, 0.5, 0.3]), np.array([0.6, 0.95, 0.5, 0.1]))
-    assert ranks.tolist() == [2, 1, 2, 4]
-
-
-def test_what_if_outcomes_give_expected_rank_and_gain(evaluation: Evaluation) -> None:
+def test_actions_are_ordered_by_score_gain_even_when_no_rank_moves(evaluation: Evaluation, rule_base: RuleBase) -> None:
     diagnosis = gap_analysis(evaluation, A)
-    outcomes = what_if_outcomes(diagnosis, np.array([0.7, 0.48, 0.3]), SCORES)
-    # Others: 0.45, 0.65, 0.85, 0.5; A now at 0.25 is 5th.
-    assert [(o.indicator, o.expected_rank, o.rank_gain) for o in outcomes] == [
-        ("C4.1", 2, 3),
-        ("C6.3", 4, 1),
-        ("C5.4", 5, 0),
-    ]
-    assert outcomes[0].score_gain == pytest.approx(0.45)
+    # None of these reaches B's 0.45: every rank stays 5, but the score gains differ.
+    what_ifs = rescored(diagnosis, {"C4.1": 0.3, "C6.3": 0.42, "C5.4": 0.27})
+    recommendations = build_recommendations(diagnosis, rule_base, lang="en", what_ifs=what_ifs, labels=LABELS)
+    assert [(r.indicator, r.expected_gain) for r in recommendations] == [("C6.3", 0), ("C4.1", 0), ("C5.4", 0)]
+    assert [r.score_gain for r in recommendations] == pytest.approx([0.17, 0.05, 0.02])
+    top = build_recommendations(diagnosis, rule_base, lang="en", what_ifs=what_ifs, labels=LABELS, top_n=2)
+    assert [r.indicator for r in top] == ["C6.3", "C4.1"]
 
 
-def test_rescoring_all_candidates_in_one_vectorised_call(evaluation: Evaluation) -> None:
+def test_one_rule_never_answers_two_weaknesses(rule_base: RuleBase) -> None:
+    """Two weaknesses of one criterion without indicator rules would read as the same action twice."""
+    evaluation = make_evaluation(
+        indicator_codes=("C2.1", "C2.4", "C6.3"), criterion_of={"C2.1": "C2", "C2.4": "C2", "C6.3": "C6"},
+        criterion_codes=("C2", "C6", "C5"),
+    )  # fmt: skip
     diagnosis = gap_analysis(evaluation, A)
-    rows = what_if_candidates(VALUES, A, diagnosis.weaknesses)
-    new_scores = linear_scores(rows, evaluation)
-    gains = new_scores - linear_scores(VALUES[A : A + 1], evaluation)
+    what_ifs = rescored(diagnosis, {w.indicator: 0.3 + 0.01 * k for k, w in enumerate(diagnosis.weaknesses)})
+    recommendations = build_recommendations(diagnosis, rule_base, lang="en", what_ifs=what_ifs, labels=LABELS)
+    assert len({r.rule_id for r in recommendations}) == len(recommendations)
+    assert len({r.indicator for r in recommendations}) == len(recommendations)
+    assert len({r.title for r in recommendations}) == len(recommendations)
+    assert [r.rule_id for r in recommendations] == ["basic-C2", "basic-C6"]
+
+
+def test_the_potential_is_the_weighted_sum_gain_of_closing_the_gap(evaluation: Evaluation) -> None:
+    diagnosis = gap_analysis(evaluation, A)
+    rows = np.repeat(VALUES[A : A + 1], len(diagnosis.weaknesses), axis=0)
+    for k, weakness in enumerate(diagnosis.weaknesses):
+        rows[k, weakness.index] = weakness.benchmark
+    gains = linear_scores(rows, evaluation) - linear_scores(VALUES[A : A + 1], evaluation)
     np.testing.assert_allclose(gains, [w.potential for w in diagnosis.weaknesses])
 
 
@@ -211,13 +260,13 @@ def recommendations_for_a(
     evaluation: Evaluation, rule_base: RuleBase, lang: Lang
 ) -> tuple[ClusterDiagnosis, list[Recommendation]]:
     diagnosis = gap_analysis(evaluation, A)
-    outcomes = what_if_outcomes(diagnosis, np.array([0.48, 0.7, 0.3]), SCORES)
+    outcomes = rescored(diagnosis, {"C4.1": 0.48, "C6.3": 0.7, "C5.4": 0.3})
     return diagnosis, build_recommendations(diagnosis, rule_base, lang=lang, what_ifs=outcomes, labels=LABELS)
 
 
-def test_recommendations_are_ordered_by_expected_rank_gain(evaluation: Evaluation, rule_base: RuleBase) -> None:
+def test_recommendations_are_ordered_by_score_gain(evaluation: Evaluation, rule_base: RuleBase) -> None:
     _, recommendations = recommendations_for_a(evaluation, rule_base, "en")
-    # C6.3 (candidate 2, score 0.7) gains 3 ranks, C4.1 gains 1, C5.4 none.
+    # C6.3 (score 0.7) gains 0.45 and 3 ranks, C4.1 0.23 and 1 rank, C5.4 0.05 and none.
     assert [(r.priority, r.indicator, r.expected_rank, r.expected_gain) for r in recommendations] == [
         (1, "C6.3", 2, 3),
         (2, "C4.1", 4, 1),
@@ -275,7 +324,7 @@ def test_a_what_if_for_something_that_is_no_weakness_is_refused(evaluation: Eval
 
 def test_placeholder_values_fill_every_documented_placeholder(evaluation: Evaluation) -> None:
     diagnosis = gap_analysis(evaluation, A)
-    outcome = what_if_outcomes(diagnosis, np.array([0.7]), SCORES)[0]
+    outcome = rescored(diagnosis, {diagnosis.weaknesses[0].indicator: 0.7})[0]
     assert set(placeholder_values(diagnosis, diagnosis.weaknesses[0], outcome, LABELS, "en")) == PLACEHOLDERS
 
 

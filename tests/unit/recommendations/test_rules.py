@@ -210,3 +210,60 @@ def test_the_documented_placeholders_are_the_allowed_ones() -> None:
     header = DEFAULT_RULES_PATH.read_text(encoding="utf-8").split("\nversion:")[0]
     documented = {line.split("{")[1].split("}")[0] for line in header.splitlines() if line.startswith("#   {")}
     assert documented == PLACEHOLDERS
+
+
+# ---------------------------------------------------------------- themes
+
+
+def themed_paths() -> dict[str, object]:
+    return {
+        "basic": {
+            "industrial_concentration": {"en": "Concentration", "zh": "集聚", "criteria": ["C4", "C6"]},
+            "intelligent_level": {"en": "Intelligent level", "zh": "智能化", "criteria": ["C5"]},
+            "general": {"en": "General", "zh": "综合"},
+        }
+    }
+
+
+def test_every_rule_of_the_real_rule_base_has_a_theme_that_fits_its_criterion() -> None:
+    criterion_of = {code: code.split(".")[0] for code in INDICATORS}
+    rule_base = load_rules(indicator_codes=set(INDICATORS), criterion_codes=set(CRITERIA), criterion_of=criterion_of)
+    for rule in rule_base.rules:
+        criterion = rule.criterion or criterion_of[str(rule.indicator)]
+        assert rule_base.policy_paths[rule.category][rule.policy_path].fits(criterion), rule.id
+    # The misfit of issue 15: a basic C2 weakness (platforms) is not a smart-manufacturing theme.
+    basic_c2 = next(r for r in rule_base.rules if r.id == "basic-C2")
+    assert basic_c2.policy_path != "intelligent_level"
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (
+            good_rule(id="basic-C2", criterion="C2", policy_path="intelligent_level"),
+            r"rule 'basic-C2': field 'policy_path': the theme 'intelligent_level' \(Intelligent level\) does not fit "
+            r"the criterion C2; it answers C5 only",
+        ),
+        (
+            good_rule(id="basic-C2.2", criterion=None, indicator="C2.2", policy_path="intelligent_level"),
+            r"rule 'basic-C2\.2': field 'policy_path': the theme 'intelligent_level' \(Intelligent level\) does not "
+            r"fit the indicator C2\.2 of C2; it answers C5 only",
+        ),
+    ],
+)
+def test_a_rule_whose_theme_does_not_fit_its_criterion_stops_the_start(
+    tmp_path: Path, rule: dict[str, object], expected: str
+) -> None:
+    path = write_rules(tmp_path, [good_rule(), rule], policy_paths=themed_paths())
+    criterion_of = {code: code.split(".")[0] for code in INDICATORS}
+    with pytest.raises(RuleBaseError, match=expected):
+        load_rules(path, indicator_codes=set(INDICATORS), criterion_codes=set(CRITERIA), criterion_of=criterion_of)
+
+
+def test_a_general_theme_fits_every_criterion_and_unknown_theme_criteria_are_refused(tmp_path: Path) -> None:
+    general = good_rule(id="basic-C2", criterion="C2", policy_path="general")
+    assert len(load(write_rules(tmp_path, [good_rule(), general], policy_paths=themed_paths())).rules) == 2
+    paths = themed_paths()
+    paths["basic"]["general"] = {"en": "General", "zh": "综合", "criteria": ["C9"]}  # type: ignore[index]
+    with pytest.raises(RuleBaseError, match=r"policy path 'basic\.general': field 'criteria': unknown criterion"):
+        load(write_rules(tmp_path, [good_rule()], policy_paths=paths))
