@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -286,10 +286,15 @@ def close_round(session: Session, *, panel_id: int, actor: Principal) -> RoundRe
     """
     panel = get_panel(session, panel_id=panel_id)
     current = _open_round(session, panel_id=panel.id, lock="update")
-    current.closed_at, current.closed_by = utcnow(), actor.actor
     # The UPDATE goes out first: on SQLite it takes the database's write lock before the judgments are read, so no
-    # judgment can change between the copy and the closing.
-    session.flush()
+    # judgment can change between the copy and the closing; it matches no row when another closing came first.
+    closing = session.execute(
+        update(PanelRound)
+        .where(PanelRound.id == current.id, PanelRound.closed_at.is_(None))
+        .values(closed_at=utcnow(), closed_by=actor.actor)
+    )
+    if closing.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"round {current.number} of panel {panel.code!r} was closed meanwhile")
     following = PanelRound(panel_id=panel.id, number=current.number + 1, opened_by=actor.actor)
     session.add(following)
     experts = select(Expert.id).where(Expert.panel_id == panel.id)
