@@ -346,6 +346,7 @@ def ranking_key(
     method: RankingMethod,
     reference: Reference,
     category: str | None,
+    winsorize: bool = False,
 ) -> str:
     """The one key of a ranking body, for the scoring service's cache and for every client's: every input of a
     ranking is named in it (the instance, the catalogue, this and last year's dataset versions, the profile, which
@@ -365,6 +366,7 @@ def ranking_key(
             "method": method,
             "reference": reference,
             "category": category,
+            "winsorize": winsorize,
         },
     )
 
@@ -697,6 +699,7 @@ class ScoringClient(ServiceClient):
         method: RankingMethod = "topsis",
         category: str | None = None,
         reference: Reference = "fixed",
+        winsorize: bool = False,
         state: PlatformState | None = None,
         api_key: str | None = None,
     ) -> RankingResponse:
@@ -707,11 +710,26 @@ class ScoringClient(ServiceClient):
         """
         key = None
         if state is not None:
-            key = ranking_key(state, year=year, profile=profile, method=method, reference=reference, category=category)
+            key = ranking_key(
+                state,
+                year=year,
+                profile=profile,
+                method=method,
+                reference=reference,
+                category=category,
+                winsorize=winsorize,
+            )
         return self.get_model(
             RankingResponse,
             "/v1/rankings",
-            params={"year": year, "profile": profile, "method": method, "category": category, "reference": reference},
+            params={
+                "year": year,
+                "profile": profile,
+                "method": method,
+                "category": category,
+                "reference": reference,
+                "winsorize": True if winsorize else None,
+            },
             cache_key=key,
             ttl_seconds=3600,
             api_key=api_key,

@@ -28,6 +28,11 @@ class RankingModelRequest(BaseModel):
     method: RankingMethod = Field(default="topsis", description="Scoring method of the ranking.")
     reference: Reference = Field(default="fixed", description="fixed: reference ranges; relative: this year's field.")
     category: Category | None = Field(default=None, description="Only this category's clusters are ranked.")
+    winsorize: bool = Field(
+        default=False,
+        description="Relative reference only: outliers of flagged indicators winsorised first, as `GET "
+        "/v1/rankings?winsorize=true` does.",
+    )
 
 
 class ModelEcho(BaseModel):
@@ -40,6 +45,7 @@ class ModelEcho(BaseModel):
     normalization: str | None = Field(description="Normalisation (relative reference only).")
     reference: Reference = Field(description="fixed or relative.")
     category: Category | None = Field(description="The ranked category; null: all clusters.")
+    winsorize: bool = Field(default=False, description="True when outliers were winsorised before scoring.")
 
 
 class _Sampling(RankingModelRequest):

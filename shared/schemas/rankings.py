@@ -69,6 +69,11 @@ class RankingResponse(BaseModel):
     normalization: str | None = Field(default=None, description="Normalisation (relative reference only).")
     reference: Reference = Field(description="fixed: scaled against reference ranges; relative: this year's field.")
     category: Category | None = Field(default=None, description="Only this category's clusters; null: all.")
+    winsorize: bool = Field(
+        default=False,
+        description="True when each indicator the audit flags as outlying had up to 5 of its stored values "
+        "winsorised before scoring (relative reference only); `warnings` name every treated value.",
+    )
     synthetic: bool = Field(default=False, description="True when the data is the synthetic demo data.")
     warnings: list[str] = Field(default_factory=list, description="Notes on the computation.")
     tier_rule: str = Field(default=TIER_RULE, description="How `tier` is decided, in words.")

@@ -18,6 +18,7 @@ from services.scoring.engine.mcda import resolve_normalization as default_normal
 from services.scoring.engine.ranking_model import FIXED_REFERENCE_METHODS, RankingModel
 from services.scoring.engine.reference import criterion_scores
 from services.scoring.engine.weights import combined_weights, objective_weights
+from services.scoring.rankings.compute import treated_matrix
 from services.scoring.rankings.service import Inputs, dataset_of, load_inputs
 from shared.cache import cache_key
 from shared.clients import IndicatorsClient
@@ -94,6 +95,8 @@ def resolve_model(indicators: IndicatorsClient, state: PlatformState, body: Rank
         raise NotFound(f"no observations for the year {body.year}")
     global_weights = {w.code: w.global_weight for w in inputs.profile.indicators}
     matrix = year_matrix(dataset, inputs.clusters, inputs.tree, global_weights)
+    if body.winsorize:
+        matrix = treated_matrix(matrix, reference=body.reference, where="body")
     criteria = [criterion.code for criterion in inputs.tree]
     group_of = np.empty(len(matrix.indicators), dtype=np.int64)
     for c, code in enumerate(criteria):
@@ -135,6 +138,7 @@ def resolve_model(indicators: IndicatorsClient, state: PlatformState, body: Rank
         normalization=normalization,
         reference=body.reference,
         category=body.category,
+        winsorize=body.winsorize,
     )
     return ResolvedModel(model, echo, inputs, matrix, model.ranks(scores)[0], scores[0, scope])
 

@@ -20,6 +20,8 @@ KURTOSIS_LIMIT = 3.5
 NEGATIVE_R = -0.3
 COLLINEAR_R = 0.92
 MIN_CLUSTERS = 4
+MAX_WINSORIZED = 5
+"""The JRC's usual treatment: winsorise up to this many values of a flagged indicator (then it takes logs)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,14 @@ class Outlier:
     flagged: bool
     values: list[tuple[int, float]]  # (cluster row, value) beyond Tukey's fences, for a flagged indicator
     note: str | None
+
+
+@dataclass(frozen=True)
+class WinsorizedCell:
+    row: int
+    indicator: int
+    value: float
+    treated: float
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,40 @@ def coverage(raw: FloatArray, group_of: IntArray, criteria: int, threshold: floa
     by_criterion = np.stack([present[:, group_of == c].mean(axis=1) for c in range(criteria)], axis=1)
     below = [[int(c) for c in np.flatnonzero(row < threshold)] for row in by_criterion]
     return Coverage(present.mean(axis=0), present.mean(axis=1), below)
+
+
+def is_outlying(column: pd.Series) -> bool:
+    """The audit's rule on the values present: |skewness| > 2 and excess kurtosis > 3.5 (pandas' estimators)."""
+    if len(column) < MIN_CLUSTERS or column.nunique() == 1:
+        return False
+    return bool(abs(column.skew()) > SKEWNESS_LIMIT and column.kurt() > KURTOSIS_LIMIT)
+
+
+def winsorize(raw: FloatArray, *, max_values: int = MAX_WINSORIZED) -> tuple[FloatArray, list[WinsorizedCell]]:
+    """Each flagged indicator winsorised on the side of its skew: its k most extreme values set to the next one,
+    k = 1, 2, ... until the rule no longer flags it or `max_values` values are treated (then it stays as far as it
+    got; the JRC would take logs next). NaN (missing) stays NaN; the treated cells are listed."""
+    out = raw.copy()
+    treated: list[WinsorizedCell] = []
+    for j in range(raw.shape[1]):
+        present = np.flatnonzero(~np.isnan(raw[:, j]))
+        column = raw[present, j]
+        if not is_outlying(pd.Series(column)):
+            continue
+        upper_tail = pd.Series(column).skew() > 0
+        order = np.argsort(-column if upper_tail else column, kind="stable")  # most extreme first
+        current = column
+        for k in range(1, min(max_values, len(column) - 1) + 1):
+            bound = column[order[k]]
+            current = np.minimum(column, bound) if upper_tail else np.maximum(column, bound)
+            if not is_outlying(pd.Series(current)):
+                break
+        out[present, j] = current
+        treated += [
+            WinsorizedCell(int(present[i]), j, float(column[i]), float(current[i]))
+            for i in np.flatnonzero(current != column)
+        ]
+    return out, treated
 
 
 def outliers(raw: FloatArray) -> list[Outlier]:

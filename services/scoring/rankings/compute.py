@@ -6,10 +6,11 @@ Plain functions on the schemas the indicator service returns; no HTTP here, so i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from services.scoring.engine.audit import winsorize as winsorize_outliers
 from services.scoring.engine.mcda import BoolArray, FloatArray, competition_ranks, score
 from services.scoring.engine.ranking_model import FIXED_REFERENCE_METHODS
 from services.scoring.engine.reference import criterion_scores, score_fixed_reference
@@ -66,9 +67,11 @@ def score_year(
     reference: Reference,
     category: str | None,
     coverage_threshold: float,
+    winsorize: bool = False,
 ) -> Scored:
     """Scores, ranks and criterion scores of the year's clusters (only `category`'s when given); per cluster the
-    criteria with fewer than `coverage_threshold` of their values present."""
+    criteria with fewer than `coverage_threshold` of their values present. `winsorize` (relative reference only)
+    treats the outliers of each flagged indicator first (`treated_matrix`)."""
     if reference == "fixed" and method not in FIXED_REFERENCE_METHODS:
         raise InvalidInput(
             f"method {method!r} compares clusters with each other; use reference=relative with it "
@@ -76,6 +79,8 @@ def score_year(
             errors=[{"loc": ["query", "method"], "msg": "needs reference=relative"}],
         )
     matrix = year_matrix(dataset, clusters, tree, weights)
+    if winsorize:
+        matrix = treated_matrix(matrix, reference=reference)
     codes_in_tree = matrix.indicator_codes
     keep = np.array([category is None or c == category for c in matrix.categories], dtype=bool)
     if not keep.any():
@@ -124,6 +129,27 @@ def score_year(
         warnings=warnings,
         matrix=matrix,
     )
+
+
+WINSORIZE_ON_FIXED = (
+    "winsorize applies to the relative reference: on the fixed reference every value is clipped to its indicator's "
+    "reference range, which already bounds outliers"
+)
+
+
+def treated_matrix(matrix: YearMatrix, *, reference: Reference, where: str = "query") -> YearMatrix:
+    """The matrix with each flagged indicator's stored values winsorised (up to 5, JRC practice), a warning naming
+    every treated value; imputed cells keep the category medians of the stored values. The ranking and every
+    analysis of its model call this one function, so both score the same values."""
+    if reference == "fixed":
+        raise InvalidInput(WINSORIZE_ON_FIXED, errors=[{"loc": [where, "winsorize"], "msg": WINSORIZE_ON_FIXED}])
+    raw, cells = winsorize_outliers(matrix.raw)
+    if not cells:
+        return replace(matrix, warnings=[*matrix.warnings, "winsorize: no indicator is flagged as outlying"])
+    codes = matrix.indicator_codes
+    notes = [f"winsorised {codes[c.indicator]} of {matrix.codes[c.row]}: {c.value:g} -> {c.treated:g}" for c in cells]
+    values = np.where(matrix.missing, matrix.values, raw)
+    return replace(matrix, raw=raw, values=values, warnings=[*matrix.warnings, *notes])
 
 
 def coverage_below(matrix: YearMatrix, threshold: float) -> list[list[str]]:

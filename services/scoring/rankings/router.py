@@ -71,6 +71,14 @@ def get_ranking(
         Reference,
         Query(description="fixed: scaled against each indicator's reference range; relative: this year's field."),
     ] = "fixed",
+    winsorize: Annotated[
+        bool,
+        Query(
+            description="Relative reference only: winsorise up to 5 stored values of each indicator the audit flags "
+            "as outlying (|skewness| > 2 and kurtosis > 3.5) before scoring; on the fixed reference clipping to "
+            "the reference ranges already bounds outliers (422)."
+        ),
+    ] = False,
 ) -> Response:
     """Rank the year's clusters: overall score and rank, tier, criterion scores, rank change, imputed cells.
 
@@ -80,7 +88,9 @@ def get_ranking(
     body = service.ranking_bytes(
         indicators,
         cache,
-        service.RankingRequest(year=year, profile_id=profile, method=method, reference=reference, category=category),
+        service.RankingRequest(
+            year=year, profile_id=profile, method=method, reference=reference, category=category, winsorize=winsorize
+        ),
         ttl_seconds=settings.rankings_ttl_seconds,
     )
     return Response(body, media_type="application/json")

@@ -42,6 +42,8 @@ class RankingRequest:
     weights: dict[str, float] | None = None
     # Share of a criterion's values a cluster needs before its row is flagged; None: ScoringSettings'.
     coverage_threshold: float | None = None
+    # Winsorise the outliers of each flagged indicator first (relative reference only).
+    winsorize: bool = False
 
     def threshold(self) -> float:
         return get_settings().coverage_threshold if self.coverage_threshold is None else self.coverage_threshold
@@ -71,6 +73,7 @@ def ranking_key(state: PlatformState, request: RankingRequest) -> str:
         method=request.method,
         reference=request.reference,
         category=request.category,
+        winsorize=request.winsorize,
     )
     threshold = request.threshold()
     if threshold == DEFAULT_COVERAGE_THRESHOLD:
@@ -106,6 +109,7 @@ def _score(inputs: Inputs, dataset: DatasetRead, request: RankingRequest) -> Sco
         reference=request.reference,
         category=request.category,
         coverage_threshold=request.threshold(),
+        winsorize=request.winsorize,
     )
 
 
@@ -127,6 +131,7 @@ def compute_ranking(indicators: IndicatorsClient, state: PlatformState, request:
         normalization=current.normalization,
         reference=request.reference,
         category=request.category,
+        winsorize=request.winsorize,
         synthetic=dataset.synthetic,
         warnings=current.warnings,
         coverage_threshold=request.threshold(),
