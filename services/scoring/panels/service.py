@@ -64,7 +64,8 @@ def publish_panel(indicators: IndicatorsClient, *, panel_id: int, request: Panel
 
 def rounds_summary(indicators: IndicatorsClient, *, panel_id: int, request: RoundsSummaryRequest) -> PanelRoundsSummary:
     """Per round (or the one asked for) and node: the group weights, CR, consensus S and S*, and each expert's
-    distance from the group with the judgments where they differ most, from the judgments the caller may read."""
+    distance from the group with the judgments where they differ most, from the judgments the caller may read that
+    fit today's tree."""
     panel = indicators.panel(panel_id)
     rounds = indicators.panel_rounds(panel_id)
     if request.round is not None:
@@ -74,7 +75,11 @@ def rounds_summary(indicators: IndicatorsClient, *, panel_id: int, request: Roun
     tree = _tree(indicators)
     summaries: list[RoundSummary] = []
     for row in rounds:
-        judgments = _engine_judgments(panel, indicators.panel_judgments(panel_id, round_number=row.round))
+        # A judgment over other items than the tree's today (the tree changed since) is left out, as progress
+        # counts it missing; a node left without any is `unjudged`.
+        stored = indicators.panel_judgments(panel_id, round_number=row.round)
+        fitting = [j for j in stored if j.node in tree and sorted(j.items) == sorted(tree[j.node])]
+        judgments = _engine_judgments(panel, fitting)
         nodes, unjudged = node_agreement(
             tree, judgments, method=request.method, aggregation=request.aggregation, ri_table=request.ri_table
         )

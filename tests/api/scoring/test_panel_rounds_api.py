@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from services.indicators.models import Expert, Judgment
 from shared.clients import IndicatorsClient, ScoringClient
 from shared.errors import Forbidden, NotFound
 from shared.schemas.panels import JudgmentWrite, RoundsSummaryRequest
@@ -166,3 +169,20 @@ def test_the_typed_clients_reach_every_round_endpoint(
     viewer = indicators_client.post("/v1/api-keys", json={"name": "v", "role": "viewer"}).json()["key"]
     with pytest.raises(Forbidden):
         indicators.close_round(pid, api_key=viewer)
+
+
+def test_a_judgment_that_no_longer_fits_the_tree_is_left_out(
+    scoring_client: TestClient, indicators_client: TestClient, indicators_session: Session
+) -> None:
+    pid = basic_panel(indicators_client)
+    expert_id = indicators_session.scalars(select(Expert.id).where(Expert.code == "BASIC-E5")).one()
+    stale = indicators_session.scalars(
+        select(Judgment).where(Judgment.expert_id == expert_id, Judgment.node == "C1")
+    ).one()
+    stale.items = [*stale.items[:-1], "C1.9"]  # as if the tree had changed since the judgment was written
+    indicators_session.commit()
+    summary = scoring_client.post(f"/v1/panels/{pid}/rounds/summary", json={})
+    assert summary.status_code == 200, summary.text
+    nodes = {n["node"]: n for n in summary.json()["rounds"][0]["nodes"]}
+    assert [e["expert"] for e in nodes["C1"]["experts"]] == [f"BASIC-E{k}" for k in range(1, 5)]
+    assert len(nodes["goal"]["experts"]) == 5
