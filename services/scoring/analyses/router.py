@@ -125,7 +125,10 @@ def ranking_audit(
     cache: CacheDep,
     settings: SettingsDep,
     year: Annotated[int, Query(description="Year of the data.", examples=[2024])],
-    profile: Annotated[int | None, Query(description="Weight profile id; default: the default profile.")] = None,
+    profile: Annotated[
+        int | None,
+        Query(description="Weight profile id; default: the category's default when it has one, else the default."),
+    ] = None,
     category: Annotated[Category | None, Query(description="Only this category's clusters.")] = None,
 ) -> Response:
     """The statistical audit of the year's data behind the published ranking (fixed reference, TOPSIS):

@@ -64,7 +64,10 @@ def get_ranking(
     cache: CacheDep,
     settings: SettingsDep,
     year: Annotated[int, Query(description="Year of the data.", examples=[2024])],
-    profile: Annotated[int | None, Query(description="Weight profile id; default: the default profile.")] = None,
+    profile: Annotated[
+        int | None,
+        Query(description="Weight profile id; default: the category's default when it has one, else the default."),
+    ] = None,
     method: Annotated[RankingMethod, Query(description="Scoring method.")] = "topsis",
     category: Annotated[Category | None, Query(description="Only this category's clusters.")] = None,
     reference: Annotated[
@@ -142,6 +145,7 @@ def preview_ranking(body: RankingPreviewRequest, _: Viewer, indicators: Indicato
             reference=body.reference,
             category=body.category,
             weights={code: weight / total for code, weight in body.weights.items()},
+            winsorize=body.winsorize,
         ),
     )
 
