@@ -378,6 +378,7 @@ def ranking(
     reference: str,
     category: str | None,
     versions: tuple[str | None, ...],
+    winsorize: bool = False,
 ) -> RankingResponse:
     """GET /v1/rankings; `versions` (this and last year's dataset versions, the default profile) key the cache."""
     return clients(api_key).scoring.ranking(
@@ -386,6 +387,7 @@ def ranking(
         method=cast(RankingMethod, method),
         reference=cast(Reference, reference),
         category=category,
+        winsorize=winsorize,
     )
 
 

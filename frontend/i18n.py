@@ -556,6 +556,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "灰点为前一年排名，蓝点为后一年排名；绿线表示上升，红线表示下降；⚑ 表示该变化不全是集群自身的变化"
         "（数据被修订，或前一年采用了另一权重方案）。",
     ),
+    "winsorize": ("Winsorise outliers", "缩尾处理异常值"),
+    "winsorize_help": (
+        "Before scoring, up to 5 values of each indicator that the audit flags as outlying (|skewness| > 2 and "
+        "kurtosis > 3.5) are set to the next value below them (JRC practice); the ranking's notes name each one. "
+        "Only on the relative reference: on the fixed one, clipping to the reference ranges already bounds outliers.",
+        "计分前，对审核判定为异常的指标（|偏度| > 2 且峰度 > 3.5），将其最极端的至多 5 个值替换为相邻值（JRC 做法）；"
+        "排名说明列出每一处处理。仅用于相对参考；固定参考下按参考区间截断已限制异常值。",
+    ),
     "yoy_from_profile": ("Weight profile of the earlier year", "前一年的权重方案"),
     "yoy_same_profile": ("The same as the later year", "与后一年相同"),
     "yoy_from_profile_help": (

@@ -278,12 +278,29 @@ def method_reference_category(columns: Sequence[Any], *, page: str) -> tuple[Ran
     return method, reference, category or None
 
 
+def winsorize_toggle(reference: Reference, *, page: str) -> bool:
+    """On the relative reference, whether the model winsorises the outliers the audit flags (off by default); on
+    the fixed reference there is nothing to choose: clipping to the reference ranges bounds them."""
+    if reference != "relative":
+        return False
+    chosen: bool = st.toggle(t("winsorize"), key=f"{page}:winsorize", help=t("winsorize_help"))
+    return chosen
+
+
 def ranking_model(ctx: Context, *, page: str, widths: list[int]) -> RankingModelRequest:
     """The model of a published ranking, as the analyses take it: year, profile, method, reference and category
-    in the five `widths` columns. Stops the page when no profile is published."""
+    in the five `widths` columns, and the winsorising toggle under them on the relative reference. Stops the page
+    when no profile is published."""
     year, profile_id, row = year_and_profile(ctx, page=page, widths=widths)
     method, reference, category = method_reference_category(row, page=page)
-    return RankingModelRequest(year=year, profile=profile_id, method=method, reference=reference, category=category)
+    return RankingModelRequest(
+        year=year,
+        profile=profile_id,
+        method=method,
+        reference=reference,
+        category=category,
+        winsorize=winsorize_toggle(reference, page=page),
+    )
 
 
 def tier_rule_caption(ranking: RankingResponse) -> None:

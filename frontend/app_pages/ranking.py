@@ -23,10 +23,13 @@ st.caption(t("ranking_intro"))
 
 year, profile_id, row = ui.year_and_profile(ctx, page=PAGE, widths=[1, 3, 2, 2, 2])
 method, reference, category = ui.method_reference_category(row, page=PAGE)
-model = RankingModelRequest(year=year, profile=profile_id, method=method, reference=reference, category=category)
+winsorize = ui.winsorize_toggle(reference, page=PAGE)
+model = RankingModelRequest(
+    year=year, profile=profile_id, method=method, reference=reference, category=category, winsorize=winsorize
+)
 
 with api.shown_errors(), st.spinner(t("loading_ranking")):
-    ranking = api.ranking(ctx.api_key, year, profile_id, method, reference, category, ctx.versions(year))
+    ranking = api.ranking(ctx.api_key, year, profile_id, method, reference, category, ctx.versions(year), winsorize)
 
 view = ui.view_switch(["tab_ranking", "tab_what_if", "tab_methods"], key="ranking_view")
 
@@ -124,7 +127,13 @@ elif view == "tab_what_if":
         weights = ui.indicator_weights(profile, tuned)
         try:
             preview_body = api.request_body(
-                RankingPreviewRequest, year=year, weights=weights, method=method, reference=reference, category=category
+                RankingPreviewRequest,
+                year=year,
+                weights=weights,
+                method=method,
+                reference=reference,
+                category=category,
+                winsorize=winsorize,
             )
             preview = api.ranking_preview(ctx.api_key, preview_body, ctx.versions(year))
         except DomainError as exc:

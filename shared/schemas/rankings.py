@@ -148,6 +148,7 @@ class RankingPreviewRequest(BaseModel):
     method: RankingMethod = Field(default="topsis", description="Scoring method.")
     reference: Reference = Field(default="fixed", description="fixed or relative.")
     category: Category | None = Field(default=None, description="Only this category's clusters.")
+    winsorize: bool = Field(default=False, description="Relative reference only: as `GET /v1/rankings?winsorize`.")
 
     @model_validator(mode="after")
     def _positive_total(self) -> RankingPreviewRequest:

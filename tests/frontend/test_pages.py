@@ -213,6 +213,17 @@ def test_ranking_table_has_a_row_per_cluster_and_filters(app: AppTest, platform:
     assert max(filtered["Rank among all clusters"]) > len(basic)
 
 
+def test_ranking_winsorises_only_on_the_relative_reference(app: AppTest) -> None:
+    open_page(app, "ranking")
+    assert not [t for t in app.toggle if t.key == "ranking:winsorize"]  # fixed reference: nothing to choose
+    app.selectbox(key="reference:ranking:True").set_value("relative").run()
+    app.toggle(key="ranking:winsorize").set_value(True).run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert "winsorize: no indicator is flagged as outlying" in texts(app)  # the demo data has no flagged indicator
+    app.segmented_control(key="ranking_view").set_value("tab_methods").run()
+    assert not app.exception, [e.message for e in app.exception]
+
+
 def test_ranking_what_if_and_method_comparison(app: AppTest) -> None:
     open_page(app, "ranking")
     app.segmented_control(key="ranking_view").set_value("tab_what_if").run()
