@@ -50,6 +50,7 @@ from shared.schemas.indicators import (
     WhoAmI,
 )
 from shared.schemas.panels import (
+    ExpertProgress,
     JudgmentRead,
     JudgmentWrite,
     PanelPublish,
@@ -261,6 +262,17 @@ def profiles(api_key: str, instance_id: str, default_profile_id: int | None) -> 
 def profile(api_key: str, instance_id: str, profile_id: int) -> WeightProfileRead:
     """Profiles never change once published (bar their default flag), so the id is key enough."""
     return clients(api_key).indicators.weight_profile(profile_id)
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def panel_progress(api_key: str, panel_id: int) -> list[ExpertProgress]:
+    """GET /v1/panels/{id}/progress: each expert's done, missing and inconsistent nodes; kept a few seconds (one
+    page run asks once) and forgotten after every save."""
+    return clients(api_key).indicators.panel_progress(panel_id)
+
+
+def forget_progress() -> None:
+    panel_progress.clear()
 
 
 def judgment(api_key: str, panel_id: int, expert: str, node: str) -> JudgmentRead | None:

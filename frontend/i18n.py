@@ -276,6 +276,67 @@ STRINGS: dict[str, tuple[str, str]] = {
         "已存版本 {version}，由 {by} 于 {at}（UTC）保存。",
     ),
     "not_saved_yet": ("Not saved yet.", "尚未保存。"),
+    "completion": ("Missing judgments", "缺失判断的补全"),
+    "completion_harker": ("Harker", "Harker 法"),
+    "completion_optimal": ("optimal (least λmax)", "最优补全（λmax 最小）"),
+    "completion_help": (
+        "How the eigenvector method treats a skipped pair: Harker's method, or the value that makes the matrix "
+        "most consistent (Bozóki, Fülöp and Rónyai 2010; as AHPy). The geometric mean always uses least squares.",
+        "特征向量法如何处理跳过的比较：Harker 法，或使矩阵最一致的取值（Bozóki、Fülöp 与 Rónyai 2010，与 AHPy 相同）。"
+        "几何平均法始终采用对数最小二乘。",
+    ),
+    "left_unsaved": (
+        "“{node}” has unsaved changes: they are kept as a draft (marked ●) until you save or reload that node.",
+        "“{node}”有未保存的修改：已作为草稿保留（标记 ●），直至您保存或重新加载该节点。",
+    ),
+    "unsaved_changes": ("Unsaved changes", "有未保存的修改"),
+    "not_judged": ("not judged", "未判断"),
+    "pairs_judged": ("This node: {done} of {total} pairs judged", "当前节点：已判断 {done} / {total} 对"),
+    "nodes_done": ("The tree: {done} of {total} nodes saved complete", "整个体系：已完整保存 {done} / {total} 个节点"),
+    "nodes_unsaved": ("{count} with unsaved changes", "{count} 个有未保存修改"),
+    "entry_pairs": ("Pair by pair", "逐对比较"),
+    "entry_matrix": ("Matrix", "判断矩阵"),
+    "matrix_view": ("Judgment matrix", "判断矩阵"),
+    "matrix_help": (
+        "Row item against column item: 3 means the row item is moderately more important, 1/3 the column item; "
+        "leave a cell empty to skip the pair. A cell below the diagonal is the reciprocal of the one above.",
+        "行项相对于列项：3 表示行项稍微重要，1/3 表示列项稍微重要；留空表示跳过该对。"
+        "对角线下方的单元格是上方对应单元格的倒数。",
+    ),
+    "matrix_cell_invalid": (
+        "Cell {cell}: “{value}” is not a judgment between 1/9 and 9; it was not taken.",
+        "单元格 {cell}：“{value}”不是 1/9 到 9 之间的判断，未被采用。",
+    ),
+    "pairs_help": (
+        "For each pair, choose the more important item, then how much more on Saaty's scale (1 equal … 9 extreme); "
+        "“skip” leaves the pair missing.",
+        "对每一对，先选择更重要的一方，再按 Saaty 标度选择重要程度（1 同等 … 9 极端）；“跳过”表示该对判断缺失。",
+    ),
+    "more_important": ("More important", "更重要的一方"),
+    "how_much": ("How much more", "重要程度"),
+    "skip_pair": ("skip", "跳过"),
+    "saaty_tick_1": ("1 equal", "1 同等"),
+    "saaty_tick_2": ("2", "2"),
+    "saaty_tick_3": ("3 moderate", "3 稍微"),
+    "saaty_tick_4": ("4", "4"),
+    "saaty_tick_5": ("5 strong", "5 明显"),
+    "saaty_tick_6": ("6", "6"),
+    "saaty_tick_7": ("7 very strong", "7 强烈"),
+    "saaty_tick_8": ("8", "8"),
+    "saaty_tick_9": ("9 extreme", "9 极端"),
+    "too_few_judgments": (
+        "Judge at least {needed} pairs that link every item to see the weights.",
+        "请至少判断 {needed} 对且使所有项相互关联，即可查看权重。",
+    ),
+    "inconsistency_best": (
+        "now {now}; with {best} (every other judgment kept) the CR would be {cr}.",
+        "当前为 {now}；若改为 {best}（其余判断不变），CR 将为 {cr}。",
+    ),
+    "apply_best": ("Apply {value}", "采用 {value}"),
+    "saved_over_threshold": (
+        "Saved (version {version}), but CR = {cr} is over 0.10: consider revising the flagged judgments.",
+        "已保存（版本 {version}），但 CR = {cr} 超过 0.10：建议复核标出的判断。",
+    ),
     # --- panel ----------------------------------------------------------------------------------------------
     "panel_intro": (
         "Each expert's weights and consistency, the group result by aggregated judgments (AIJ) and aggregated "

@@ -1,22 +1,67 @@
-"""Judgments: an expert compares each pair of a node's items on Saaty's scale and sees weights and CR at once."""
+"""Judgments: an expert compares each pair of a node's items and sees weights and CR at once.
+
+Nothing a rerun does may change a judgment. The judgments of each node live in a draft in the session (keyed by
+panel, expert and node, never by a label), kept across node, page and language switches until saved or reloaded;
+the widgets only show the draft (their values are set from it on every run) and change it through their callbacks.
+Streamlit keeps a widget's value as its label in the chosen language, so a widget left to itself would lose its
+value when the labels change with the language.
+"""
 
 from __future__ import annotations
 
 import functools
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, get_args
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from frontend import api, ui
 from frontend.i18n import t
-from shared.errors import Conflict, DomainError
-from shared.schemas.panels import ExpertRead, JudgmentWrite, PanelRead
+from shared.errors import Conflict, DomainError, InvalidInput
+from shared.schemas.panels import ExpertProgress, ExpertRead, JudgmentWrite, PanelRead
 from shared.schemas.scoring import PrioritiesRequest, PrioritiesResponse
-from shared.schemas.vocabulary import PriorityMethod, RiTable
+from shared.schemas.vocabulary import Completion, PriorityMethod, RiTable
 
 PAGE = "judgments"
-STORE = "judgment_store"  # what was loaded and what the sliders say, kept across page switches
+DRAFTS = "judgment_drafts"  # ident -> Draft, for every node opened in this session
+FLASH = "judgment_flash"  # (kind, text) shown once at the top of the next run
+LAST_IDENT = "judgment_last_ident"
+LEFT, RIGHT, SKIP = 0, 1, 2  # the choices of a pair's "more important" radio
+STRENGTHS = tuple(range(1, 10))  # Saaty's 1–9
+CR_THRESHOLD = 0.1
+Pair = tuple[int, int]
+
+
+@dataclass
+class Draft:
+    """One expert's judgments of one node as the page holds them: the upper triangle, None where missing."""
+
+    items: list[str]
+    values: dict[Pair, float | None]
+    saved: dict[Pair, float | None]
+    sides: dict[Pair, int] = field(default_factory=dict)  # the side shown for an "equal" (1) judgment
+    skipped: set[Pair] = field(default_factory=set)  # missing on purpose ("skip this pair")
+    version: int = 0
+    updated_by: str | None = None
+    updated_at: datetime | None = None
+    rev: int = 0  # increases with every change: the matrix editor is rebuilt from the draft
+
+    @property
+    def dirty(self) -> bool:
+        return self.values != self.saved
+
+    @property
+    def judged(self) -> int:
+        return sum(1 for v in self.values.values() if v is not None)
+
+    def set(self, pair: Pair, value: float | None) -> None:
+        self.values[pair] = value
+        self.rev += 1
+
 
 ctx = ui.page_context()
 st.title(t("page_judgments"))
@@ -38,6 +83,7 @@ if not panels:
     st.info(t("no_linked_expert") if not ctx.allows("analyst") else t("no_panels"), icon=":material/person_off:")
     st.stop()
 
+drafts: dict[str, Draft] = st.session_state.setdefault(DRAFTS, {})
 by_id = {p.id: p for p in panels}
 top = st.columns([3, 3, 3])
 with top[0]:
@@ -58,248 +104,533 @@ with top[1]:
         page=PAGE,
         format_func=lambda code: f"{ui.localized(experts[code].name, experts[code].name_zh)} ({code})",
     )
+
+nodes = ["goal", *(c.code for c in ctx.catalog.criteria)]
+with api.shown_errors(stop=False):
+    progress: ExpertProgress | None = next(
+        (p for p in api.panel_progress(ctx.api_key, panel_id) if p.expert_code == expert_code), None
+    )
+
+
+def ident_of(node_code: str) -> str:
+    return f"{panel_id}:{expert_code}:{node_code}"
+
+
+def node_label(code: str) -> str:
+    """The node's name, ✓ when its saved judgments are complete, ● when it has unsaved edits."""
+    name = t("goal_node") if code == "goal" else ctx.catalog.criterion_name(code)
+    draft = drafts.get(ident_of(code))
+    marks = ""
+    if progress is not None and code not in progress.missing:
+        marks += "✓ "
+    if draft is not None and draft.dirty:
+        marks += "● "
+    return marks + name
+
+
+def pinned(key: str, memory: str, default: Any) -> str:
+    """A widget key whose value is set again on every run from `memory` (the page's own record of the choice):
+    its label may change (language, marks) without the widget falling back to its default."""
+    st.session_state[key] = st.session_state.get(memory, default)
+    return key
+
+
+def remember(key: str, memory: str) -> None:
+    if st.session_state.get(key) is not None:
+        st.session_state[memory] = st.session_state[key]
+
+
 with top[2]:
-    node = ui.remembered_select(
-        t("node"),
-        ["goal", *(c.code for c in ctx.catalog.criteria)],
-        memory="node",
-        page=PAGE,
-        format_func=lambda code: t("goal_node") if code == "goal" else ctx.catalog.criterion_name(code),
+    node_key = pinned(f"node_select:{PAGE}", "node", "goal")
+    if st.session_state[node_key] not in nodes:
+        st.session_state[node_key] = st.session_state["node"] = "goal"
+    node: str = st.selectbox(
+        t("node"), nodes, format_func=node_label, key=node_key, on_change=remember, args=(node_key, "node")
     )
 
 with st.expander(t("ahp_settings")):
-    settings = st.columns(2)
-    method = settings[0].radio(
+    settings = st.columns(3)
+    method: PriorityMethod = settings[0].radio(
         t("priority_method"),
-        list(get_args(PriorityMethod)),
+        get_args(PriorityMethod),
         format_func=lambda m: t(f"ahp_{m}"),
         horizontal=True,
-        key="ahp_method",
+        key=pinned("ahp_method", "ahp_method:value", "eigenvector"),
+        on_change=remember,
+        args=("ahp_method", "ahp_method:value"),
     )
-    ri_table = settings[1].selectbox(
+    completion: Completion = settings[1].radio(
+        t("completion"),
+        get_args(Completion),
+        format_func=lambda c: t(f"completion_{c}"),
+        horizontal=True,
+        key=pinned("ahp_completion", "ahp_completion:value", "harker"),
+        on_change=remember,
+        args=("ahp_completion", "ahp_completion:value"),
+        help=t("completion_help"),
+        disabled=method != "eigenvector",
+    )
+    ri_table: RiTable = settings[2].selectbox(
         t("ri_table"),
-        list(get_args(RiTable)),
+        get_args(RiTable),
         format_func=lambda r: t(f"ri_{r}"),
-        key="ahp_ri",
+        key=pinned("ahp_ri", "ahp_ri:value", "saaty"),
+        on_change=remember,
+        args=("ahp_ri", "ahp_ri:value"),
     )
 
-ident = f"{panel_id}:{expert_code}:{node}"
+ident = ident_of(node)
+
+# Leaving a node (or an expert) with unsaved edits: Streamlit cannot hold the user back, so say so and keep them.
+last_ident = st.session_state.get(LAST_IDENT)
+if last_ident and last_ident != ident and last_ident in drafts and drafts[last_ident].dirty:
+    left_node = last_ident.rsplit(":", 1)[1]
+    left_name = t("goal_node") if left_node == "goal" else ctx.catalog.criterion_name(left_node)
+    st.warning(t("left_unsaved", node=left_name), icon=":material/edit_note:")
+st.session_state[LAST_IDENT] = ident
 
 
-def slider_key(i: int, j: int) -> str:
-    return f"pair:{ident}:{i}:{j}"
-
-
-def load(force: bool = False) -> dict[str, Any]:
-    """The stored judgment (or an all-equal start when there is none), with the sliders set to it."""
-    store: dict[str, Any] | None = st.session_state.get(STORE)
-    if store is not None and store["ident"] == ident and not force:
-        return store
+def load() -> Draft:
+    """The draft of this node: the one kept in the session, else the stored judgment (or none yet)."""
+    if ident in drafts:
+        return drafts[ident]
     stored = api.judgment(ctx.api_key, panel_id, expert_code, node)
     items = stored.items if stored else ctx.catalog.children(node)
     size = len(items)
-    matrix = stored.matrix if stored else [[1.0] * size for _ in range(size)]
-    values = {}
+    values: dict[Pair, float | None] = {}
     for i in range(size):
         for j in range(i + 1, size):
-            judged = matrix[i][j]
-            values[(i, j)] = "1" if judged is None else ui.nearest_scale_value(judged)
-    store = {
-        "ident": ident,
-        "items": items,
-        "saved": dict(values),
-        "values": dict(values),
-        "version": stored.version if stored else 0,
-        "updated_by": stored.updated_by if stored else None,
-        "updated_at": stored.updated_at if stored else None,
-    }
+            values[(i, j)] = stored.matrix[i][j] if stored else None
+    draft = Draft(
+        items=list(items),
+        values=values,
+        saved=dict(values),
+        skipped={p for p, v in values.items() if v is None} if stored else set(),
+        version=stored.version if stored else 0,
+        updated_by=stored.updated_by if stored else None,
+        updated_at=stored.updated_at if stored else None,
+    )
+    drafts[ident] = draft
+    return draft
+
+
+def reload(key: str) -> None:
+    drafts.pop(key, None)
+
+
+with api.shown_errors():
+    draft = load()
+items = draft.items
+size = len(items)
+pairs = [(i, j) for i in range(size) for j in range(i + 1, size)]
+
+
+# --- what a pair shows ------------------------------------------------------------------------------------------
+
+
+def side_of(pair: Pair) -> int | None:
+    value = draft.values[pair]
+    if value is None:
+        return SKIP if pair in draft.skipped else None
+    if value == 1:
+        return draft.sides.get(pair, LEFT)
+    return LEFT if value > 1 else RIGHT
+
+
+def strength_of(value: float | None) -> int | None:
+    """The point of the 1–9 scale nearest to a judgment (a value off the scale shows its nearest point)."""
+    if value is None:
+        return None
+    magnitude = max(value, 1 / value)
+    return min(STRENGTHS, key=lambda s: abs(math.log(s) - math.log(magnitude)))
+
+
+def number_text(value: float) -> str:
+    """A judgment as the expert would write it: "3", "1/5", or "2.47" off the integer points."""
+    if abs(value - round(value)) < 1e-9:
+        return str(round(value))
+    if abs(1 / value - round(1 / value)) < 1e-9:
+        return f"1/{round(1 / value)}"
+    return f"{value:.2f}"
+
+
+def judgment_text(value: float | None, i: int, j: int) -> str:
+    """A judgment in words: "C1 · 5 strong", "1 · equal", or "not judged"."""
+    if value is None:
+        return t("not_judged")
+    if abs(value - 1) < 1e-9:
+        return f"1 · {t('saaty_1')}"
+    side, magnitude = (items[i], value) if value > 1 else (items[j], 1 / value)
+    strength = strength_of(magnitude) or 1
+    words = t(f"saaty_{strength}") if abs(magnitude - strength) < 1e-9 else ""
+    return f"{side} · {number_text(magnitude)} {words}".rstrip()
+
+
+def side_label(choice: int, *, i: int, j: int) -> str:
+    return {LEFT: items[i], RIGHT: items[j], SKIP: t("skip_pair")}[choice]
+
+
+def side_key(pair: Pair) -> str:
+    return f"side:{ident}:{pair[0]}:{pair[1]}"
+
+
+def strength_key(pair: Pair) -> str:
+    return f"strength:{ident}:{pair[0]}:{pair[1]}"
+
+
+# --- callbacks: the only way a widget changes the draft -----------------------------------------------------------
+
+
+def on_side(key: str, pair: Pair) -> None:
+    target = drafts[key]
+    chosen = st.session_state.get(side_key_of(key, pair))
+    if chosen is None:
+        return
+    if chosen == SKIP:
+        target.skipped.add(pair)
+        target.set(pair, None)
+        return
+    target.skipped.discard(pair)
+    target.sides[pair] = chosen
+    value = target.values[pair]
+    magnitude = 1.0 if value is None else max(value, 1 / value)
+    target.set(pair, magnitude if chosen == LEFT else 1 / magnitude)
+
+
+def on_strength(key: str, pair: Pair) -> None:
+    target = drafts[key]
+    chosen = st.session_state.get(strength_key_of(key, pair))
+    value = target.values[pair]
+    if chosen is None or value is None:  # a click on the chosen point clears it: keep the judgment
+        return
+    side = target.sides.get(pair, LEFT) if value == 1 else (LEFT if value > 1 else RIGHT)
+    target.sides[pair] = side
+    target.set(pair, float(chosen) if side == LEFT else 1 / chosen)
+
+
+def side_key_of(key: str, pair: Pair) -> str:
+    return f"side:{key}:{pair[0]}:{pair[1]}"
+
+
+def strength_key_of(key: str, pair: Pair) -> str:
+    return f"strength:{key}:{pair[0]}:{pair[1]}"
+
+
+def apply_value(key: str, pair: Pair, value: float) -> None:
+    target = drafts[key]
+    target.skipped.discard(pair)
+    target.set(pair, value)
+
+
+def parse_cell(text: object) -> float | None:
+    """A cell of the matrix editor: a number or a fraction such as "1/3"; empty for a missing judgment."""
+    if text is None or (isinstance(text, float) and math.isnan(text)) or str(text).strip() in ("", "-", "—"):
+        return None
+    numerator, slash, denominator = str(text).strip().partition("/")
+    value = float(numerator) / float(denominator) if slash else float(numerator)
+    if not math.isfinite(value) or not 1 / 9 - 1e-9 <= value <= 9 + 1e-9:
+        raise ValueError(text)
+    return value
+
+
+def on_matrix(key: str, editor: str) -> None:
+    """Edits of the matrix view into the draft: a cell below the diagonal is the reciprocal of the one above."""
+    target = drafts[key]
+    edits = st.session_state.get(editor, {}).get("edited_rows", {})
+    codes = target.items
+    for row, changes in edits.items():
+        for column, text in changes.items():
+            a, b = int(row), codes.index(str(column))
+            if a == b:
+                continue
+            try:
+                value = parse_cell(text)
+            except (ValueError, ZeroDivisionError):
+                st.session_state[FLASH] = ("error", t("matrix_cell_invalid", cell=f"{codes[a]}/{codes[b]}", value=text))
+                continue
+            pair, oriented = ((a, b), value) if a < b else ((b, a), None if value is None else 1 / value)
+            if oriented is None:
+                target.skipped.add(pair)
+            else:
+                target.skipped.discard(pair)
+            target.set(pair, oriented)
+    target.rev += 1  # a new editor, built from the draft
+
+
+def full_matrix(values: dict[Pair, float | None], size: int) -> list[list[float | str | None]]:
+    """The reciprocal matrix of the upper-triangle judgments; integer points as exact fractions ("1/3")."""
+    matrix: list[list[float | str | None]] = [[1.0] * size for _ in range(size)]
     for (i, j), value in values.items():
-        st.session_state[slider_key(i, j)] = value
-    st.session_state[STORE] = store
-    return store
-
-
-def reload() -> None:
-    st.session_state.pop(STORE, None)
-
-
-def apply_suggestion(i: int, j: int, value: str) -> None:
-    st.session_state[slider_key(i, j)] = value
-    st.session_state[STORE]["values"][(i, j)] = value
-
-
-def full_matrix(values: dict[tuple[int, int], str], size: int) -> list[list[str]]:
-    """The reciprocal matrix of the upper-triangle judgments, as exact fractions ("1/3")."""
-    matrix = [["1"] * size for _ in range(size)]
-    for (i, j), value in values.items():
-        matrix[i][j] = value
-        matrix[j][i] = value.split("/")[1] if "/" in value else ("1" if value == "1" else f"1/{value}")
+        if value is None:
+            matrix[i][j] = matrix[j][i] = None
+        else:
+            matrix[i][j] = number_text(value) if "." not in number_text(value) else value
+            matrix[j][i] = number_text(1 / value) if "." not in number_text(1 / value) else 1 / value
     return matrix
 
 
-def priorities_of(values: dict[tuple[int, int], str], items: list[str]) -> PrioritiesResponse:
+def priorities_of(values: dict[Pair, float | None]) -> PrioritiesResponse | None:
+    """The weights and consistency of the judgments, None while too few are given to connect the items."""
+    if sum(1 for v in values.values() if v is not None) < size - 1:
+        return None
     body = api.request_body(
         PrioritiesRequest,
-        matrix=full_matrix(values, len(items)),
+        matrix=full_matrix(values, size),
         labels=items,
         method=method,
+        completion=completion,
         ri_table=ri_table,
-        cr_threshold=0.1,
+        cr_threshold=CR_THRESHOLD,
     )
-    return api.priorities(ctx.api_key, body)
+    try:
+        return api.priorities(ctx.api_key, body)
+    except InvalidInput:
+        return None  # the judgments given do not connect every item yet
 
+
+def save(key: str) -> None:
+    """Save one node's draft; a matrix over the CR threshold is saved with a warning, never refused."""
+    target = drafts[key]
+    panel_of, expert_of, node_of = key.split(":")
+    matrix = full_matrix(target.values, len(target.items))
+    try:
+        change = api.request_body(JudgmentWrite, items=target.items, matrix=matrix, version=target.version)
+        saved = api.save_judgment(ctx.api_key, int(panel_of), expert_of, node_of, change)
+    except Conflict:
+        st.session_state[FLASH] = ("conflict", t("err_conflict"))
+        return
+    except DomainError as exc:
+        st.session_state[FLASH] = ("error", f"{t('err_request')} {exc.detail}")
+        return
+    target.saved = dict(target.values)
+    target.version, target.updated_by, target.updated_at = saved.version, saved.updated_by, saved.updated_at
+    api.forget_progress()
+    result = priorities_of(target.values)
+    if result is not None and not result.consistent:
+        st.session_state[FLASH] = ("warning", t("saved_over_threshold", version=saved.version, cr=f"{result.cr:.3f}"))
+    else:
+        st.session_state[FLASH] = ("success", t("saved_ok", version=saved.version))
+
+
+# --- the page -----------------------------------------------------------------------------------------------------
 
 with api.shown_errors():
-    store = load()
-items: list[str] = store["items"]
-size = len(items)
-pairs = [(i, j) for i in range(size) for j in range(i + 1, size)]
-for pair in pairs:
-    # A slider not on the page in the last run (another page was open) lost its state: restore it.
-    if slider_key(*pair) not in st.session_state:
-        st.session_state[slider_key(*pair)] = store["values"][pair]
-    store["values"][pair] = st.session_state[slider_key(*pair)]
+    result = priorities_of(draft.values)
+    saved_result = priorities_of(draft.saved) if draft.version else None
 
-with api.shown_errors():
-    result = priorities_of(store["values"], items)
-    saved_result = priorities_of(store["saved"], items) if store["version"] else None
+# The worst judgments, oriented to the upper triangle, while the matrix is over the threshold.
+worst: dict[Pair, tuple[int, float, float]] = {}
+if result is not None and not result.consistent:
+    for rank, entry in enumerate(result.inconsistencies, start=1):
+        a, b, best = entry.row, entry.col, entry.best_value
+        if a > b:
+            a, b, best = b, a, 1 / best
+        worst[(a, b)] = (rank, best, entry.cr_after)
 
-suggestions: dict[tuple[int, int], tuple[int, float, str]] = {}
-for rank, entry in enumerate(result.inconsistencies, start=1):
-    i, j, suggested = entry.row, entry.col, entry.suggested
-    if i > j:
-        i, j, suggested = j, i, 1 / suggested
-    current = store["values"][(i, j)]
-    option = ui.nearest_scale_value(suggested)
-    if option == current:
-        # The nearest point is where the slider is: one step towards the consistent value is the useful move.
-        index = ui.SAATY_SCALE.index(current)
-        step = -1 if suggested > ui.scale_number(current) else 1
-        option = ui.SAATY_SCALE[min(max(index + step, 0), len(ui.SAATY_SCALE) - 1)]
-    suggestions[(i, j)] = (rank, suggested, option)
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    kind, text = flash
+    if kind == "success":
+        st.success(text, icon=":material/check:")
+    elif kind == "warning":
+        st.warning(text, icon=":material/warning:")
+    else:
+        st.error(text, icon=":material/sync_problem:" if kind == "conflict" else ":material/error:")
+        if kind == "conflict":
+            st.button(t("reload_theirs"), on_click=reload, args=(ident,), key="reload_after_conflict")
+
+
+def save_bar(where: str) -> None:
+    """Save and reload, with the unsaved mark and what is stored: at the top and at the bottom of the pairs."""
+    bar = st.columns([2, 2, 6], vertical_alignment="center")
+    can_save = draft.dirty or (draft.version == 0 and draft.judged > 0)
+    bar[0].button(
+        t("save_judgments"),
+        type="primary",
+        disabled=not can_save,
+        icon=":material/save:",
+        key="save" if where == "bottom" else f"save_{where}",
+        on_click=save,
+        args=(ident,),
+        width="stretch",
+    )
+    bar[1].button(
+        t("reload"), on_click=reload, args=(ident,), icon=":material/refresh:", key=f"reload_{where}", width="stretch"
+    )
+    if draft.dirty:
+        bar[2].markdown(f":orange-badge[● {t('unsaved_changes')}]")
+    elif draft.version:
+        bar[2].caption(t("stored_version", version=draft.version, by=draft.updated_by, at=str(draft.updated_at)[:16]))
+    else:
+        bar[2].caption(t("not_saved_yet"))
+
+
+def progress_bars() -> None:
+    """The node's pairs judged and the tree's nodes done (saved), always in view."""
+    share = draft.judged / len(pairs) if pairs else 1.0
+    st.progress(share, text=t("pairs_judged", done=draft.judged, total=len(pairs)))
+    if progress is not None:
+        unsaved = sum(1 for key, d in drafts.items() if key.startswith(f"{panel_id}:{expert_code}:") and d.dirty)
+        text = t("nodes_done", done=progress.nodes_done, total=progress.nodes_total)
+        if unsaved:
+            text += " · " + t("nodes_unsaved", count=unsaved)
+        st.progress(progress.nodes_done / max(progress.nodes_total, 1), text=text)
+
+
+save_bar("top")
 
 # The result column stays in view while the expert scrolls through the pairs.
 st.html(
     "<style>[data-testid='stColumn']:has(.st-key-judgment_result)"
     "{position: sticky; top: 3.75rem; align-self: flex-start;}</style>"
 )
-left, right = st.columns([3, 2], gap="large")
+left, right = st.columns([2, 1], gap="medium")
 with left:
-    st.subheader(t("pairwise_comparisons"))
-    st.caption(t("slider_help"))
-    for i, j in pairs:
-        name_i, name_j = ctx.catalog.item_name(items[i]), ctx.catalog.item_name(items[j])
-        flag = suggestions.get((i, j))
-        label = f"{name_i}  ⟷  {name_j}"
-        if flag:
-            label = f":orange[**⚠ {flag[0]}**] {label}"
-        st.select_slider(
-            label,
-            options=ui.SAATY_SCALE,
-            format_func=functools.partial(ui.saaty_label, left=items[i], right=items[j]),
-            key=slider_key(i, j),
+    entry_view = st.segmented_control(
+        t("view"),
+        ("pairs", "matrix"),
+        format_func=lambda v: t(f"entry_{v}"),
+        key=pinned("judgment_view", "judgment_view:value", "pairs"),
+        on_change=remember,
+        args=("judgment_view", "judgment_view:value"),
+        label_visibility="collapsed",
+    )
+    if entry_view == "matrix":
+        st.subheader(t("matrix_view"))
+        st.caption(t("matrix_help"))
+        rows = []
+        for a in range(size):
+            row: dict[str, str] = {}
+            for b in range(size):
+                if a == b:
+                    row[items[b]] = "1"
+                else:
+                    value = draft.values[(a, b)] if a < b else draft.values[(b, a)]
+                    shown = None if value is None else (value if a < b else 1 / value)
+                    row[items[b]] = "" if shown is None else number_text(shown)
+            rows.append(row)
+        frame = pd.DataFrame(rows, index=items)
+        editor = f"matrix:{ident}:{draft.rev}"
+        st.data_editor(
+            frame,
+            key=editor,
+            on_change=on_matrix,
+            args=(ident, editor),
+            width="stretch",
+            column_config={
+                code: st.column_config.TextColumn(code, help=ctx.catalog.item_name(code), width="small")
+                for code in items
+            },
         )
+        for code in items:
+            st.caption(ctx.catalog.item_name(code))
+    else:
+        st.subheader(t("pairwise_comparisons"))
+        st.caption(t("pairs_help"))
+        for i, j in pairs:
+            pair = (i, j)
+            mark = worst.get(pair)
+            head = f"**{ctx.catalog.item_name(items[i])}**  ⟷  **{ctx.catalog.item_name(items[j])}**"
+            if mark:
+                head = f":orange[**⚠ {mark[0]}**] {head}"
+            with st.container(key=f"pair_{i}_{j}", gap="small"):
+                heading, choice = st.columns([3, 2], vertical_alignment="center")
+                heading.markdown(head)
+                st.session_state[side_key(pair)] = side_of(pair)
+                choice.radio(
+                    t("more_important"),
+                    (LEFT, RIGHT, SKIP),
+                    format_func=functools.partial(side_label, i=i, j=j),
+                    key=side_key(pair),
+                    horizontal=True,
+                    on_change=on_side,
+                    args=(ident, pair),
+                    label_visibility="collapsed",
+                )
+                st.session_state[strength_key(pair)] = strength_of(draft.values[pair])
+                st.segmented_control(
+                    t("how_much"),
+                    STRENGTHS,
+                    format_func=lambda s: t(f"saaty_tick_{s}"),
+                    key=strength_key(pair),
+                    on_change=on_strength,
+                    args=(ident, pair),
+                    disabled=draft.values[pair] is None,
+                    label_visibility="collapsed",
+                )
 
 with right, st.container(key="judgment_result"):
     st.subheader(t("live_result"))
-    if st.session_state.get("judgment_flash"):
-        st.success(st.session_state.pop("judgment_flash"), icon=":material/check:")
-    metrics = st.columns(3)
-    cr = result.cr
-    saved_cr = saved_result.cr if saved_result else None
-    metrics[0].metric("λmax", f"{result.lambda_max:.4f}")
-    metrics[1].metric("CI", f"{result.ci:.4f}")
-    metrics[2].metric(
-        "CR",
-        f"{cr:.4f}",
-        delta=None if saved_cr is None or abs(cr - saved_cr) < 5e-5 else f"{cr - saved_cr:+.4f}",
-        delta_color="inverse",
-        help=t("cr_help"),
-    )
-    if result.consistent:
-        st.success(t("consistent_ok", cr=f"{cr:.3f}"), icon=":material/check_circle:")
+    progress_bars()
+    if result is None:
+        st.info(t("too_few_judgments", needed=max(size - 1, 1)), icon=":material/pending:")
     else:
-        st.warning(t("consistent_no", cr=f"{cr:.3f}"), icon=":material/warning:")
-
-    names = [ctx.catalog.item_name(code) for code in items]
-    fig = go.Figure(
-        go.Bar(
-            x=result.weights,
-            y=items,
-            orientation="h",
-            name=t("weights_now"),
-            marker_color="#4C78A8",
-            text=[f"{w:.3f}" for w in result.weights],
-            textposition="auto",
-            hovertext=names,
-            hovertemplate="%{hovertext}: %{x:.4f}<extra></extra>",
+        cr = result.cr
+        saved_cr = saved_result.cr if saved_result else None
+        st.metric(
+            "CR",
+            f"{cr:.4f}",
+            delta=None if saved_cr is None or abs(cr - saved_cr) < 5e-5 else f"{cr - saved_cr:+.4f}",
+            delta_color="inverse",
+            help=t("cr_help"),
         )
-    )
-    if saved_result is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=saved_result.weights,
+        st.caption(f"λmax = {result.lambda_max:.4f} · CI = {result.ci:.4f}")
+        if result.consistent:
+            st.success(t("consistent_ok", cr=f"{cr:.3f}"), icon=":material/check_circle:")
+        else:
+            st.warning(t("consistent_no", cr=f"{cr:.3f}"), icon=":material/warning:")
+
+        names = [ctx.catalog.item_name(code) for code in items]
+        fig = go.Figure(
+            go.Bar(
+                x=result.weights,
                 y=items,
-                mode="markers",
-                name=t("weights_saved"),
-                marker={"symbol": "line-ns-open", "size": 22, "color": "#333", "line": {"width": 3}},
+                orientation="h",
+                name=t("weights_now"),
+                marker_color="#4C78A8",
+                text=[f"{w:.3f}" for w in result.weights],
+                textposition="auto",
                 hovertext=names,
                 hovertemplate="%{hovertext}: %{x:.4f}<extra></extra>",
             )
         )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title=t("weight"), rangemode="tozero")
-    ui.chart(fig, key="judgment_weights", height=90 + 38 * size)
-
-    st.subheader(t("most_inconsistent"))
-    if not suggestions:
-        st.caption(t("no_inconsistency"))
-    for (i, j), (rank, suggested, option) in sorted(suggestions.items(), key=lambda kv: kv[1][0]):
-        current = store["values"][(i, j)]
-        with st.container(border=True):
-            st.markdown(
-                f"**⚠ {rank}. {items[i]} ⟷ {items[j]}** — "
-                + t(
-                    "inconsistency_line",
-                    now=ui.saaty_label(current, items[i], items[j]),
-                    consistent=f"{suggested:.2f}",
-                    suggested=ui.saaty_label(option, items[i], items[j]),
+        if saved_result is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=saved_result.weights,
+                    y=items,
+                    mode="markers",
+                    name=t("weights_saved"),
+                    marker={"symbol": "line-ns-open", "size": 22, "color": "#333", "line": {"width": 3}},
+                    hovertext=names,
+                    hovertemplate="%{hovertext}: %{x:.4f}<extra></extra>",
                 )
             )
-            st.button(
-                t("apply_suggestion"),
-                key=f"apply:{ident}:{i}:{j}",
-                on_click=apply_suggestion,
-                args=(i, j, option),
-                icon=":material/auto_fix_high:",
-            )
+        fig.update_yaxes(autorange="reversed")
+        fig.update_xaxes(title=t("weight"), rangemode="tozero")
+        ui.chart(fig, key="judgment_weights", height=90 + 38 * size)
+
+        if worst:
+            st.subheader(t("most_inconsistent"))
+            for (i, j), (rank, best, cr_after) in sorted(worst.items(), key=lambda kv: kv[1][0]):
+                best = round(best, 2)
+                with st.container(border=True):
+                    st.markdown(
+                        f"**⚠ {rank}. {items[i]} ⟷ {items[j]}** — "
+                        + t(
+                            "inconsistency_best",
+                            now=judgment_text(draft.values[(i, j)], i, j),
+                            best=judgment_text(best, i, j),
+                            cr=f"{cr_after:.3f}",
+                        )
+                    )
+                    st.button(
+                        t("apply_best", value=judgment_text(best, i, j)),
+                        key=f"apply:{ident}:{i}:{j}",
+                        on_click=apply_value,
+                        args=(ident, (i, j), best),
+                        icon=":material/auto_fix_high:",
+                    )
 
 st.divider()
-changed = store["values"] != store["saved"] or store["version"] == 0
-footer = st.columns([2, 2, 6])
-if store["version"]:
-    footer[2].caption(
-        t("stored_version", version=store["version"], by=store["updated_by"], at=str(store["updated_at"])[:16])
-    )
-else:
-    footer[2].caption(t("not_saved_yet"))
-footer[1].button(t("reload"), on_click=reload, icon=":material/refresh:", key="reload_judgment")
-if footer[0].button(t("save_judgments"), type="primary", disabled=not changed, icon=":material/save:", key="save"):
-    matrix = full_matrix(store["values"], size)
-    try:
-        change = api.request_body(JudgmentWrite, items=items, matrix=matrix, version=store["version"])
-        saved = api.save_judgment(ctx.api_key, panel_id, expert_code, node, change)
-    except Conflict:
-        st.error(t("err_conflict"), icon=":material/sync_problem:")
-        st.button(t("reload_theirs"), on_click=reload, key="reload_after_conflict")
-    except DomainError as exc:
-        api.show_error(exc)
-    else:
-        store.update(
-            saved=dict(store["values"]),
-            version=saved.version,
-            updated_by=saved.updated_by,
-            updated_at=saved.updated_at,
-        )
-        st.session_state["judgment_flash"] = t("saved_ok", version=saved.version)
-        st.rerun()
+save_bar("bottom")

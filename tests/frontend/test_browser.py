@@ -312,3 +312,101 @@ def test_the_audit_page_in_english_and_chinese(frontend: str, browser: object) -
             shoot(page, f"audit-{slug}-zh")
     finally:
         context.close()
+
+
+# --- judgments that no rerun can change (issue 14) --------------------------------------------------------------
+
+
+def pair_states(page: object) -> dict[str, tuple[int | None, int | None]]:
+    """What every pair of the Judgments page shows, by its container: the index of the side chosen (left, right,
+    skip) and of the strength chosen (1–9), whatever the language."""
+    states = page.evaluate(  # type: ignore[attr-defined]
+        """() => Object.fromEntries([...document.querySelectorAll('[class*="st-key-pair_"]')].map((box) => {
+            const name = [...box.classList].find((c) => c.startsWith('st-key-pair_')).slice('st-key-'.length);
+            const radios = [...box.querySelectorAll('input[type="radio"]')];
+            const side = radios.findIndex((r) => r.checked);
+            const buttons = [...box.querySelectorAll('[data-testid="stButtonGroup"] button')];
+            const strength = buttons.findIndex((b) => b.getAttribute('aria-checked') === 'true');
+            return [name, [side < 0 ? null : side, strength < 0 ? null : strength + 1]];
+        }))"""
+    )
+    return {name: (side, strength) for name, (side, strength) in states.items()}
+
+
+def click_strength(page: object, pair: str, strength: int) -> None:
+    box = page.locator(f".st-key-{pair}")  # type: ignore[attr-defined]
+    box.locator('[data-testid="stButtonGroup"] button').nth(strength - 1).click()
+    settle(page)
+
+
+def switch_language(page: object, name: str) -> None:
+    page.locator('[data-testid="stSidebar"]').get_by_text(name, exact=True).click()  # type: ignore[attr-defined]
+    settle(page)
+
+
+def stored_goal(platform: Platform, expert: str = "BASIC-E1") -> list[list[float | None]]:
+    with platform.client("indicators") as client:
+        panel = next(p for p in client.get("/v1/panels").json() if p["code"] == "DEMO-BASIC")
+        matrix: list[list[float | None]] = client.get(
+            f"/v1/panels/{panel['id']}/experts/{expert}/judgments/goal"
+        ).json()["matrix"]
+        return matrix
+
+
+def test_language_switches_and_node_switches_never_change_a_judgment(
+    frontend: str, browser: object, platform: Platform
+) -> None:
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(frontend)
+        settle(page)
+        go_to(page, "judgments")
+        stored = stored_goal(platform)
+        first = pair_states(page)
+        assert len(first) == 21
+        click_strength(page, "pair_0_1", 7)
+        edited = pair_states(page)
+        assert edited["pair_0_1"][1] == 7
+        assert {k: v for k, v in edited.items() if k != "pair_0_1"} == {
+            k: v for k, v in first.items() if k != "pair_0_1"
+        }
+        cr = metric_value(page, "CR")
+
+        switch_language(page, "中文")
+        no_exception_on_page(page)
+        assert pair_states(page) == edited, "the language switch changed what the pairs show"
+        assert metric_value(page, "CR") == cr
+        shoot(page, "judgments-draft-zh")
+        click_strength(page, "pair_2_3", 3)  # a touch in Chinese changes that pair only
+        touched = pair_states(page)
+        assert {k for k in touched if touched[k] != edited[k]} == {"pair_2_3"}
+
+        switch_language(page, "English")
+        no_exception_on_page(page)
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+        assert pair_states(page) == touched
+        switch_language(page, "中文")
+        switch_language(page, "English")
+        assert pair_states(page) == touched
+        assert page.get_by_text("Unsaved changes").count() >= 1
+
+        # Leaving the node keeps its draft, with a warning; coming back shows it as it was.
+        choose(page, "Node of the tree", "C1 Innovation")
+        page.get_by_text("has unsaved changes").first.wait_for()
+        assert len(pair_states(page)) == 6
+        shoot(page, "judgments-left-unsaved-en")
+        choose(page, "Node of the tree", "Goal")
+        assert pair_states(page) == touched
+
+        page.get_by_role("button", name="Save judgments").first.click()
+        settle(page)
+        page.get_by_text("Saved (version").first.wait_for()
+        saved = stored_goal(platform)
+        changed = {(i, j) for i in range(7) for j in range(i + 1, 7) if saved[i][j] != stored[i][j]}
+        assert changed <= {(0, 1), (2, 3)}, changed
+        assert saved[0][1] in (7, 1 / 7)
+        assert saved[2][3] in (3, 1 / 3)
+        shoot(page, "judgments-saved-en")
+    finally:
+        context.close()
