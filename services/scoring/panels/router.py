@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from services.scoring.deps import IndicatorsDep
+from services.scoring.deps import IndicatorsDep, SettingsDep
 from services.scoring.panels.service import publish_panel, rounds_summary
-from shared.auth import Analyst
+from shared.auth import Analyst, Expert
 from shared.schemas.panels import PanelPublish, PanelRoundsSummary, RoundsSummaryRequest, WeightProfileRead
 
 router = APIRouter(prefix="/v1/panels", tags=["panels"])
@@ -32,14 +32,20 @@ def publish(panel_id: int, body: PanelPublish, _: Analyst, indicators: Indicator
     "/{panel_id}/rounds/summary",
     response_model=PanelRoundsSummary,
     responses={
+        403: {"description": "Neither an analyst nor an expert of the panel, or an expert asking for an open round."},
         404: {"description": "No such panel, or no such round of it (problem+json)."},
         422: {"description": "A stored judgment cannot be aggregated (problem+json)."},
     },
 )
 def summarise_rounds(
-    panel_id: int, body: RoundsSummaryRequest, _: Analyst, indicators: IndicatorsDep
+    panel_id: int, body: RoundsSummaryRequest, principal: Expert, indicators: IndicatorsDep, settings: SettingsDep
 ) -> PanelRoundsSummary:
     """Per Delphi round and node of the tree: the group weights (AHP group), their consistency ratio, the consensus
-    S and S* with its band, and each expert's distance from the group and the judgments where they differ most
-    (analyst key: it reads every expert's judgments). What the Panel page draws as consensus and CR per round."""
-    return rounds_summary(indicators, panel_id=panel_id, request=body)
+    S and S* with its band, and each expert's distance from the group and the judgments where they differ most.
+    What the Panel page draws as consensus and CR per round.
+
+    Analysts see every round and every expert. An expert of the panel (their key linked to them) sees the closed
+    rounds only, with the group's result and their own entry, never another expert's (Delphi feedback)."""
+    return rounds_summary(
+        indicators, panel_id=panel_id, request=body, caller=principal, service_key=settings.admin_api_key
+    )

@@ -7,8 +7,9 @@ from dataclasses import asdict
 from typing import Any
 
 from services.scoring.engine.profiles import GOAL, compute_profile, node_agreement
+from shared.auth import Principal, Role
 from shared.clients import IndicatorsClient
-from shared.errors import InvalidInput, NotFound
+from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.pairwise import CR_THRESHOLD
 from shared.schemas.panels import (
     JudgmentRead,
@@ -62,22 +63,42 @@ def publish_panel(indicators: IndicatorsClient, *, panel_id: int, request: Panel
     return indicators.publish_profile(body)
 
 
-def rounds_summary(indicators: IndicatorsClient, *, panel_id: int, request: RoundsSummaryRequest) -> PanelRoundsSummary:
+def rounds_summary(
+    indicators: IndicatorsClient,
+    *,
+    panel_id: int,
+    request: RoundsSummaryRequest,
+    caller: Principal,
+    service_key: str | None,
+) -> PanelRoundsSummary:
     """Per round (or the one asked for) and node: the group weights, CR, consensus S and S*, and each expert's
-    distance from the group with the judgments where they differ most, from the judgments the caller may read that
-    fit today's tree."""
+    distance from the group with the judgments where they differ most, from the judgments that fit today's tree.
+
+    Analysts get every round and every expert, read with their own key. An expert of the panel gets the closed rounds
+    only, and only their own entry beside the group's (Delphi feedback: the group's answer, never another expert's);
+    the judgments are then read with the service's own key (`service_key`), as the expert's may read only theirs.
+    """
     panel = indicators.panel(panel_id)
+    own = None if caller.role.allows(Role.analyst) else _own_expert(panel, caller)
     rounds = indicators.panel_rounds(panel_id)
     if request.round is not None:
         rounds = [r for r in rounds if r.round == request.round]
         if not rounds:
             raise NotFound(f"panel {panel_id} has no round {request.round}")
+    if own is not None:
+        if request.round is not None and rounds[0].status != "closed":
+            raise Forbidden(f"the group result of round {request.round} is shown to experts once the round is closed")
+        rounds = [r for r in rounds if r.status == "closed"]
+        if service_key is None:
+            raise Forbidden("this scoring service has no key of its own to read the panel's judgments; ask an analyst")
     tree = _tree(indicators)
     summaries: list[RoundSummary] = []
     for row in rounds:
         # A judgment over other items than the tree's today (the tree changed since) is left out, as progress
         # counts it missing; a node left without any is `unjudged`.
-        stored = indicators.panel_judgments(panel_id, round_number=row.round)
+        stored = indicators.panel_judgments(
+            panel_id, round_number=row.round, api_key=service_key if own is not None else None
+        )
         fitting = [j for j in stored if j.node in tree and sorted(j.items) == sorted(tree[j.node])]
         judgments = _engine_judgments(panel, fitting)
         nodes, unjudged = node_agreement(
@@ -87,7 +108,7 @@ def rounds_summary(indicators: IndicatorsClient, *, panel_id: int, request: Roun
             RoundSummary(
                 round=row.round,
                 status=row.status,
-                nodes=[NodeAgreement.model_validate(asdict(node)) for node in nodes],
+                nodes=[_seen_by(NodeAgreement.model_validate(asdict(node)), own) for node in nodes],
                 unjudged=unjudged,
             )
         )
@@ -98,6 +119,21 @@ def rounds_summary(indicators: IndicatorsClient, *, panel_id: int, request: Roun
         ri_table=request.ri_table,
         rounds=summaries,
     )
+
+
+def _own_expert(panel: PanelRead, caller: Principal) -> str:
+    """The code of the panel's expert the caller's key is linked to; 403 for anyone else."""
+    for expert in panel.experts:
+        if caller.key_id is not None and expert.api_key_id == caller.key_id:
+            return expert.code
+    raise Forbidden(f"only analysts and the experts of panel {panel.code!r} see the results of its rounds")
+
+
+def _seen_by(node: NodeAgreement, own: str | None) -> NodeAgreement:
+    """The node as the caller may see it: every expert for analysts (`own` None), else only the caller's entry."""
+    if own is None:
+        return node
+    return node.model_copy(update={"experts": [e for e in node.experts if e.expert == own]})
 
 
 def _tree(indicators: IndicatorsClient) -> dict[str, list[str]]:

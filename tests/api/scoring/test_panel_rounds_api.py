@@ -131,9 +131,11 @@ def most_different(
     return [pair for _, _, pair in sorted(gaps)[:3]]
 
 
-def test_round_summaries_need_an_analyst_and_a_panel(scoring_client: TestClient, indicators_client: TestClient) -> None:
+def test_round_summaries_need_an_analyst_or_an_expert_of_the_panel(
+    scoring_client: TestClient, indicators_client: TestClient
+) -> None:
     pid = basic_panel(indicators_client)
-    for role in ("viewer", "expert"):
+    for role in ("viewer", "expert"):  # the expert's key is linked to nobody
         key = indicators_client.post("/v1/api-keys", json={"name": role, "role": role}).json()["key"]
         refused = scoring_client.post(f"/v1/panels/{pid}/rounds/summary", json={}, headers={"X-API-Key": key})
         assert refused.status_code == 403, role
@@ -186,3 +188,33 @@ def test_a_judgment_that_no_longer_fits_the_tree_is_left_out(
     nodes = {n["node"]: n for n in summary.json()["rounds"][0]["nodes"]}
     assert [e["expert"] for e in nodes["C1"]["experts"]] == [f"BASIC-E{k}" for k in range(1, 5)]
     assert len(nodes["goal"]["experts"]) == 5
+
+
+def test_an_expert_sees_the_group_and_only_themselves_once_a_round_is_closed(
+    scoring_client: TestClient, indicators_client: TestClient
+) -> None:
+    pid = basic_panel(indicators_client)
+    created = indicators_client.post("/v1/api-keys", json={"name": "basic-e3", "role": "expert"}).json()
+    linked = indicators_client.patch(f"/v1/panels/{pid}/experts/BASIC-E3", json={"api_key_id": created["id"]})
+    assert linked.status_code == 200, linked.text
+    expert = {"X-API-Key": created["key"]}
+    url = f"/v1/panels/{pid}/rounds/summary"
+
+    assert scoring_client.post(url, json={}, headers=expert).json()["rounds"] == []
+    assert scoring_client.post(url, json={"round": 1}, headers=expert).status_code == 403
+    assert indicators_client.post(f"/v1/panels/{pid}/rounds").status_code == 201
+
+    seen = scoring_client.post(url, json={}, headers=expert)
+    assert seen.status_code == 200, seen.text
+    everything = scoring_client.post(url, json={"round": 1}).json()
+    assert [r["round"] for r in seen.json()["rounds"]] == [1]
+    for mine, full in zip(seen.json()["rounds"][0]["nodes"], everything["rounds"][0]["nodes"], strict=True):
+        assert [e["expert"] for e in mine["experts"]] == ["BASIC-E3"]
+        assert mine["experts"][0] == next(e for e in full["experts"] if e["expert"] == "BASIC-E3")
+        assert {k: v for k, v in mine.items() if k != "experts"} == {k: v for k, v in full.items() if k != "experts"}
+    assert scoring_client.post(url, json={"round": 2}, headers=expert).status_code == 403
+
+    strategic = next(p["id"] for p in indicators_client.get("/v1/panels").json() if p["category"] == "strategic")
+    other = scoring_client.post(f"/v1/panels/{strategic}/rounds/summary", json={}, headers=expert)
+    assert other.status_code == 403
+    assert other.headers["content-type"].startswith("application/problem+json")
