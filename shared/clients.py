@@ -840,7 +840,8 @@ class ScoringClient(ServiceClient):
         self, panel_id: int, body: RoundsSummaryRequest | None = None, *, api_key: str | None = None
     ) -> PanelRoundsSummary:
         """Per Delphi round (every one, or `body.round`) and node: the group weights, CR, consensus S and S*, and each
-        expert's distance from the group with the judgments where they differ most (analyst key); never cached."""
+        expert's distance from the group with the judgments where they differ most; never cached. An analyst's key
+        sees every round and expert; the key of one of the panel's experts the closed rounds and its own entry only."""
         path = f"/v1/panels/{panel_id}/rounds/summary"
         return _exchange(self, "POST", path, body or RoundsSummaryRequest(), PanelRoundsSummary, api_key=api_key)
 
