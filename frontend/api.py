@@ -59,6 +59,7 @@ from shared.schemas.panels import (
     WeightProfileCreate,
     WeightProfileRead,
 )
+from shared.schemas.plans import ClusterPlan
 from shared.schemas.rankings import (
     ComparisonResponse,
     RankingMethod,
@@ -484,3 +485,18 @@ def recommendation(
 ) -> ClusterRecommendations:
     """GET /v1/recommendations/{code}: strengths, weaknesses and actions, in the chosen language."""
     return clients(api_key).recommendations.recommendation(code, year, profile_id, cast(Lang, lang))
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=128)
+def cluster_plan(
+    api_key: str,
+    code: str,
+    year: int,
+    profile_id: int | None,
+    target: str,
+    lang: str,
+    versions: tuple[str | None, ...],
+) -> ClusterPlan:
+    """GET /v1/recommendations/{code}/plan: the fewest changes, each to a value a peer reached, that bring the cluster
+    to `target`, with the criterion scores before and after; `versions` as for `ranking`."""
+    return clients(api_key).recommendations.cluster_plan(code, year, target, profile_id, cast(Lang, lang))

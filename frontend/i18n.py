@@ -799,6 +799,46 @@ STRINGS: dict[str, tuple[str, str]] = {
     "value": ("Value", "数值"),
     "benchmark": ("Benchmark", "标杆值"),
     "gap": ("Gap", "差距"),
+    # --- plans (what it takes to reach a target) ---------------------------------------------------------------
+    "plan_heading": ("What it takes", "达成目标需要做什么"),
+    "plan_intro": (
+        "The fewest indicator changes that bring the cluster to a target on the published model, each to a value "
+        "a cluster of the same category reached that year; re-scored by the scoring service, not estimated.",
+        "在已发布模型上使集群达到目标所需的最少指标调整，每项调整的目标值均为当年同类集群实际达到的数值；"
+        "由评分服务重新计算，而非估算。",
+    ),
+    "plan_target": ("Target", "目标"),
+    "target_next_tier": ("Next tier", "升入上一梯队"),
+    "target_top_quartile": ("Top quartile of its category", "进入同类前四分之一"),
+    "target_rank": ("Rank K or better", "名次达到第K位或更好"),
+    "plan_rank_k": ("Rank to reach (K)", "目标名次（K）"),
+    "plan_now": ("Now", "当前"),
+    "plan_reached": ("With the plan", "实施方案后"),
+    "plan_changes": ("Changes", "调整项数"),
+    "plan_effort": ("Effort", "调整幅度"),
+    "plan_effort_help": (
+        "The sum of the changes, each as a share of its indicator's reference range.",
+        "各项调整幅度之和，每项按其指标参考区间的比例计。",
+    ),
+    "plan_standing": ("rank {rank} · {tier}", "第{rank}位 · {tier}"),
+    "plan_rule": ("Reaching the target means: {rule}.", "达到目标的含义：{rule}。"),
+    "col_from_to": ("From → to", "从 → 到"),
+    "col_peer": ("Peer that reached it", "已达到该值的同类集群"),
+    "col_effort": ("Effort (share of range)", "幅度（占参考区间）"),
+    "plan_met": ("The target is met already: no change is needed.", "已达到该目标，无需调整。"),
+    "plan_unreachable": (
+        "Not reachable. No set of changes within the values its peers reached brings {name} to this target: with "
+        "every indicator at its peers' best it would reach rank {rank} ({tier}).",
+        "无法达到。在同类集群当年达到的数值范围内，没有任何调整组合能使{name}达到该目标：即使每项指标都达到同类最好"
+        "水平，也只能排第{rank}位（{tier}）。",
+    ),
+    "plan_imputed": (
+        "\\* the cluster's value was missing and taken as its category's median: collect the real value first.",
+        "\\* 该集群此项数值缺失，按同类中位数计：应先采集实际数值。",
+    ),
+    "plan_radar": ("Criterion scores before and after the plan", "方案实施前后的准则层得分"),
+    "plan_before": ("before", "调整前"),
+    "plan_after": ("after", "调整后"),
     # --- data -----------------------------------------------------------------------------------------------
     "data_intro": (
         "Browse the observations, import a CSV or XLSX file (checked first, all or nothing), and see what changed.",

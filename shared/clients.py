@@ -83,7 +83,7 @@ from shared.schemas.panels import (
     WeightProfileCreate,
     WeightProfileRead,
 )
-from shared.schemas.plans import PlanRequest, PlanResponse
+from shared.schemas.plans import ClusterPlan, PlanRequest, PlanResponse
 from shared.schemas.rankings import (
     ComparisonResponse,
     RankingMethod,
@@ -682,6 +682,24 @@ class RecommendationsClient(ServiceClient):
             ClusterRecommendations,
             f"/v1/recommendations/{cluster_code}",
             params={"year": year, "profile": profile, "lang": lang},
+            api_key=api_key,
+        )
+
+    def cluster_plan(
+        self,
+        cluster_code: str,
+        year: int,
+        target: str,
+        profile: int | None = None,
+        lang: Lang = "en",
+        *,
+        api_key: str | None = None,
+    ) -> ClusterPlan:
+        """GET /v1/recommendations/{code}/plan: the fewest peer-bounded changes that reach `target`, named in `lang`."""
+        return self.get_model(
+            ClusterPlan,
+            f"/v1/recommendations/{cluster_code}/plan",
+            params={"year": year, "target": target, "profile": profile, "lang": lang},
             api_key=api_key,
         )
 

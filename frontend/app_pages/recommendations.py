@@ -1,6 +1,9 @@
-"""Recommendations: a cluster's strengths and weaknesses against its category's peers, and the actions they call for."""
+"""Recommendations: a cluster's strengths and weaknesses against its category's peers, the actions they call for,
+and what it takes to reach a target (the scoring service's plan, drawn here as it answers)."""
 
 from __future__ import annotations
+
+from typing import cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -8,8 +11,12 @@ import streamlit as st
 
 from frontend import api, ui
 from frontend.i18n import lang, t
+from shared.schemas.plans import NAMED_TARGETS
+from shared.schemas.vocabulary import Lang
+from shared.units import quantity, share_of_range
 
 PAGE = "recommendations"
+RANK_TARGET = "rank"
 
 ctx = ui.page_context()
 st.title(t("page_recommendations"))
@@ -76,12 +83,14 @@ with right:
     if not advice.weaknesses:
         st.caption(t("none_found"))
     else:
+        language = cast(Lang, lang())
         table = pd.DataFrame(
             [
                 {
                     t("col_indicator"): ctx.catalog.indicator_name(w.indicator),
-                    t("value"): f"{w.value:g} {ctx.catalog.unit(w.indicator)}" + (" *" if w.imputed else ""),
-                    t("benchmark"): f"{w.benchmark:g} {ctx.catalog.unit(w.indicator)}",
+                    t("value"): quantity(w.value, ctx.catalog.indicators[w.indicator], language)
+                    + (" *" if w.imputed else ""),
+                    t("benchmark"): quantity(w.benchmark, ctx.catalog.indicators[w.indicator], language),
                     t("gap"): f"{w.gap:.1%}",
                 }
                 for w in advice.weaknesses
@@ -90,13 +99,14 @@ with right:
         st.dataframe(table, hide_index=True, width="stretch")
         if any(w.imputed for w in advice.weaknesses):
             st.caption(t("imputed_star"))
+        largest_first = sorted(advice.weaknesses, key=lambda w: -w.gap)
         fig = go.Figure(
             go.Bar(
-                x=[w.gap for w in advice.weaknesses],
-                y=[w.indicator for w in advice.weaknesses],
+                x=[w.gap for w in largest_first],
+                y=[w.indicator for w in largest_first],
                 orientation="h",
                 marker_color="#E45756",
-                hovertext=[ctx.catalog.indicator_name(w.indicator) for w in advice.weaknesses],
+                hovertext=[ctx.catalog.indicator_name(w.indicator) for w in largest_first],
                 hovertemplate="%{hovertext}: %{x:.1%}<extra></extra>",
             )
         )
@@ -119,3 +129,90 @@ for action in sorted(advice.recommendations, key=lambda a: a.priority):
             delta=action.expected_gain or None,
             help=t("expected_rank_help"),
         )
+
+
+# --- what it takes: the plan for a target ------------------------------------------------------------------------
+
+st.subheader(t("plan_heading"))
+st.caption(t("plan_intro"))
+pick, k_column = st.columns([3, 1])
+with pick:
+    choice = st.segmented_control(
+        t("plan_target"),
+        [*NAMED_TARGETS, RANK_TARGET],
+        format_func=lambda kind: t(f"target_{kind}"),
+        default=NAMED_TARGETS[0],
+        key="plan_target",
+    )
+kind = choice or NAMED_TARGETS[0]
+target: str = kind
+if kind == RANK_TARGET:
+    with k_column:
+        k = st.number_input(
+            t("plan_rank_k"), min_value=1, max_value=len(codes), value=max(1, advice.rank - 1), step=1, key="plan_k"
+        )
+    target = f"rank:{int(k)}"
+with api.shown_errors(), st.spinner(t("loading_recommendations")):
+    plan = api.cluster_plan(ctx.api_key, code, year, profile_id, target, lang(), ctx.versions(year))
+
+
+def standing(rank: int, tier: str) -> str:
+    return t("plan_standing", rank=rank, tier=t(f"tier_{tier}"))
+
+
+figures = st.columns(4)
+figures[0].metric(t("plan_now"), standing(plan.current.rank, plan.current.tier))
+figures[1].metric(
+    t("plan_reached"),
+    standing(plan.reached.rank, plan.reached.tier),
+    delta=(plan.current.rank - plan.reached.rank) or None,
+)
+figures[2].metric(t("plan_changes"), len(plan.changes))
+figures[3].metric(t("plan_effort"), share_of_range(plan.effort), help=t("plan_effort_help"))
+# The service words the summary in the chosen language; its rule in numbers is English only, so shown in English.
+st.caption(plan.summary if lang() == "zh" else f"{plan.summary} {t('plan_rule', rule=plan.target_rule)}")
+if not plan.reachable:
+    best = plan.best_possible
+    st.warning(
+        t("plan_unreachable", name=plan.name, rank=best.rank, tier=t(f"tier_{best.tier}")), icon=":material/block:"
+    )
+elif not plan.changes:
+    st.success(t("plan_met"), icon=":material/check_circle:")
+else:
+    language = cast(Lang, lang())
+    steps = pd.DataFrame(
+        [
+            {
+                t("col_indicator"): f"{c.indicator} {c.name}" + (" *" if c.imputed else ""),
+                t("col_from_to"): " → ".join(
+                    quantity(value, ctx.catalog.indicators[c.indicator], language)
+                    for value in (c.value_from, c.value_to)
+                ),
+                t("col_peer"): f"{c.peer_name} ({c.peer.cluster_code})",
+                t("col_effort"): share_of_range(c.effort),
+            }
+            for c in plan.changes
+        ]
+    )
+    st.dataframe(steps, hide_index=True, width="stretch")
+    if any(c.imputed for c in plan.changes):
+        st.caption(t("plan_imputed"))
+if plan.criteria_scores:
+    names = [ctx.catalog.criterion_name(s.criterion) for s in plan.criteria_scores]
+    radar = go.Figure()
+    for label, values, colour in (
+        (t("plan_before"), [s.before for s in plan.criteria_scores], "#9AA5B1"),
+        (t("plan_after"), [s.after for s in plan.criteria_scores], "#4C78A8"),
+    ):
+        radar.add_trace(
+            go.Scatterpolar(
+                r=[*values, values[0]],
+                theta=[*names, names[0]],
+                name=label,
+                line={"color": colour},
+                fill="toself",
+                opacity=0.55,
+            )
+        )
+    radar.update_layout(polar={"radialaxis": {"range": [0, 1]}}, title=t("plan_radar"))
+    ui.chart(radar, key="plan_radar", height=420)
