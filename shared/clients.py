@@ -83,7 +83,7 @@ from shared.schemas.panels import (
     WeightProfileCreate,
     WeightProfileRead,
 )
-from shared.schemas.plans import ClusterPlan, PlanRequest, PlanResponse
+from shared.schemas.plans import ClusterPlan, PlanRequest, PlanResponse, PlansRequest, PlansResponse
 from shared.schemas.rankings import (
     ComparisonResponse,
     RankingMethod,
@@ -799,6 +799,11 @@ class ScoringClient(ServiceClient):
         """POST /v1/rankings/plan: the fewest indicator changes, each to a value a peer of the same category reached,
         that bring a cluster to a target on a published ranking's model (the service caches it); never cached here."""
         return _exchange(self, "POST", "/v1/rankings/plan", body, PlanResponse, api_key=api_key)
+
+    def ranking_plans(self, body: PlansRequest, *, api_key: str | None = None) -> PlansResponse:
+        """POST /v1/rankings/plans: as `ranking_plan` for many clusters (default: every ranked one, in rank order)
+        on one resolution of the model; never cached here."""
+        return _exchange(self, "POST", "/v1/rankings/plans", body, PlansResponse, api_key=api_key)
 
     def priorities(self, body: PrioritiesRequest, *, api_key: str | None = None) -> PrioritiesResponse:
         """AHP priorities and consistency of one pairwise comparison matrix."""

@@ -130,6 +130,33 @@ class PlanResponse(BaseModel):
     notes: list[str] = Field(description="How the plan was made: the peers, imputed values, the ties.")
 
 
+MAX_PLAN_CLUSTERS = 1000
+
+
+class PlansRequest(RankingModelRequest):
+    """The ranking's model (fixed reference), the target, and the clusters (default: every one the model ranks)."""
+
+    target: str = Field(
+        description=f"What each plan must reach: {TARGET_HELP}. {TARGET_MEANING}.", examples=["next_tier"]
+    )
+    cluster_codes: list[str] | None = Field(
+        default=None,
+        max_length=MAX_PLAN_CLUSTERS,
+        description="Clusters to plan for; null: every cluster the model ranks, in the ranking's order.",
+    )
+
+    @field_validator("target")
+    @classmethod
+    def _known_target(cls, value: str) -> str:
+        return str(parse_target(value))
+
+
+class PlansResponse(BaseModel):
+    model: ModelEcho = Field(description="The model every plan was computed and re-scored on.")
+    target: str = Field(description="The target, normalised.")
+    plans: list[PlanResponse] = Field(description="One plan per cluster, in the ranking's order (or as asked).")
+
+
 class ClusterPlanChange(PlanChange):
     name: str = Field(description="Indicator name in the answer's language.")
     unit: str = Field(description="Unit of `from` and `to` in the answer's language.")

@@ -1,4 +1,4 @@
-"""GET /v1/recommendations/{cluster_code}/plan: what it takes to reach a target, on the published model."""
+"""GET /v1/recommendations/{cluster_code}/plan and /plans: what it takes to reach a target, on the published model."""
 
 from __future__ import annotations
 
@@ -21,6 +21,31 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+YearQuery = Annotated[int, Query(description="Year of the data.", examples=[2024])]
+TargetQuery = Annotated[str, Query(description=f"{TARGET_HELP}. {TARGET_MEANING}.", examples=["next_tier"])]
+ProfileQuery = Annotated[int | None, Query(description="Weight profile id; default: the default profile.")]
+LangQuery = Annotated[Lang, Query(description="Language of the names and the summary: en or zh.")]
+
+
+@router.get(
+    "/plans",
+    response_model=list[ClusterPlan],
+    summary="Every ranked cluster's plan for one target, in rank order (a year's review sheet)",
+    responses=RESPONSES,
+)
+def year_plans(
+    _: Viewer,
+    upstreams: UpstreamsDep,
+    year: YearQuery,
+    target: TargetQuery,
+    profile: ProfileQuery = None,
+    lang: LangQuery = "en",
+) -> list[ClusterPlan]:
+    """As `GET /v1/recommendations/{cluster_code}/plan` for every cluster of the year's ranking, in rank order,
+    computed by the scoring service on one resolution of the model (POST /v1/rankings/plans)."""
+    return service.year_plans(upstreams, year=year, profile_id=profile, target=target, lang=lang)
+
+
 @router.get(
     "/{cluster_code}/plan",
     response_model=ClusterPlan,
@@ -31,10 +56,10 @@ def cluster_plan(
     _: Viewer,
     upstreams: UpstreamsDep,
     cluster_code: Annotated[str, Path(description="Cluster code.", examples=["FS-HOME"])],
-    year: Annotated[int, Query(description="Year of the data.", examples=[2024])],
-    target: Annotated[str, Query(description=f"{TARGET_HELP}. {TARGET_MEANING}.", examples=["next_tier"])],
-    profile: Annotated[int | None, Query(description="Weight profile id; default: the default profile.")] = None,
-    lang: Annotated[Lang, Query(description="Language of the names and the summary: en or zh.")] = "en",
+    year: YearQuery,
+    target: TargetQuery,
+    profile: ProfileQuery = None,
+    lang: LangQuery = "en",
 ) -> ClusterPlan:
     """The smallest set of indicator changes that brings the cluster to `target` on the published fixed-reference
     TOPSIS model, each change moving one indicator to a value a cluster of the same category observed that year

@@ -6,10 +6,19 @@ model (POST /v1/rankings/plan); this service adds the indicator, unit and peer n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from services.recommendations.advice.service import Upstreams
 from services.recommendations.rules import format_number
 from shared.errors import InvalidInput
-from shared.schemas.plans import ClusterPlan, ClusterPlanChange, PlanRequest, PlanResponse, parse_target
+from shared.schemas.plans import (
+    ClusterPlan,
+    ClusterPlanChange,
+    PlanRequest,
+    PlanResponse,
+    PlansRequest,
+    parse_target,
+)
 from shared.schemas.vocabulary import Lang, Tier
 
 TIER_NAMES: dict[Tier, dict[Lang, str]] = {
@@ -28,6 +37,12 @@ def checked_target(target: str) -> str:
         raise InvalidInput(str(exc), errors=[{"loc": ["query", "target"], "msg": str(exc)}]) from exc
 
 
+def _query_errors(exc: InvalidInput) -> InvalidInput:
+    """The scoring service names its body's fields; here they are this request's query parameters."""
+    errors = [{**e, "loc": ["query", *e.get("loc", [])[1:]]} for e in exc.errors]
+    return InvalidInput(exc.detail, errors=errors)
+
+
 def cluster_plan(
     upstreams: Upstreams, *, cluster_code: str, year: int, profile_id: int | None, target: str, lang: Lang
 ) -> ClusterPlan:
@@ -36,38 +51,62 @@ def cluster_plan(
     try:
         plan = upstreams.scoring.ranking_plan(body)
     except InvalidInput as exc:
-        # The scoring service names its body's fields; here they are this request's query parameters.
-        errors = [{**e, "loc": ["query", *e.get("loc", [])[1:]]} for e in exc.errors]
-        raise InvalidInput(exc.detail, errors=errors) from exc
-    indicators = upstreams.indicators
-    state = indicators.state()
-    clusters = {c.code: c for c in indicators.clusters(state=state)}
-    tree = indicators.indicator_tree(state=state)
-    names = {i.code: (i.name_zh if lang == "zh" else i.name) for c in tree for i in c.children}
-    units = {i.code: ((i.unit_zh or i.unit) if lang == "zh" else i.unit) for c in tree for i in c.children}
+        raise _query_errors(exc) from exc
+    return _Names.of(upstreams, lang).plan(plan)
 
-    def cluster_name(code: str) -> str:
-        cluster = clusters.get(code)
-        if cluster is None:
-            return code
-        return cluster.name_zh if lang == "zh" else cluster.name
 
-    changes = [
-        ClusterPlanChange(
-            **change.model_dump(by_alias=True),
-            name=names.get(change.indicator, change.indicator),
-            unit=units.get(change.indicator, ""),
-            peer_name=cluster_name(change.peer.cluster_code),
+def year_plans(
+    upstreams: Upstreams, *, year: int, profile_id: int | None, target: str, lang: Lang
+) -> list[ClusterPlan]:
+    """Every ranked cluster's plan for `target`, in rank order, from one request to the scoring service."""
+    body = PlansRequest(year=year, profile=profile_id, target=checked_target(target))
+    try:
+        answer = upstreams.scoring.ranking_plans(body)
+    except InvalidInput as exc:
+        raise _query_errors(exc) from exc
+    names = _Names.of(upstreams, lang)
+    return [names.plan(plan) for plan in answer.plans]
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Indicator, unit and cluster names in one language, from the catalogue (read through the cache)."""
+
+    lang: Lang
+    indicators: dict[str, str]
+    units: dict[str, str]
+    clusters: dict[str, str]
+
+    @classmethod
+    def of(cls, upstreams: Upstreams, lang: Lang) -> _Names:
+        client = upstreams.indicators
+        state = client.state()
+        leaves = [i for c in client.indicator_tree(state=state) for i in c.children]
+        return cls(
+            lang=lang,
+            indicators={i.code: (i.name_zh if lang == "zh" else i.name) for i in leaves},
+            units={i.code: ((i.unit_zh or i.unit) if lang == "zh" else i.unit) for i in leaves},
+            clusters={c.code: (c.name_zh if lang == "zh" else c.name) for c in client.clusters(state=state)},
         )
-        for change in plan.changes
-    ]
-    return ClusterPlan(
-        **plan.model_dump(exclude={"changes"}),
-        changes=changes,
-        name=cluster_name(cluster_code),
-        lang=lang,
-        summary=summary(plan, cluster_name(cluster_code), lang),
-    )
+
+    def plan(self, plan: PlanResponse) -> ClusterPlan:
+        changes = [
+            ClusterPlanChange(
+                **change.model_dump(by_alias=True),
+                name=self.indicators.get(change.indicator, change.indicator),
+                unit=self.units.get(change.indicator, ""),
+                peer_name=self.clusters.get(change.peer.cluster_code, change.peer.cluster_code),
+            )
+            for change in plan.changes
+        ]
+        name = self.clusters.get(plan.cluster_code, plan.cluster_code)
+        return ClusterPlan(
+            **plan.model_dump(exclude={"changes"}),
+            changes=changes,
+            name=name,
+            lang=self.lang,
+            summary=summary(plan, name, self.lang),
+        )
 
 
 def summary(plan: PlanResponse, name: str, lang: Lang) -> str:

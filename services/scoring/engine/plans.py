@@ -198,10 +198,23 @@ def fewest_changes(
     # The best candidates together re-score at or above the threshold (checked above), so a size exists; rounding
     # of the separable form at the very edge is the only way `covering` can be empty, and then all are needed.
     size = int(covering[0]) + 1 if covering.size else int(np.count_nonzero(largest > 0))
+    # A pair can be part of a plan of `size` changes only if, with the `size - 1` largest gains of the other
+    # indicators, it covers the deficit: the others are left out of the programme, which stays exact and small.
+    # Only an indicator strictly above the (size - 1)-th largest gain is surely among them (ties keep the sum).
+    own = largest[np.array([o for o, _ in pairs])]
+    ordered = np.sort(largest)[::-1]
+    top_rest = float(ordered[: size - 1].sum())
+    nth = float(ordered[size - 1]) if size - 1 < ordered.size else 0.0
+    bound = float(ordered[size - 2]) if size >= 2 else np.inf
+    rest = np.where(own > bound, top_rest - own + nth, top_rest)
+    usable = np.flatnonzero(gain_array + rest >= deficit * (1 - 1e-9))
     for margin in _MARGINS:
-        picked = _least_effort(gain_array / deficit, effort_array, indicator_of, size, 1.0 + margin)
+        picked = _least_effort(
+            gain_array[usable] / deficit, effort_array[usable], indicator_of[usable], size, 1.0 + margin
+        )
         if picked is None:
             continue
+        picked = [int(usable[p]) for p in picked]
         changes = tuple(
             sorted(
                 (

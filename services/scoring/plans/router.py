@@ -1,4 +1,4 @@
-"""POST /v1/rankings/plan: the fewest peer-bounded indicator changes that bring a cluster to a target."""
+"""POST /v1/rankings/plan and /plans: the fewest peer-bounded indicator changes that bring clusters to a target."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from services.scoring.deps import CacheDep, IndicatorsDep, SettingsDep
 from services.scoring.plans import service
 from shared.auth import Viewer
 from shared.cache import validated
-from shared.schemas.plans import PlanRequest, PlanResponse
+from shared.schemas.plans import PlanRequest, PlanResponse, PlansRequest, PlansResponse
 
 router = APIRouter(prefix="/v1/rankings", tags=["analyses"])
 _PLAN_BODY = validated(PlanResponse)
+_PLANS_BODY = validated(PlansResponse)
 
 PLAN_REQUEST_EXAMPLE: dict[str, Any] = {"year": 2024, "cluster_code": "FS-HOME", "target": "next_tier"}
 
@@ -46,5 +47,31 @@ def ranking_plan(
         lambda: service.plan(resolved, body).model_dump_json().encode(),
         ttl_seconds=settings.rankings_ttl_seconds,
         decode=_PLAN_BODY,
+    )
+    return Response(answer, media_type="application/json")
+
+
+@router.post(
+    "/plans",
+    response_model=PlansResponse,
+    summary="Plans for many clusters (default: every ranked one) and one target, on one resolution of the model",
+    responses={
+        404: {"description": "Unknown year, profile or cluster, or no data for a cluster (problem+json)."},
+        422: {"description": "A target not of the forms, a rank beyond the ranking, a relative reference."},
+    },
+)
+def ranking_plans(
+    body: PlansRequest, _: Viewer, indicators: IndicatorsDep, cache: CacheDep, settings: SettingsDep
+) -> Response:
+    """As `POST /v1/rankings/plan` for each cluster of `cluster_codes` (default: every cluster the model ranks, in
+    the ranking's order): what a year's review sheet needs, with the model resolved once."""
+    state = indicators.state()
+    resolved = resolve_model(indicators, state, body)
+    key = analysis_key("plans", resolved.echo, state, body)
+    answer = cache.read_through(
+        key,
+        lambda: service.plans_for(resolved, body).model_dump_json().encode(),
+        ttl_seconds=settings.rankings_ttl_seconds,
+        decode=_PLANS_BODY,
     )
     return Response(answer, media_type="application/json")

@@ -29,6 +29,8 @@ from shared.schemas.plans import (
     PlanPeer,
     PlanRequest,
     PlanResponse,
+    PlansRequest,
+    PlansResponse,
     PlanStanding,
     PlanTarget,
     parse_target,
@@ -210,6 +212,20 @@ def plan(resolved: ResolvedModel, body: PlanRequest) -> PlanResponse:
         effort=result.effort,
         criteria_scores=criteria_before_after(resolved, values, changed),
         notes=notes,
+    )
+
+
+def plans_for(resolved: ResolvedModel, body: PlansRequest) -> PlansResponse:
+    """The plan of each asked cluster (default: every ranked one, in the ranking's order) on one resolved model."""
+    codes = body.cluster_codes
+    if codes is None:
+        scoped = resolved.scoped_codes
+        codes = [scoped[k] for k in resolved.published_order()]
+    common = body.model_dump(exclude={"cluster_codes"})
+    return PlansResponse(
+        model=resolved.echo,
+        target=str(parse_target(body.target)),
+        plans=[plan(resolved, PlanRequest(**common, cluster_code=code)) for code in codes],
     )
 
 

@@ -247,3 +247,29 @@ def test_the_scoring_endpoint_answers_on_the_ranking_model(scoring_client: TestC
     relative = scoring_client.post("/v1/rankings/plan", json={**body, "reference": "relative", "method": "vikor"})
     assert relative.status_code == 422
     assert math.isfinite(plan["effort"])
+
+
+def test_a_year_of_plans_in_one_request_equals_the_plans_one_by_one(
+    recommendations_client: TestClient, scoring_client: TestClient
+) -> None:
+    ranking = scoring_client.get("/v1/rankings", params={"year": YEAR}).json()["results"]
+    response = recommendations_client.get("/v1/recommendations/plans", params={"year": YEAR, "target": "rank:5"})
+    assert response.status_code == 200, response.text
+    plans = response.json()
+    assert [p["cluster_code"] for p in plans] == [r["cluster_code"] for r in ranking]
+    for plan in plans[::7]:
+        assert plan == get_plan(recommendations_client, plan["cluster_code"], "rank:5")
+    chosen = ["SH-IC", "FS-HOME"]
+    some = scoring_client.post("/v1/rankings/plans", json={"year": YEAR, "target": "rank:5", "cluster_codes": chosen})
+    assert some.status_code == 200, some.text
+    assert [p["cluster_code"] for p in some.json()["plans"]] == chosen
+    for params, status in (({"target": "best"}, 422), ({"target": "rank:999"}, 422), ({"target": "next_tier",
+                           "year": 1999}, 404)):  # fmt: skip
+        bad = recommendations_client.get("/v1/recommendations/plans", params={"year": YEAR, **params})
+        assert bad.status_code == status, bad.text
+        if status == 422:
+            assert [e["loc"] for e in bad.json()["errors"]] == [["query", "target"]]
+    unknown = scoring_client.post(
+        "/v1/rankings/plans", json={"year": YEAR, "target": "rank:5", "cluster_codes": ["NOPE"]}
+    )
+    assert unknown.status_code == 404
