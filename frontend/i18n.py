@@ -72,6 +72,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sign_in": ("Sign in", "登录"),
     "sign_out": ("Sign out", "退出登录"),
     "use_other_key": ("Use another API key", "使用其他 API 密钥"),
+    "sign_in_again": (
+        "This browser was signed in with another key: sign in again with yours (a reload never switches keys).",
+        "此浏览器曾使用其他密钥登录：请重新输入您的密钥（刷新页面不会切换身份）。",
+    ),
     "needs_role": ("needs the {role} role", "需要“{role}”角色"),
     # --- errors ---------------------------------------------------------------------------------------------
     "err_unauthorized": ("This API key is unknown or has been revoked.", "该 API 密钥无效或已被吊销。"),

@@ -1,6 +1,14 @@
 """Streamlit front end of the platform (pages in app_pages/); it talks to the services over REST only.
 
 The sidebar holds the language switch and the sign-in; the pages offered follow the signed-in key's role.
+
+Who is signed in after a browser reload: Streamlit keeps nothing of a session across a reload (st.session_state is
+new, and the key is never put in the URL or in the browser's storage). The preset key (the embedded admin key of
+`make run`, or FRONTEND_API_KEY) signs a newcomer in; once someone in this browser has signed in with another key or
+signed out, a cookie that says only that (OWN_KEY_COOKIE, no key, no name) is set, and while it is there a new
+session asks for a key instead of using the preset: a reload keeps the person or asks again, never switches to
+another key. The cookie is read through st.context.cookies (sent with the session's first request) and written by
+a line of JavaScript in the page (Streamlit has no server-side way to set one); it lasts until the browser closes.
 """
 
 from __future__ import annotations
@@ -16,6 +24,19 @@ st.set_page_config(
 )
 
 
+OWN_KEY_COOKIE = "amc_own_key"
+OWN_KEY_FLAG = "own_key_in_browser"
+
+
+def own_key_in_browser() -> bool:
+    """Whether someone in this browser has left the preset key (signed in with another one or signed out)."""
+    return bool(st.session_state.get(OWN_KEY_FLAG)) or st.context.cookies.get(OWN_KEY_COOKIE) == "1"
+
+
+def _mark_browser() -> None:
+    st.session_state[OWN_KEY_FLAG] = True
+
+
 def _use_key(key: str) -> None:
     """Check a key with the indicator service and keep it (with its role) for this session."""
     try:
@@ -29,6 +50,8 @@ def _use_key(key: str) -> None:
     st.session_state[api.SESSION_KEY] = key
     st.session_state["who"] = who
     st.session_state.pop("sign_in_error", None)
+    if key != api.preset_key():
+        _mark_browser()
 
 
 def _sign_in_with_typed_key() -> None:
@@ -42,16 +65,30 @@ def _sign_out() -> None:
     for name in (api.SESSION_KEY, "who"):
         st.session_state.pop(name, None)
     st.session_state["signed_out"] = True
+    _mark_browser()
 
 
 def sign_in() -> None:
-    """Sidebar: who is signed in, or a field for an API key; the embedded admin key is used unless signed out."""
+    """Sidebar: who is signed in, or a field for an API key. The preset key signs a newcomer in, unless this browser
+    has left it (see the module's docstring): then a reload asks for a key again."""
+    asked_again = False
     if api.SESSION_KEY not in st.session_state and not st.session_state.get("signed_out"):
         preset = api.preset_key()
-        if preset:
+        if preset and not own_key_in_browser():
             _use_key(preset)
+        elif preset:
+            asked_again = True
     who = st.session_state.get("who")
     with st.sidebar:
+        if st.session_state.get(OWN_KEY_FLAG):
+            # The browser's mark, set again on every run (a cookie of this site's path, for this browser session).
+            st.html(
+                f"<script>document.cookie = '{OWN_KEY_COOKIE}=1; path=/; SameSite=Strict';</script>",
+                unsafe_allow_javascript=True,
+                width="content",
+            )
+        if asked_again and who is None:
+            st.info(t("sign_in_again"), icon=":material/key:")
         if who is not None:
             st.markdown(f"**{t('signed_in_as')}** {who.name}  \n{t('role')}: `{t('role_' + who.role)}`")
             with st.expander(t("use_other_key")):

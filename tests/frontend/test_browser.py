@@ -410,3 +410,42 @@ def test_language_switches_and_node_switches_never_change_a_judgment(
         shoot(page, "judgments-saved-en")
     finally:
         context.close()
+
+
+def test_a_reload_never_shows_another_identity(frontend: str, browser: object, platform: Platform) -> None:
+    key_id, key = platform.new_key("Expert reloading", "expert")
+    with platform.client("indicators") as client:
+        panel = next(p for p in client.get("/v1/panels").json() if p["code"] == "DEMO-BASIC")
+        client.patch(f"/v1/panels/{panel['id']}/experts/BASIC-E3", json={"api_key_id": key_id}).raise_for_status()
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(frontend)
+        settle(page)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert "env-admin" in sidebar.inner_text()  # the embedded admin key signs a newcomer in
+        sidebar.get_by_text("Use another API key").click()
+        sidebar.get_by_label("API key").fill(key)
+        sidebar.get_by_label("API key").press("Enter")
+        settle(page)
+        assert "Signed in as Expert reloading" in " ".join(sidebar.inner_text().split())
+        go_to(page, "judgments")
+        assert page.get_by_role("combobox", name="Expert", exact=True).input_value().endswith("(BASIC-E3)")
+        assert all(cookie["value"] != key for cookie in context.cookies())  # the key is never in a cookie
+
+        for _ in range(2):
+            page.reload()
+            settle(page)
+            shown = " ".join(sidebar.inner_text().split())
+            assert "env-admin" not in shown, shown
+            assert "Signed in as" not in shown, shown  # nobody: the page asks again
+            assert "sign in again with yours" in shown
+            assert key not in page.url
+            no_exception_on_page(page)
+        shoot(page, "reload-asks-again-en")
+        sidebar.get_by_label("API key", exact=True).fill(key)
+        sidebar.get_by_role("button", name="Sign in").click()
+        settle(page)
+        assert "Signed in as Expert reloading" in " ".join(sidebar.inner_text().split())
+    finally:
+        context.close()
