@@ -399,6 +399,9 @@ def placeholder_values(
         "rank": diagnosis.rank,
         "expected_rank": what_if.expected_rank,
         "rank_gain": what_if.rank_gain,
+        "score": diagnosis.score,
+        "expected_score": what_if.score,
+        "score_gain": what_if.score_gain,
     }
 
 

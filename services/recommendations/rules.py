@@ -37,6 +37,9 @@ _SAMPLE_FIELDS: dict[str, object] = {
     "rank": 17,
     "expected_rank": 12,
     "rank_gain": 5,
+    "score": 0.4312,
+    "expected_score": 0.4475,
+    "score_gain": 0.0163,
 }
 PLACEHOLDERS: frozenset[str] = frozenset(_SAMPLE_FIELDS)
 

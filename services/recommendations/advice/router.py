@@ -61,16 +61,33 @@ RECOMMENDATIONS_EXAMPLE: dict[str, Any] = {
             "action": "Subsidise CNC and automation retrofits of key processes, starting with the firms and "
             "processes furthest below the category's top quartile.",
             "rationale": "Key-process CNC rate is 57.2 %, against a top-quartile 68.5 % among the 7 basic clusters "
-            "(normalised gap 25.11%, improvement potential 0.019). Reaching that level alone would put the cluster "
-            "at rank 13 (now 17).",
+            "(normalised gap 25.11%, improvement potential 0.019). Reaching that level alone would raise the score "
+            "by 0.016 (0.431 to 0.448) and put the cluster at rank 13 (now 17).",
             "rule_id": "basic-C5.1",
             "policy_path": "intelligent_level",
             "policy_path_name": "Higher intelligent (smart-manufacturing) level",
             "expected_rank": 13,
             "expected_gain": 4,
             "expected_score": 0.4475,
+            "score_gain": 0.0163,
+            "peer_examples": [
+                {"cluster_code": "CS-MACHINERY", "value": 71.4},
+                {"cluster_code": "WXSS-AUTO", "value": 69.0},
+            ],
         }
     ],
+    "data_gaps": [
+        {
+            "indicator": "C2.2",
+            "criterion": "C2",
+            "name": "Manufacturing innovation centres, provincial or national",
+            "unit": "count",
+            "imputed_value": 1.0,
+            "text": "Manufacturing innovation centres, provincial or national (C2.2) has no 2024 value; the ranking "
+            "used the category median, 1. Collect this indicator.",
+        }
+    ],
+    "materiality_threshold": 0.05,
     "category_check": {
         "stated": "basic",
         "nearest": "basic",
@@ -167,9 +184,11 @@ def cluster_recommendations(
     - **strengths**: criteria where its score is at or above the category's top quartile;
     - **weaknesses**: indicators below the category's top-quartile value (direction-aware), with the normalised
       gap and the improvement potential (weight × gap), largest first;
-    - **recommendations**: for the top weaknesses, an action from the category's policy paths (rules.yaml), with
-      the rationale's numbers and the rank the cluster would reach if that indicator alone reached the benchmark
-      (rescored by the scoring service on the fixed reference), ordered by that expected rank gain;
+    - **recommendations**: one action per weakness from the category's policy paths (rules.yaml), never on an
+      imputed value or a gap below the materiality threshold, never the same rule twice, with the rationale's numbers,
+      the score and rank the cluster would reach if that indicator alone reached the benchmark (rescored by the
+      scoring service on the fixed reference), ordered by that score gain, and the peers that reach the benchmark;
+    - **data_gaps**: the indicators the cluster did not report that year, to collect;
     - **category_check**: whether the indicators look like another category's; the stored category never changes.
     """
     advice = service.AdviceRequest(year=year, profile_id=profile, lang=lang, cluster_code=cluster_code)

@@ -44,6 +44,7 @@ from shared.schemas.recommendations import (
     Strength,
     Weakness,
 )
+from shared.units import quantity
 
 ADVICE_SCHEMA_VERSION = 2
 _ANSWERS = TypeAdapter(list[ClusterRecommendations])
@@ -311,12 +312,12 @@ def data_gaps(year: YearEvaluation, diagnosis: ClusterDiagnosis, lang: Lang) -> 
             continue
         name = year.labels.indicator_names.get(gap.indicator, {}).get(lang, gap.indicator)
         unit = year.labels.indicator_units.get(gap.indicator, {}).get(lang, "")
-        value = format_number(gap.value)
+        value = quantity(gap.value, year.matrix.indicators[gap.index], lang)
         text = (
-            f"{name}（{gap.indicator}）缺少{year.ranking.year}年数据，排名按同类别中位数{value}{unit}估算；请采集该指标。"
+            f"{name}（{gap.indicator}）缺少{year.ranking.year}年数据，排名按同类别中位数{value}估算；请采集该指标。"
             if lang == "zh"
             else f"{name} ({gap.indicator}) has no {year.ranking.year} value; the ranking used the category median, "
-            f"{value} {unit}. Collect this indicator.".replace(" .", ".")
+            f"{value}. Collect this indicator."
         )
         gaps.append(
             DataGap(

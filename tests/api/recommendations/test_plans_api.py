@@ -273,3 +273,42 @@ def test_a_year_of_plans_in_one_request_equals_the_plans_one_by_one(
         "/v1/rankings/plans", json={"year": YEAR, "target": "rank:5", "cluster_codes": ["NOPE"]}
     )
     assert unknown.status_code == 404
+
+
+def test_a_category_model_plans_ranks_within_the_category(scoring_client: TestClient, year_data: YearData) -> None:
+    ranking = scoring_client.get("/v1/rankings", params={"year": YEAR, "category": "basic"}).json()
+    last = ranking["results"][-1]
+    body = {"year": YEAR, "category": "basic", "cluster_code": last["cluster_code"], "target": "rank:2"}
+    plan = scoring_client.post("/v1/rankings/plan", json=body).json()
+    assert plan["model"]["category"] == "basic"
+    assert plan["current"]["rank"] == last["rank"] == len(ranking["results"])
+    if plan["reachable"]:
+        i = year_data.row(last["cluster_code"])
+        row = year_data.values[i].copy()
+        for change in plan["changes"]:
+            row[year_data.indicators.index(change["indicator"])] = change["to"]
+        field = year_data.field()
+        field[i] = year_data.score(row)[0]
+        assert rank_of(field, i, year_data.same_category(last["cluster_code"])) == plan["reached"]["rank"] <= 2
+    elsewhere = scoring_client.post("/v1/rankings/plan", json={**body, "cluster_code": "ZZ-RAIL"})
+    assert elsewhere.status_code == 422
+    assert elsewhere.json()["errors"][0]["loc"] == ["body", "cluster_code"]
+    beyond = scoring_client.post("/v1/rankings/plan", json={**body, "target": f"rank:{len(ranking['results']) + 1}"})
+    assert beyond.status_code == 422
+
+
+def test_a_weighted_sum_model_is_planned_on_its_own_scores(scoring_client: TestClient, year_data: YearData) -> None:
+    body = {"year": YEAR, "method": "wsm", "cluster_code": "SH-IC", "target": "next_tier"}
+    plan = scoring_client.post("/v1/rankings/plan", json=body).json()
+    assert plan["model"]["method"] == "wsm"
+    w = year_data.weights / year_data.weights.sum()
+    field = year_data.scaled(year_data.values) @ w
+    i = year_data.row("SH-IC")
+    assert plan["current"]["score"] == pytest.approx(field[i], abs=1e-12)
+    assert plan["changes"], plan
+    row = year_data.values[i].copy()
+    for change in plan["changes"]:
+        row[year_data.indicators.index(change["indicator"])] = change["to"]
+    field[i] = year_data.scaled(row[np.newaxis, :])[0] @ w
+    assert plan["reached"]["score"] == pytest.approx(field[i], abs=1e-12)
+    assert TIER_ORDER.index(tier_of(field, i)) < TIER_ORDER.index(plan["current"]["tier"])

@@ -83,6 +83,7 @@ def test_every_recommendation_answers_a_weakness_with_its_numbers(recommendation
             for number in (weakness["value"], weakness["benchmark"]):
                 assert format_number(number) in rec["rationale"], (rec["rationale"], number)
             assert f"rank {rec['expected_rank']} (now {answer['rank']})" in rec["rationale"]
+            assert f"raise the score by {format_number(rec['score_gain'])}" in rec["rationale"]
             assert rec["title"]
             assert rec["action"]
 
