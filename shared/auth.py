@@ -7,38 +7,38 @@ database (Redis keys, memos) a key appears only as an HMAC under a server secret
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Protocol
+from typing import Annotated, Protocol, get_args
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
 
 from shared.errors import Forbidden, TooManyRequests, Unauthorized
 from shared.limits import RateLimiter
+from shared.schemas.vocabulary import RoleName
 from shared.settings import CommonSettings
 
 API_KEY_HEADER = "X-API-Key"
 
 
-class Role(enum.StrEnum):
-    """Roles in increasing order of what they may do; each may do all that the ones before it may."""
+ROLES: tuple[RoleName, ...] = get_args(RoleName)
+"""The roles in increasing order of what they may do (the vocabulary's order)."""
 
-    viewer = "viewer"
-    expert = "expert"
-    analyst = "analyst"
-    admin = "admin"
 
-    @property
-    def level(self) -> int:
-        return list(Role).index(self)
+def role_allows(role: RoleName, needed: RoleName) -> bool:
+    """Whether `role` may do what `needed` may: each role may do all that the ones before it may."""
+    return ROLES.index(role) >= ROLES.index(needed)
 
-    def allows(self, needed: Role) -> bool:
-        return self.level >= needed.level
+
+def as_role(text: str) -> RoleName:
+    """A stored or received role name as the vocabulary's word; ValueError for any other text."""
+    if text not in ROLES:
+        raise ValueError(f"unknown role {text!r}; roles are {', '.join(ROLES)}")
+    return text
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,10 @@ class Principal:
 
     key_id: int | None
     name: str
-    role: Role
+    role: RoleName
+
+    def allows(self, needed: RoleName) -> bool:
+        return role_allows(self.role, needed)
 
     @property
     def actor(self) -> str:
@@ -99,7 +102,7 @@ def authenticate(request: Request, raw_key: Annotated[str | None, Depends(api_ke
         raise Unauthorized(f"missing {API_KEY_HEADER} header")
     admin_api_key: str | None = request.app.state.settings.admin_api_key
     if is_env_admin_key(raw_key, admin_api_key):
-        principal = Principal(key_id=None, name=ENV_ADMIN, role=Role.admin)
+        principal = Principal(key_id=None, name=ENV_ADMIN, role="admin")
     else:
         resolver: KeyResolver = request.app.state.key_resolver
         resolved = resolver.resolve(raw_key)
@@ -125,20 +128,20 @@ def _spend(request: Request, raw_key: str) -> None:
         )
 
 
-def require(role: Role) -> Callable[[Principal], Awaitable[Principal]]:
+def require(role: RoleName) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets through keys whose role allows `role`'s actions, 403 for the others."""
 
     # async: it only compares roles, and a sync dependency would cost a thread-pool hop on every request.
     async def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
-        if not principal.role.allows(role):
-            raise Forbidden(f"this needs the {role.value} role; your key has {principal.role.value}")
+        if not principal.allows(role):
+            raise Forbidden(f"this needs the {role} role; your key has {principal.role}")
         return principal
 
     return dependency
 
 
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
-Viewer = Annotated[Principal, Depends(require(Role.viewer))]
-Expert = Annotated[Principal, Depends(require(Role.expert))]
-Analyst = Annotated[Principal, Depends(require(Role.analyst))]
-Admin = Annotated[Principal, Depends(require(Role.admin))]
+Viewer = Annotated[Principal, Depends(require("viewer"))]
+Expert = Annotated[Principal, Depends(require("expert"))]
+Analyst = Annotated[Principal, Depends(require("analyst"))]
+Admin = Annotated[Principal, Depends(require("admin"))]

@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
-from shared.auth import Principal, Role, keyed_hash
+from shared.auth import Principal, as_role, keyed_hash
 from shared.cache import Cache, MemoryCache
 from shared.cache import cache_key as _cache_key
 from shared.errors import (
@@ -650,7 +650,7 @@ class RemoteKeyResolver:
 
 def _principal(body: bytes) -> Principal | None:
     who = _adapter(WhoAmI | None).validate_json(body)
-    return None if who is None else Principal(key_id=who.id, name=who.name, role=Role(who.role))
+    return None if who is None else Principal(key_id=who.id, name=who.name, role=as_role(who.role))
 
 
 def _catalog(state: PlatformState) -> dict[str, str]:

@@ -15,15 +15,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.indicators.db import make_engine, make_session_factory
 from services.indicators.models import Expert, Judgment, Panel
 from services.indicators.panels import service
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.errors import Conflict
 from shared.schemas.panels import JudgmentWrite
 from tests.support.database import load_demo_into, migrate
 
 pytestmark = pytest.mark.integration
 
-FACILITATOR = Principal(key_id=None, name="facilitator", role=Role.analyst)
-EXPERT = Principal(key_id=None, name="writer", role=Role.admin)
+FACILITATOR = Principal(key_id=None, name="facilitator", role="analyst")
+EXPERT = Principal(key_id=None, name="writer", role="admin")
 GOAL_ITEMS = ["C1", "C2", "C3", "C4", "C5", "C6", "C7"]
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response, status
 
 from services.indicators.api_keys import service
 from services.indicators.deps import SessionDep
-from shared.auth import Admin, CurrentPrincipal, Role
+from shared.auth import Admin, CurrentPrincipal
 from shared.schemas.indicators import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, WhoAmI
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
 @router.post("", response_model=ApiKeyCreated, status_code=status.HTTP_201_CREATED)
 def create_api_key(body: ApiKeyCreate, session: SessionDep, principal: Admin) -> ApiKeyCreated:
     """Issue a key. The key is in this answer only; the platform keeps its SHA-256 hash."""
-    key, raw = service.create_key(session, name=body.name, role=Role(body.role), actor=principal)
+    key, raw = service.create_key(session, name=body.name, role=body.role, actor=principal)
     return ApiKeyCreated(id=key.id, name=key.name, role=body.role, key=raw)
 
 
@@ -28,7 +28,7 @@ def list_api_keys(session: SessionDep, _: Admin) -> list[ApiKeyRead]:
 @router.get("/me", response_model=WhoAmI)
 def who_am_i(principal: CurrentPrincipal) -> WhoAmI:
     """The calling key's id, name and role (the other services check keys with this)."""
-    return WhoAmI(id=principal.key_id, name=principal.name, role=principal.role.value)
+    return WhoAmI(id=principal.key_id, name=principal.name, role=principal.role)
 
 
 @router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT)

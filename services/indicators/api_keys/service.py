@@ -7,13 +7,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.indicators.audit.service import record
 from services.indicators.models import ApiKey, utcnow
-from shared.auth import Principal, Role, hash_key, new_key
+from shared.auth import Principal, as_role, hash_key, new_key
 from shared.errors import NotFound
+from shared.schemas.vocabulary import RoleName
 
 
-def create_key(session: Session, *, name: str, role: Role, actor: Principal) -> tuple[ApiKey, str]:
+def create_key(session: Session, *, name: str, role: RoleName, actor: Principal) -> tuple[ApiKey, str]:
     raw = new_key()
-    key = ApiKey(name=name, role=role.value, key_hash=hash_key(raw), created_by=actor.actor)
+    key = ApiKey(name=name, role=role, key_hash=hash_key(raw), created_by=actor.actor)
     session.add(key)
     session.flush()
     record(
@@ -22,7 +23,7 @@ def create_key(session: Session, *, name: str, role: Role, actor: Principal) -> 
         action="api_key.create",
         entity="api_key",
         entity_id=str(key.id),
-        after={"name": name, "role": role.value},
+        after={"name": name, "role": role},
     )
     return key, raw
 
@@ -60,4 +61,4 @@ class DatabaseKeyResolver:
             ).first()
             if key is None:
                 return None
-            return Principal(key_id=key.id, name=key.name, role=Role(key.role))
+            return Principal(key_id=key.id, name=key.name, role=as_role(key.role))

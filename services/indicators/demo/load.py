@@ -26,12 +26,12 @@ from services.indicators.models import Cluster, Panel, WeightProfile
 from services.indicators.observations.service import import_observations
 from services.indicators.panels.service import create_panel, panel_snapshot, write_judgment
 from services.indicators.profiles.service import publish_profile
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.schemas.indicators import ClusterRead, CriterionNode, ImportResult, IndicatorRead
 from shared.schemas.panels import ExpertCreate, JudgmentWrite, PanelCreate, WeightProfileCreate
 
 DEMO_DIR = Path(__file__).resolve().parent
-DEMO_ACTOR = Principal(key_id=None, name="demo-loader", role=Role.admin)
+DEMO_ACTOR = Principal(key_id=None, name="demo-loader", role="admin")
 log = logging.getLogger(__name__)
 
 

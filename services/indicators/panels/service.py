@@ -13,7 +13,7 @@ from services.indicators.audit.service import record
 from services.indicators.indicator_tree.service import load_tree
 from services.indicators.models import ApiKey, Expert, Judgment, Panel, PanelRound, utcnow
 from shared import pairwise
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.schemas.panels import (
     ExpertCreate,
@@ -127,7 +127,7 @@ def list_judgments(
 ) -> list[JudgmentRead]:
     """The panel's judgments in one round (default: the open one): all for analysts and admins, only their own for
     experts, none for viewers."""
-    if not principal.role.allows(Role.expert):
+    if not principal.allows("expert"):
         raise Forbidden("individual judgments are visible only to the expert who gave them and to analysts")
     panel = get_panel(session, panel_id=panel_id)
     number = _round_number(session, panel_id=panel.id, requested=round_number)
@@ -135,7 +135,7 @@ def list_judgments(
     if expert_code is not None:
         experts = [_expert(session, panel_id=panel.id, expert_code=expert_code)]
         _require_access(principal, experts[0])
-    elif not principal.role.allows(Role.analyst):
+    elif not principal.allows("analyst"):
         experts = [expert for expert in experts if _owns(principal, expert)]
     codes = {expert.id: expert.code for expert in experts}
     query = (
@@ -158,7 +158,7 @@ def get_judgment(
     round_number: int | None = None,
 ) -> JudgmentRead:
     """One expert's judgment for one node in one round (default: the open one), for that expert or an analyst."""
-    if not principal.role.allows(Role.expert):
+    if not principal.allows("expert"):
         raise Forbidden("individual judgments are visible only to the expert who gave them and to analysts")
     panel = get_panel(session, panel_id=panel_id)
     expert = _expert(session, panel_id=panel.id, expert_code=expert_code)
@@ -404,7 +404,7 @@ def _owns(principal: Principal, expert: Expert) -> bool:
 
 def _require_access(principal: Principal, expert: Expert) -> None:
     """Analysts and admins reach every expert's judgments; an expert's key only the expert it is linked to."""
-    if principal.role.allows(Role.analyst) or (principal.role is Role.expert and _owns(principal, expert)):
+    if principal.allows("analyst") or (principal.role == "expert" and _owns(principal, expert)):
         return
     raise Forbidden(f"your key may read and change only its own expert's judgments, not those of {expert.code!r}")
 

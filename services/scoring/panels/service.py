@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from services.scoring.engine.profiles import GOAL, compute_profile, node_agreement
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.clients import IndicatorsClient
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.pairwise import CR_THRESHOLD
@@ -79,7 +79,7 @@ def rounds_summary(
     the judgments are then read with the service's own key (`service_key`), as the expert's may read only theirs.
     """
     panel = indicators.panel(panel_id)
-    own = None if caller.role.allows(Role.analyst) else _own_expert(panel, caller)
+    own = None if caller.allows("analyst") else _own_expert(panel, caller)
     rounds = indicators.panel_rounds(panel_id)
     if request.round is not None:
         rounds = [r for r in rounds if r.round == request.round]

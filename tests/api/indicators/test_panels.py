@@ -16,7 +16,7 @@ from services.indicators.models import Expert, Judgment
 from services.indicators.panels import service
 from services.indicators.prestart import alembic_config
 from services.scoring.engine.ahp import priorities
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.errors import Conflict
 from shared.pairwise import consistency_ratio
 from shared.schemas.panels import JudgmentWrite
@@ -351,7 +351,7 @@ def test_migration_0002_goes_down_and_up_on_sqlite(tmp_path: Path) -> None:
 def test_two_writers_racing_on_one_version_cannot_both_win(indicators_client: TestClient) -> None:
     factory = indicators_client.app.state.session_factory  # type: ignore[attr-defined]
     pid = panel_id(indicators_client)
-    admin = Principal(key_id=None, name="racer", role=Role.admin)
+    admin = Principal(key_id=None, name="racer", role="admin")
     write = JudgmentWrite.model_validate(equal_goal(1))
     with factory() as first, factory() as second:
         # Both have read version 1; the first commits, the second's conditional UPDATE then matches no row.

@@ -14,7 +14,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from shared.auth import Role
 from shared.cache import MemoryCache
 from shared.clients import IndicatorsClient, RecommendationsClient, RemoteKeyResolver, ScoringClient, ServiceClient
 from shared.errors import Conflict, InvalidInput, NotFound, TooManyRequests, UpstreamUnavailable
@@ -263,7 +262,7 @@ def memo_keys(raw_key: str, *, secret: bytes | None) -> list[str]:
     for _ in range(2):
         principal = resolver.resolve(raw_key)
         assert principal is not None
-        assert (principal.key_id, principal.role) == (7, Role.viewer)
+        assert (principal.key_id, principal.role) == (7, "viewer")
     assert len(handler.requests) == 1
     return memo.keys
 

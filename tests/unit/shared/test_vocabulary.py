@@ -22,13 +22,9 @@ VOCABULARY_FILE = ROOT / "shared" / "schemas" / "vocabulary.py"
 WORDS: dict[str, frozenset[str]] = {
     name: frozenset(get_args(value)) for name, value in vars(vocabulary).items() if get_origin(value) is Literal
 }
-# The vocabularies of methods (and of the tables and aggregations a method is run with): a tuple, list or set of
-# exactly their words anywhere in the source is a copy.
-METHOD_WORDS: dict[str, frozenset[str]] = {
-    name: words
-    for name, words in WORDS.items()
-    if name.endswith("Method") or name in ("Aggregation", "Normalization", "RiTable")
-}
+# A tuple, list or set of exactly a vocabulary's words (in any order) anywhere in the source is a copy.
+# One-word vocabularies are left out: a single word in a list is a value, not a copy of a list.
+LIST_WORDS: dict[str, frozenset[str]] = {name: words for name, words in WORDS.items() if len(words) > 1}
 
 
 def source_files() -> Iterator[Path]:
@@ -52,24 +48,26 @@ def copies(source: str) -> list[str]:
     """Each place in `source` that spells out vocabulary words instead of taking them from the vocabulary.
 
     - a `Literal[...]` with any word of a vocabulary Literal;
-    - a tuple, list or set whose elements are exactly the words of a method vocabulary (in any order);
+    - a tuple, list or set whose elements are exactly the words of a vocabulary (in any order);
     - a class (an Enum, say) whose attributes are assigned exactly those words.
     """
     found: list[str] = []
+    literal_slices: set[int] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Subscript) and _is_literal(node.value):
+            literal_slices.add(id(node.slice))
             words = set(_strings(node.slice))
             found += [f"line {node.lineno}: Literal with {name}'s words" for name, w in WORDS.items() if words & w]
             continue
         listed: list[ast.expr] | None = None
-        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        if isinstance(node, ast.Tuple | ast.List | ast.Set) and id(node) not in literal_slices:
             listed = node.elts
         elif isinstance(node, ast.ClassDef):
             listed = [s.value for s in node.body if isinstance(s, ast.Assign | ast.AnnAssign) and s.value is not None]
         if not listed or not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in listed):
             continue
         words = {e.value for e in listed if isinstance(e, ast.Constant)}
-        found += [f"line {node.lineno}: a copy of {name}" for name, w in METHOD_WORDS.items() if words == w]
+        found += [f"line {node.lineno}: a copy of {name}" for name, w in LIST_WORDS.items() if words == w]
     return found
 
 
@@ -104,6 +102,8 @@ def test_the_copy_check_finds_what_it_looks_for() -> None:
     assert copies('class Option(enum.StrEnum):\n    topsis = "topsis"\n    wsm = "wsm"') == [
         "line 1: a copy of FixedReferenceMethod"
     ]
+    assert copies('ROLES = ("viewer", "expert", "analyst", "admin")') == ["line 1: a copy of RoleName"]
+    assert copies('[c for c in ("basic", "strategic", "cutting_edge") if c]') == ["line 1: a copy of Category"]
     # Deliberate choices are not copies: a subset, a value other than a word list, the vocabulary's own use.
     assert copies('FIRST = ("topsis", "vikor")\nmethod: Method = "topsis"\nDomain = Literal["any", "positive"]') == []
     assert copies("METHODS = get_args(RankingMethod)\nOptions = [None, *get_args(Category)]") == []
