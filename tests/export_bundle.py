@@ -220,6 +220,8 @@ def demo_bundle(n_clusters: int = 80, seed: int = 0, *, lang: Lang = "en", year:
             unit=i.unit,
             direction=i.direction,
             weight=round(float(w), 6),
+            unit_zh=i.unit_zh,
+            integer=i.integer,
         )
         for i, k, w in zip(tree_indicators, criterion_of, global_weights, strict=True)
     ]

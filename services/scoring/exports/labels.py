@@ -225,6 +225,53 @@ _LABELS: dict[str, tuple[str, str]] = {
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "not_computed": ("Not computed for this export.", "本次导出未计算此项。"),
+    # Plans: what it takes to reach a target
+    "plans_heading": ("Plans: what it takes to reach {target}", "提升方案：{target}所需的调整"),
+    "plans_annex": ("Annex C: plans to reach {target}", "附录C：{target}的提升方案"),
+    "target_next_tier": ("the next tier", "升入上一梯队"),
+    "target_top_quartile": ("the top quartile of the category", "进入同类前四分之一"),
+    "target_rank": ("rank {k} or better", "名次达到第{k}位或更好"),
+    "plans_text": (
+        "For each cluster, the fewest indicator changes that bring it to {target} on the ranking's own model "
+        "(fixed reference), each change moving one indicator to a value a cluster of the same category reached "
+        "that year (the peer named), then the least total effort; every plan is re-scored with the model, not "
+        "estimated, and dropping any one of its changes misses the target. Effort is the change as a share of "
+        "the indicator's reference range.",
+        "对每个集群，给出在本排名所用模型（固定参照）上使其{target}所需的最少指标调整：每项调整把一项指标提高到"
+        "当年某个同类集群实际达到的数值（即所列的标杆集群），在此前提下总调整幅度最小；每个方案都由模型重新计算"
+        "得分，而非估算，去掉其中任何一项调整都达不到目标。调整幅度为调整量占该指标参考区间的比例。",
+    ),
+    "target": ("Target", "目标"),
+    "reachable": ("Reachable", "可达到"),
+    "now": ("Now", "当前"),
+    "with_plan": ("With the plan", "实施方案后"),
+    "step": ("Step", "序号"),
+    "from": ("From", "现值"),
+    "to": ("To", "目标值"),
+    "from_to": ("From → to", "现值 → 目标值"),
+    "peer": ("Peer that reached it", "已达到该值的同类集群"),
+    "peer_code": ("Peer code", "标杆集群代码"),
+    "effort": ("Effort (share of range)", "调整幅度（占参考区间）"),
+    "total_effort": ("Total effort", "总调整幅度"),
+    "standing": ("rank {rank} · {tier}", "第{rank}位 · {tier}"),
+    "plan_met": ("Meets the target already: no change is needed.", "已达到目标，无需调整。"),
+    "plan_unreachable": (
+        "Not reachable: no set of changes within the values its peers reached brings it to the target; with "
+        "every indicator at its peers' best it would reach rank {rank} ({tier}).",
+        "无法达到：在同类集群当年达到的数值范围内，没有任何调整组合能使其达到目标；即使每项指标都达到同类最好水平，"
+        "也只能排第{rank}位（{tier}）。",
+    ),
+    "plan_imputed": (
+        "* value missing, taken as the category's median: collect the real value first.",
+        "* 数值缺失，按同类中位数计：应先采集实际数值。",
+    ),
+    "criteria_before_after": ("Criterion scores, before → after", "准则层得分：调整前 → 调整后"),
+    "plans_fixed_only": (
+        "Plans are made on the fixed reference only, where a cluster's score depends on its own values.",
+        "提升方案仅在固定参照下计算（此时集群得分只取决于其自身指标值）。",
+    ),
+    "fixed_short": ("fixed reference", "固定参照"),
+    "relative_short": ("relative reference", "相对参照"),
 }
 
 _METHOD_NAMES: dict[str, str] = {
@@ -238,6 +285,17 @@ _METHOD_NAMES: dict[str, str] = {
 }
 
 
+_METHOD_NAMES_ZH: dict[str, str] = {
+    "topsis": "逼近理想解排序法",
+    "vikor": "多准则妥协解排序法",
+    "promethee_ii": "偏好顺序结构评估法",
+    "wsm": "加权和法",
+    "waspas": "加权聚合和积评估法",
+    "edas": "基于平均解距离的评估法",
+    "mabac": "边界近似区域比较法",
+}
+
+
 def label(key: str, lang: Lang) -> str:
     """The wording of `key` in `lang`; an unknown key is shown as itself, so new codes still render."""
     pair = _LABELS.get(key)
@@ -246,6 +304,22 @@ def label(key: str, lang: Lang) -> str:
     return pair[0] if lang == "en" else pair[1]
 
 
-def method_name(method: str) -> str:
-    """The usual written name of a scoring method (`promethee_ii` → `PROMETHEE II`)."""
-    return _METHOD_NAMES.get(method, method.replace("_", " ").upper())
+def method_name(method: str, lang: Lang = "en") -> str:
+    """The usual written name of a scoring method (`promethee_ii` → `PROMETHEE II`); in Chinese its Chinese name
+    with the acronym (`逼近理想解排序法（TOPSIS）`)."""
+    name = _METHOD_NAMES.get(method, method.replace("_", " ").upper())
+    chinese = _METHOD_NAMES_ZH.get(method)
+    return f"{chinese}（{name}）" if lang == "zh" and chinese else name
+
+
+def model_line(method: str, normalization: str, reference: str, lang: Lang) -> str:
+    """Method, normalisation and reference in one short line, as a footer names them (`TOPSIS · min–max · fixed
+    reference`; `逼近理想解排序法（TOPSIS）· 极差标准化 · 固定参照`)."""
+    return " · ".join([method_name(method, lang), label(normalization, lang), label(f"{reference}_short", lang)])
+
+
+def target_name(target: str, lang: Lang) -> str:
+    """A plan's target in words: `next_tier` → "the next tier", `rank:5` → "rank 5 or better"."""
+    if target.startswith("rank:"):
+        return label("target_rank", lang).format(k=target.split(":", 1)[1])
+    return label(f"target_{target}", lang)

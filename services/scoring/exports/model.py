@@ -41,7 +41,8 @@ class CriterionInfo:
 
 @dataclass(frozen=True, slots=True)
 class IndicatorInfo:
-    """An indicator; `weight` is its global weight (criterion weight × local weight)."""
+    """An indicator; `weight` is its global weight (criterion weight × local weight); `unit_zh` is its Chinese unit
+    and `integer` marks counts (shared/units.py formats values by them)."""
 
     code: str
     criterion: str
@@ -50,6 +51,8 @@ class IndicatorInfo:
     unit: str
     direction: Direction
     weight: float
+    unit_zh: str = ""
+    integer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,10 +223,53 @@ class AuditInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanStep:
+    """One change of a plan: an indicator moved from the cluster's value to the value a same-category peer reached."""
+
+    indicator: str
+    criterion: str
+    value_from: float
+    value_to: float
+    peer: str
+    effort: float
+    imputed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    rank: int
+    tier: Tier
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterPlanInfo:
+    """A cluster's plan for the export's target (POST /v1/rankings/plan), as the scoring service computed it;
+    `criteria_scores` holds (criterion, before, after)."""
+
+    cluster_code: str
+    reachable: bool
+    current: Standing
+    reached: Standing
+    best_possible: Standing
+    effort: float
+    changes: list[PlanStep]
+    criteria_scores: list[tuple[str, float, float]]
+
+
+@dataclass(frozen=True, slots=True)
+class PlansInfo:
+    """The plans of every ranked cluster for one target, on the ranking's own model, in the ranking's order."""
+
+    target: str
+    plans: list[ClusterPlanInfo]
+
+
+@dataclass(frozen=True, slots=True)
 class ExportBundle:
     """Everything an export renders; `generated_at` (ISO 8601) stays out of the CSV to keep it stable.
 
-    `uncertainty` and `audit` are the scoring service's analyses of the same ranking; None leaves them out.
+    `uncertainty`, `audit` and `plans` are the scoring service's analyses of the same ranking; None leaves them out.
     """
 
     year: int
@@ -243,6 +289,7 @@ class ExportBundle:
     lang: Lang = "en"
     uncertainty: UncertaintyInfo | None = None
     audit: AuditInfo | None = None
+    plans: PlansInfo | None = None
 
     def ranked_rows(self) -> list[RankingRow]:
         """The rows best first; equal ranks keep a stable order by cluster code."""

@@ -1,5 +1,5 @@
 """The annual-review PDF: cover, method, ranking table, charts, one page of advice per cluster, and the annexes
-on the uncertainty of the ranks and the statistical audit of the data."""
+on the uncertainty of the ranks, the statistical audit of the data and each cluster's plan to reach a target."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from reportlab.platypus import (
     Flowable,
     Image,
     KeepInFrame,
+    KeepTogether,
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
@@ -29,9 +30,10 @@ from reportlab.platypus import (
 
 from services.scoring.exports import charts
 from services.scoring.exports.fonts import CJKFont, register_cjk_font
-from services.scoring.exports.labels import label, method_name
-from services.scoring.exports.model import ExportBundle, RankingRow
+from services.scoring.exports.labels import label, method_name, model_line, target_name
+from services.scoring.exports.model import ClusterPlanInfo, ExportBundle, IndicatorInfo, RankingRow, Standing
 from shared.schemas.vocabulary import Category, Lang, Tier
+from shared.units import quantity, share_of_range
 
 _MARGIN = 16 * mm
 _NAVY = colors.HexColor("#1F4E79")
@@ -47,7 +49,6 @@ _TIER_FILLS = {
     "moderate": colors.HexColor("#FFF2CC"),
     "emerging": colors.HexColor("#F8CBAD"),
 }
-_INTEGER_UNITS = frozenset({"count", "persons", "FTE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ def render_pdf(bundle: ExportBundle) -> bytes:
     story += _cluster_pages(bundle, styles, doc.width)
     story += _uncertainty_annex(bundle, styles, font, doc.width)
     story += _audit_annex(bundle, styles, doc.width)
+    story += _plans_annex(bundle, styles, doc.width)
 
     def decorate(canvas: Any, document: Any) -> None:
         _page_furniture(canvas, document, bundle, font.reportlab_name)
@@ -154,7 +156,7 @@ def _page_furniture(canvas: Any, doc: Any, bundle: ExportBundle, font: str) -> N
     canvas.setFillColor(_GREY)
     source = (
         f"{label('dataset_version', bundle.lang)} {bundle.dataset_version} · {bundle.profile.id} · "
-        f"{method_name(bundle.method)} ({bundle.normalization}, {bundle.reference}) · {bundle.year}"
+        f"{model_line(bundle.method, bundle.normalization, bundle.reference, bundle.lang)} · {bundle.year}"
     )
     canvas.drawString(_MARGIN, 9 * mm, source)
     canvas.drawRightString(width - _MARGIN, 9 * mm, str(canvas.getPageNumber()))
@@ -176,7 +178,7 @@ def _cover(bundle: ExportBundle, s: _Styles) -> list[Flowable]:
         (label("previous_year", lang), str(bundle.previous_year) if bundle.previous_year else "–"),
         (label("dataset_version", lang), bundle.dataset_version),
         (label("profile", lang), f"{profile.name} ({profile.id})"),
-        (label("method", lang), method_name(bundle.method)),
+        (label("method", lang), method_name(bundle.method, lang)),
         (label("normalization", lang), label(bundle.normalization, lang)),
         (label("reference", lang), label(bundle.reference, lang)),
         (label("clusters", lang), str(len(bundle.rows))),
@@ -237,7 +239,7 @@ def _method(bundle: ExportBundle, s: _Styles) -> list[Flowable]:
     )
     reference_text = label(f"reference_{bundle.reference}_text", lang)
     scores_text = label("scores_text", lang).format(
-        method=method_name(bundle.method),
+        method=method_name(bundle.method, lang),
         n_indicators=len(bundle.indicators),
         normalization=label(bundle.normalization, lang),
         reference_text=reference_text,
@@ -475,12 +477,11 @@ def _cluster_body(
         for w in weaknesses:
             ind = indicators.get(w.indicator)
             name = f"{w.indicator} {ind.name_zh if lang == 'zh' else ind.name}" if ind else w.indicator
-            unit = ind.unit if ind else ""
             weak_rows.append(
                 [
                     Paragraph(escape(name), s.cell),
-                    _value_text(w.value, unit),
-                    _value_text(w.benchmark, unit),
+                    _value_text(w.value, ind, lang),
+                    _value_text(w.benchmark, ind, lang),
                     f"{w.gap:.0%}",
                 ]
             )
@@ -661,6 +662,83 @@ def _audit_annex(bundle: ExportBundle, s: _Styles, width: float) -> list[Flowabl
     return story
 
 
+def _plans_annex(bundle: ExportBundle, s: _Styles, width: float) -> list[Flowable]:
+    """Annex C: each cluster's plan for the export's target, in the ranking's order, one block kept together."""
+    lang = bundle.lang
+    plans = bundle.plans
+    target = target_name(plans.target if plans else "next_tier", lang)
+    story: list[Flowable] = [PageBreak(), Paragraph(escape(label("plans_annex", lang).format(target=target)), s.h1)]
+    if plans is None:
+        reason = "plans_fixed_only" if bundle.reference != "fixed" else "not_computed"
+        return [*story, Paragraph(escape(label(reason, lang)), s.body)]
+    story.append(Paragraph(escape(label("plans_text", lang).format(target=target)), s.body))
+    rows = {row.cluster_code: row for row in bundle.rows}
+    for plan in plans.plans:
+        story.append(KeepTogether(_plan_block(bundle, plan, rows.get(plan.cluster_code), s, width)))
+    return story
+
+
+def _plan_block(
+    bundle: ExportBundle, plan: ClusterPlanInfo, row: RankingRow | None, s: _Styles, width: float
+) -> list[Flowable]:
+    """A cluster's plan: where it stands and where the plan takes it, then the changes or why there are none."""
+    lang = bundle.lang
+    name = (row.name_zh if lang == "zh" else row.name) if row else plan.cluster_code
+    names = {r.cluster_code: (r.name_zh if lang == "zh" else r.name) for r in bundle.rows}
+    indicators = {ind.code: ind for ind in bundle.indicators}
+
+    def standing(at: Standing) -> str:
+        return label("standing", lang).format(rank=at.rank, tier=label(at.tier, lang))
+
+    head = ParagraphStyle("PlanHead", parent=s.h2, keepWithNext=1, spaceBefore=5 * mm)
+    facts = (
+        f"{label('now', lang)}: {standing(plan.current)} → {label('with_plan', lang)}: {standing(plan.reached)}"
+        f" · {label('total_effort', lang)}: {share_of_range(plan.effort)}"
+    )
+    block: list[Flowable] = [
+        Paragraph(escape(f"{plan.current.rank}. {name} ({plan.cluster_code})"), head),
+        Paragraph(escape(facts), s.small),
+        Spacer(1, 1.5 * mm),
+    ]
+    if not plan.changes:
+        best = plan.best_possible
+        text = (
+            label("plan_met", lang)
+            if plan.reachable
+            else label("plan_unreachable", lang).format(rank=best.rank, tier=label(best.tier, lang))
+        )
+        block.append(Paragraph(escape(text), s.body))
+        return block
+    table: list[list[Any]] = [
+        ["", label("indicator", lang), label("from_to", lang), label("peer", lang), label("effort", lang)]
+    ]
+    for step, change in enumerate(plan.changes, start=1):
+        indicator = indicators.get(change.indicator)
+        title = _bilingual_first(indicator, lang) if indicator else change.indicator
+        moved = f"{_value_text(change.value_from, indicator, lang)} → {_value_text(change.value_to, indicator, lang)}"
+        table.append(
+            [
+                str(step),
+                Paragraph(escape(f"{change.indicator} {title}" + (" *" if change.imputed else "")), s.cell),
+                Paragraph(escape(moved), s.cell),
+                Paragraph(escape(f"{names.get(change.peer, change.peer)} ({change.peer})"), s.cell),
+                share_of_range(change.effort),
+            ]
+        )
+    block.append(_grid(table, [8 * mm, width - 120 * mm, 40 * mm, 52 * mm, 20 * mm], s, numeric_from=4))
+    moved_criteria = [(c, before, after) for c, before, after in plan.criteria_scores if after != before]
+    if moved_criteria:
+        scores = " · ".join(f"{c} {before:.3f} → {after:.3f}" for c, before, after in moved_criteria)
+        block.append(Paragraph(escape(f"{label('criteria_before_after', lang)}: {scores}"), s.small))
+    if any(change.imputed for change in plan.changes):
+        block.append(Paragraph(escape(label("plan_imputed", lang)), s.small))
+    return block
+
+
+def _bilingual_first(indicator: IndicatorInfo, lang: Lang) -> str:
+    return indicator.name_zh if lang == "zh" and indicator.name_zh else indicator.name
+
+
 def _grid(
     data: Sequence[Sequence[Any]],
     widths: Sequence[float],
@@ -734,11 +812,12 @@ def _change_colour(row: RankingRow) -> colors.Color:
     return _UP if row.rank_change > 0 else _DOWN
 
 
-def _value_text(value: float | None, unit: str) -> str:
-    if value is None:
-        return "–"
-    number = f"{value:,.0f}" if unit in _INTEGER_UNITS and float(value).is_integer() else f"{value:,.2f}"
-    return number if unit in ("", "count", "ratio") else f"{number} {unit}"
+def _value_text(value: float | None, indicator: IndicatorInfo | None, lang: Lang) -> str:
+    """The value with its unit in `lang` at the unit's precision (shared/units.py); a bare number without the
+    indicator."""
+    if indicator is None:
+        return "–" if value is None else f"{value:,.2f}"
+    return quantity(value, indicator, lang)
 
 
 def _bilingual(name: str, name_zh: str, lang: Lang) -> str:

@@ -16,10 +16,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from services.scoring.exports.labels import label, method_name
-from services.scoring.exports.model import ExportBundle
+from services.scoring.exports.labels import label, method_name, model_line, target_name
+from services.scoring.exports.model import ExportBundle, IndicatorInfo, Standing
 from shared.schemas.vocabulary import Lang
 from shared.spreadsheet import safe_text
+from shared.units import PERCENT, unit_in
 
 SHEETS: tuple[str, ...] = (
     "Ranking",
@@ -27,6 +28,7 @@ SHEETS: tuple[str, ...] = (
     "Indicators",
     "Weights",
     "Recommendations",
+    "Plans",
     "Uncertainty",
     "Audit",
     "About",
@@ -49,15 +51,14 @@ _TIER_FILLS: dict[str, PatternFill] = {
 }
 _UP_FILL = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
 _DOWN_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
-_INTEGER_UNITS = frozenset({"count", "persons", "FTE"})
 _SIGN = {"benefit": "+", "cost": "−"}
 _SCORE = "0.0000"
 _CHANGE = "+0;-0;0"
 
 
 def render_xlsx(bundle: ExportBundle) -> bytes:
-    """Eight sheets with frozen headers, number formats and green/red rank change; Uncertainty and Audit hold the
-    scoring service's analyses of the ranking; About names the sources."""
+    """Nine sheets with frozen headers, number formats and green/red rank change; Plans, Uncertainty and Audit hold
+    the scoring service's analyses of the ranking; About names the sources."""
     workbook = Workbook()
     ranking = workbook.active
     ranking.title = SHEETS[0]
@@ -66,11 +67,13 @@ def render_xlsx(bundle: ExportBundle) -> bytes:
     _indicator_sheet(workbook.create_sheet(SHEETS[2]), bundle)
     _weights_sheet(workbook.create_sheet(SHEETS[3]), bundle)
     _recommendation_sheet(workbook.create_sheet(SHEETS[4]), bundle)
-    _uncertainty_sheet(workbook.create_sheet(SHEETS[5]), bundle)
-    _audit_sheet(workbook.create_sheet(SHEETS[6]), bundle)
-    _about_sheet(workbook.create_sheet(SHEETS[7]), bundle)
+    _plans_sheet(workbook.create_sheet(SHEETS[5]), bundle)
+    _uncertainty_sheet(workbook.create_sheet(SHEETS[6]), bundle)
+    _audit_sheet(workbook.create_sheet(SHEETS[7]), bundle)
+    _about_sheet(workbook.create_sheet(SHEETS[8]), bundle)
 
-    footer = f"{bundle.dataset_version} · {bundle.profile.id} · {method_name(bundle.method)}"
+    model = model_line(bundle.method, bundle.normalization, bundle.reference, bundle.lang)
+    footer = f"{bundle.dataset_version} · {bundle.profile.id} · {model}"
     if bundle.synthetic:
         footer += " · " + label("synthetic_short", bundle.lang)
     for sheet in workbook.worksheets:
@@ -154,7 +157,7 @@ def _indicator_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
     lang = bundle.lang
     headers = [label(h, lang) for h in ("rank", "code", "name", "name_zh")]
     headers += [
-        f"{ind.code}\n{_name(ind.name, ind.name_zh, lang)}\n({ind.unit}, {_SIGN[ind.direction]})"
+        f"{ind.code}\n{_name(ind.name, ind.name_zh, lang)}\n({unit_in(ind, lang)}, {_SIGN[ind.direction]})"
         for ind in bundle.indicators
     ]
     ranked = bundle.ranked_rows()
@@ -162,9 +165,7 @@ def _indicator_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
         [row.rank, row.cluster_code, row.name, row.name_zh] + [row.values.get(ind.code) for ind in bundle.indicators]
         for row in ranked
     ]
-    formats = {
-        col: "#,##0" if ind.unit in _INTEGER_UNITS else "#,##0.00" for col, ind in enumerate(bundle.indicators, start=5)
-    }
+    formats = {col: _value_format(ind) for col, ind in enumerate(bundle.indicators, start=5)}
     _write_table(ws, headers, rows, formats)
     ws.row_dimensions[1].height = 90
     _set_widths(ws, [7, 10, 44, 26] + [14] * len(bundle.indicators))
@@ -215,7 +216,7 @@ def _weights_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
         parent_weight = weight_of.get(ind.criterion, 0.0)
         local = ind.weight / parent_weight if parent_weight else None
         rows.append(
-            [label("indicator", lang), ind.code, ind.criterion, ind.name, ind.name_zh, ind.unit,
+            [label("indicator", lang), ind.code, ind.criterion, ind.name, ind.name_zh, unit_in(ind, lang),
              label(ind.direction, lang), local, ind.weight, None]
         )  # fmt: skip
     _write_table(ws, headers, rows, {8: _SCORE, 9: _SCORE, 10: "0.000"}, header_row=header_row)
@@ -258,6 +259,70 @@ def _recommendation_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
     ws.freeze_panes = "D2"
 
 
+def _plans_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
+    """One row per change per cluster, in the ranking's order; a cluster with no change has one row saying why
+    (the target met already, or out of reach within its peers' values)."""
+    lang = bundle.lang
+    plans = bundle.plans
+    ws.freeze_panes = "A2"
+    if plans is None:
+        _put(ws, 1, 1, label("plans_fixed_only" if bundle.reference != "fixed" else "not_computed", lang))
+        return
+    headers = [
+        label(h, lang)
+        for h in ("rank", "code", "cluster", "target", "reachable", "now", "with_plan", "total_effort", "step",
+                  "indicator", "name", "unit", "from", "to", "peer_code", "peer", "effort", "notes")
+    ]  # fmt: skip
+    target = target_name(plans.target, lang)
+    rows_by_code = {r.cluster_code: r for r in bundle.rows}
+    indicators = {ind.code: ind for ind in bundle.indicators}
+
+    def cluster_name(code: str) -> str:
+        row = rows_by_code.get(code)
+        return _name(row.name, row.name_zh, lang) if row else code
+
+    def standing(s: Standing) -> str:
+        return label("standing", lang).format(rank=s.rank, tier=label(s.tier, lang))
+
+    rows: list[list[Any]] = []
+    value_formats: list[tuple[str, str] | None] = []
+    for plan in plans.plans:
+        who = [
+            plan.current.rank, plan.cluster_code, cluster_name(plan.cluster_code), target,
+            label("yes" if plan.reachable else "no", lang), standing(plan.current), standing(plan.reached),
+            plan.effort,
+        ]  # fmt: skip
+        if not plan.changes:
+            best = plan.best_possible
+            note = (
+                label("plan_met", lang)
+                if plan.reachable
+                else label("plan_unreachable", lang).format(rank=best.rank, tier=label(best.tier, lang))
+            )
+            rows.append([*who, None, None, None, None, None, None, None, None, None, note])
+            value_formats.append(None)
+            continue
+        for step, change in enumerate(plan.changes, start=1):
+            indicator = indicators.get(change.indicator)
+            rows.append(
+                [*who, step, change.indicator,
+                 _name(indicator.name, indicator.name_zh, lang) if indicator else "",
+                 unit_in(indicator, lang) if indicator else "", change.value_from, change.value_to, change.peer,
+                 cluster_name(change.peer), change.effort, label("plan_imputed", lang) if change.imputed else None]
+            )  # fmt: skip
+            # An imputed count (a category median) may fall between two counts: its cell keeps the half.
+            number_format = _value_format(indicator) if indicator else "#,##0.00"
+            from_format = "#,##0.0" if change.imputed and number_format == "#,##0" else number_format
+            value_formats.append((from_format, number_format))
+    _write_table(ws, headers, rows, {8: "0.0%", 17: "0.0%"})
+    for offset, formats in enumerate(value_formats, start=2):
+        ws.cell(row=offset, column=18).alignment = _WRAP
+        if formats is not None:
+            ws.cell(row=offset, column=13).number_format, ws.cell(row=offset, column=14).number_format = formats
+    _set_widths(ws, [7, 12, 30, 16, 9, 16, 16, 10, 6, 9, 34, 10, 12, 12, 12, 30, 10, 50])
+    ws.freeze_panes = "D2"
+
+
 def _about_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
     lang = bundle.lang
     profile = bundle.profile
@@ -269,7 +334,7 @@ def _about_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
         (label("previous_year", lang), bundle.previous_year if bundle.previous_year is not None else ""),
         (label("dataset_version", lang), bundle.dataset_version),
         (label("profile", lang), f"{profile.name} ({profile.id})"),
-        (label("method", lang), method_name(bundle.method)),
+        (label("method", lang), method_name(bundle.method, lang)),
         (label("normalization", lang), label(bundle.normalization, lang)),
         (label("reference", lang), label(bundle.reference, lang)),
         (label("ahp_method", lang), label(profile.method, lang)),
@@ -527,6 +592,13 @@ def _rank_change_colours(ws: Worksheet, *, column: int, n_rows: int) -> None:
 def _set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def _value_format(indicator: IndicatorInfo) -> str:
+    """The number format of an indicator's values, as shared/units.py prints them: counts whole, shares to 0.1."""
+    if indicator.integer:
+        return "#,##0"
+    return "0.0" if indicator.unit == PERCENT else "#,##0.00"
 
 
 def _name(name: str, name_zh: str, lang: Lang) -> str:

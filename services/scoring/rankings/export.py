@@ -29,14 +29,19 @@ from services.scoring.exports import (
 from services.scoring.exports.model import (
     AuditInfo,
     ClusterGap,
+    ClusterPlanInfo,
     CoherenceInfo,
     Mover,
     OutlierInfo,
     PairFlag,
+    PlansInfo,
+    PlanStep,
     RankInterval,
     SourceIndex,
+    Standing,
     UncertaintyInfo,
 )
+from services.scoring.plans import service as plan_service
 from services.scoring.rankings import service
 from shared.cache import Cache, validated
 from shared.clients import IndicatorsClient, RecommendationsClient
@@ -50,6 +55,7 @@ from shared.schemas.analyses import (
 )
 from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead, PlatformState
 from shared.schemas.panels import WeightProfileRead
+from shared.schemas.plans import PlansRequest, PlansResponse, PlanStanding
 from shared.schemas.rankings import ComparisonResponse, RankingResponse, RankingResult
 from shared.schemas.recommendations import ClusterRecommendations
 from shared.schemas.vocabulary import ExportFormat, Lang
@@ -69,6 +75,8 @@ EXPORT_UNCERTAINTY_SAMPLES = 5_000
 EXPORT_UNCERTAINTY_SEED = 42
 EXPORT_CONCENTRATION = 50.0
 LARGEST_MOVERS = 5  # on each side: the most ranks gained, the most lost
+# The review's plans: what it takes each cluster to reach the next tier (issue 15), one target for the whole year.
+EXPORT_PLAN_TARGET = "next_tier"
 
 
 class ExportUnavailable(DomainError):
@@ -113,6 +121,7 @@ def export_ranking(
         ttl_seconds=ttl_seconds,
         uncertainty=with_annexes or uncertainty,
         audit=with_annexes,
+        plans=with_annexes,
         coverage_threshold=coverage_threshold,
     )
     try:
@@ -136,10 +145,12 @@ def build_bundle(
     generated_at: datetime | None = None,
     uncertainty: bool = False,
     audit: bool = False,
+    plans: bool = False,
     coverage_threshold: float = 0.65,
 ) -> ExportBundle:
     """Fetch the (cached) ranking, then the very dataset version, profile and tree it came from, then the advice;
-    with `uncertainty` and `audit`, the scoring service's analyses of the same ranking too."""
+    with `uncertainty`, `audit` and `plans`, the scoring service's analyses of the same ranking too (plans only on
+    the fixed reference, the only one they are made on)."""
     ranking = RankingResponse.model_validate_json(
         service.ranking_bytes(indicators, cache, request, ttl_seconds=ttl_seconds)
     )
@@ -177,7 +188,68 @@ def build_bundle(
                 method=ranking.method,
             )
         bundle = dataclasses.replace(bundle, audit=audit_info(checked, comparison))
+    if plans and ranking.reference == "fixed":
+        answer = plans_of(indicators, state, cache, ranking, target=EXPORT_PLAN_TARGET, ttl_seconds=ttl_seconds)
+        bundle = dataclasses.replace(bundle, plans=plans_info(answer))
     return bundle
+
+
+def plans_request(ranking: RankingResponse, *, target: str) -> PlansRequest:
+    """The plans of every cluster the ranking ranks, on its model, for one target."""
+    return PlansRequest(year=ranking.year, profile=ranking.profile, method=ranking.method,
+                        reference=ranking.reference, target=target)  # fmt: skip
+
+
+def plans_of(
+    indicators: IndicatorsClient,
+    state: PlatformState,
+    cache: Cache,
+    ranking: RankingResponse,
+    *,
+    target: str,
+    ttl_seconds: float,
+) -> PlansResponse:
+    """POST /v1/rankings/plans' answer for the ranking and `target`, by the same function, read through the same
+    cache entry."""
+    body = plans_request(ranking, target=target)
+    resolved = analyses.resolve_model(indicators, state, body)
+    key = analyses.analysis_key("plans", resolved.echo, state, body)
+    answer = cache.read_through(
+        key,
+        lambda: plan_service.plans_for(resolved, body).model_dump_json().encode(),
+        ttl_seconds=ttl_seconds,
+        decode=validated(PlansResponse),
+    )
+    return PlansResponse.model_validate_json(answer)
+
+
+def plans_info(answer: PlansResponse) -> PlansInfo:
+    """The plans answer as the renderers read it."""
+
+    def standing(at: PlanStanding) -> Standing:
+        return Standing(rank=at.rank, tier=at.tier, score=at.score)
+
+    return PlansInfo(
+        target=answer.target,
+        plans=[
+            ClusterPlanInfo(
+                cluster_code=p.cluster_code,
+                reachable=p.reachable,
+                current=standing(p.current),
+                reached=standing(p.reached),
+                best_possible=standing(p.best_possible),
+                effort=p.effort,
+                changes=[
+                    PlanStep(
+                        c.indicator, c.criterion, c.value_from, c.value_to, c.peer.cluster_code, c.effort, c.imputed
+                    )
+                    for c in p.changes
+                ],  # fmt: skip
+                criteria_scores=[(c.criterion, c.before, c.after) for c in p.criteria_scores],
+            )
+            for p in answer.plans
+        ],
+    )
 
 
 def uncertainty_request(ranking: RankingResponse, *, has_panel: bool) -> UncertaintyRequest:
@@ -361,6 +433,8 @@ def assemble_bundle(
                 unit=i.unit,
                 direction=i.direction,
                 weight=indicator_weight.get(i.code, 0.0),
+                unit_zh=i.unit_zh,
+                integer=i.integer,
             )
             for c in tree
             for i in c.children
