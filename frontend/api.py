@@ -41,6 +41,9 @@ from shared.schemas.analyses import (
     UncertaintyResponse,
 )
 from shared.schemas.indicators import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyRead,
     ClusterRead,
     CriterionNode,
     DatasetRead,
@@ -50,12 +53,18 @@ from shared.schemas.indicators import (
     WhoAmI,
 )
 from shared.schemas.panels import (
+    ExpertCreate,
     ExpertProgress,
+    ExpertRead,
+    ExpertUpdate,
     JudgmentRead,
     JudgmentWrite,
     PanelPublish,
     PanelRead,
+    PanelRoundsSummary,
     ProfileSummary,
+    RoundRead,
+    RoundsSummaryRequest,
     WeightProfileCreate,
     WeightProfileRead,
 )
@@ -286,9 +295,75 @@ def judgment(api_key: str, panel_id: int, expert: str, node: str) -> JudgmentRea
         return None
 
 
-def panel_judgments(api_key: str, panel_id: int) -> list[JudgmentRead]:
-    """All judgments of a panel the key may see; never cached (versions must be fresh)."""
-    return clients(api_key).indicators.panel_judgments(panel_id)
+def panel_judgments(api_key: str, panel_id: int, round_number: int | None = None) -> list[JudgmentRead]:
+    """All judgments of a panel the key may see, in one round (None: the open one); never cached (versions must be
+    fresh)."""
+    return clients(api_key).indicators.panel_judgments(panel_id, round_number=round_number)
+
+
+# --- panel management and Delphi rounds ------------------------------------------------------------------------
+
+
+def add_expert(api_key: str, panel_id: int, body: ExpertCreate) -> ExpertRead:
+    return clients(api_key).indicators.add_expert(panel_id, body)
+
+
+def update_expert(api_key: str, panel_id: int, expert: str, body: ExpertUpdate) -> ExpertRead:
+    return clients(api_key).indicators.update_expert(panel_id, expert, body)
+
+
+def api_keys(api_key: str) -> list[ApiKeyRead]:
+    """The keys in use (admin), never cached: a key minted a moment ago must be there to link."""
+    return clients(api_key).indicators.api_keys()
+
+
+def create_api_key(api_key: str, body: ApiKeyCreate) -> ApiKeyCreated:
+    """A new key; the answer holds the key itself, to be shown once and never kept by the front end."""
+    return clients(api_key).indicators.create_api_key(body)
+
+
+def set_default_profile(api_key: str, profile_id: int, category: str | None) -> WeightProfileRead:
+    """Make a profile the default of every category (None) or of one; the cached state and lists are dropped."""
+    profile = clients(api_key).indicators.set_default_profile(profile_id, category=category)
+    forget_platform_reads()
+    return profile
+
+
+def panel_rounds(api_key: str, panel_id: int) -> list[RoundRead]:
+    return clients(api_key).indicators.panel_rounds(panel_id)
+
+
+def close_round(api_key: str, panel_id: int) -> RoundRead:
+    """Close the open round and open the next (analyst); progress and judgments are read afresh after it."""
+    opened = clients(api_key).indicators.close_round(panel_id)
+    forget_progress()
+    last_closed_round.clear()
+    return opened
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def last_closed_round(api_key: str, panel_id: int) -> int | None:
+    """The number of the panel's last closed round, None when none is closed (or rounds are not offered)."""
+    try:
+        rounds = clients(api_key).indicators.panel_rounds(panel_id)
+    except DomainError as exc:
+        if endpoint_missing(exc):
+            return None
+        raise
+    closed = [r.round for r in rounds if r.status == "closed"]
+    return closed[-1] if closed else None
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=64)
+def closed_round_summary(api_key: str, panel_id: int, round_number: int) -> PanelRoundsSummary:
+    """The summary of one closed round (it never changes), as the key may see it."""
+    return clients(api_key).scoring.panel_rounds_summary(panel_id, RoundsSummaryRequest(round=round_number))
+
+
+def rounds_summary(api_key: str, panel_id: int, body: RoundsSummaryRequest) -> PanelRoundsSummary:
+    """POST /v1/panels/{id}/rounds/summary on the scoring service: per round and node, the group's result, S and
+    S*, and each expert's distance and most different judgments (an expert's key: closed rounds, its own entry)."""
+    return clients(api_key).scoring.panel_rounds_summary(panel_id, body)
 
 
 def save_judgment(api_key: str, panel_id: int, expert: str, node: str, body: JudgmentWrite) -> JudgmentRead:
@@ -363,12 +438,13 @@ def publish_panel(
     method: str,
     aggregation: str,
     ri_table: str,
-    make_default: bool,
+    default_for: str | None = None,
     exclude_experts: list[str] | None = None,
     override_reason: str | None = None,
 ) -> WeightProfileRead:
     """POST /v1/panels/{id}/publish on the scoring service, through its gate: the panel's group weights as a new
-    profile, refused (422 naming each gap) unless the gaps' experts are excluded or a reason overrides them."""
+    profile, refused (422 naming each gap) unless the gaps' experts are excluded or a reason overrides them;
+    `default_for`: none, "all" or one category, the profile then being that scope's default."""
     body = request_body(
         PanelPublish,
         name=name,
@@ -377,7 +453,7 @@ def publish_panel(
         ri_table=ri_table,
         exclude_experts=exclude_experts or [],
         override_reason=override_reason,
-        default_for="all" if make_default else None,
+        default_for=default_for,
     )
     return clients(api_key).scoring.publish_panel_profile(panel_id, body)
 

@@ -61,6 +61,9 @@ from shared.schemas.analyses import (
     UncertaintyResponse,
 )
 from shared.schemas.indicators import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyRead,
     ClusterRead,
     CriterionNode,
     DatasetRead,
@@ -71,7 +74,10 @@ from shared.schemas.indicators import (
     WhoAmI,
 )
 from shared.schemas.panels import (
+    ExpertCreate,
     ExpertProgress,
+    ExpertRead,
+    ExpertUpdate,
     JudgmentRead,
     JudgmentWrite,
     PanelPublish,
@@ -556,6 +562,28 @@ class IndicatorsClient(ServiceClient):
             params={"round": round_number},
             api_key=api_key,
         )
+
+    def add_expert(self, panel_id: int, body: ExpertCreate, *, api_key: str | None = None) -> ExpertRead:
+        """Add an expert to a panel, optionally linked to the key they sign in with (admin key)."""
+        return _exchange(self, "POST", f"/v1/panels/{panel_id}/experts", body, ExpertRead, api_key=api_key)
+
+    def update_expert(
+        self, panel_id: int, expert: str, body: ExpertUpdate, *, api_key: str | None = None
+    ) -> ExpertRead:
+        """Change an expert's names, weight or linked key (admin key); only the fields set in `body` are sent."""
+        path = f"/v1/panels/{panel_id}/experts/{expert}"
+        response = self.request(
+            "PATCH", path, json_body=body.model_dump(mode="json", exclude_unset=True), api_key=api_key
+        )
+        return ExpertRead.model_validate_json(response.content)
+
+    def api_keys(self, *, api_key: str | None = None) -> list[ApiKeyRead]:
+        """The keys in use, without the keys themselves (admin key)."""
+        return self.get_model(list[ApiKeyRead], "/v1/api-keys", api_key=api_key)
+
+    def create_api_key(self, body: ApiKeyCreate, *, api_key: str | None = None) -> ApiKeyCreated:
+        """A new key (admin key); the answer holds the key itself, the only time it is ever shown."""
+        return _exchange(self, "POST", "/v1/api-keys", body, ApiKeyCreated, api_key=api_key)
 
     def panel_rounds(self, panel_id: int, *, api_key: str | None = None) -> list[RoundRead]:
         """The panel's Delphi rounds, first to last (the last is the open one); never cached."""

@@ -479,6 +479,51 @@ def progress_bars() -> None:
 
 save_bar("top")
 
+
+def round_feedback() -> None:
+    """For the last closed round: the group's weights of this node, the expert's distance from them and the
+    judgments where the expert differs most (the scoring service's round summary), to revise by."""
+    closed = api.last_closed_round(ctx.api_key, panel_id)
+    if closed is None:
+        return
+    summary = api.closed_round_summary(ctx.api_key, panel_id, closed)
+    agreement = next((n for r in summary.rounds for n in r.nodes if n.node == node), None)
+    if agreement is None:
+        return
+    mine = next((e for e in agreement.experts if e.expert == expert_code), None)
+    with st.expander(t("round_feedback", round=closed), expanded=False, icon=":material/forum:"):
+        columns = st.columns([3, 2])
+        with columns[0]:
+            codes = list(agreement.weights)
+            fig = go.Figure(
+                go.Bar(x=[agreement.weights[c] for c in codes], y=codes, orientation="h", name=t("group_weights"),
+                       marker_color="#4C78A8", hovertext=[ctx.catalog.item_name(c) for c in codes])
+            )  # fmt: skip
+            if mine is not None:
+                fig.add_trace(
+                    go.Scatter(x=[mine.weights.get(c) for c in codes], y=codes, mode="markers", name=t("your_weights"),
+                               marker={"symbol": "diamond", "size": 11, "color": "#F58518"})
+                )  # fmt: skip
+            fig.update_yaxes(autorange="reversed")
+            ui.chart(fig, key="round_feedback_chart", height=80 + 34 * len(codes))
+        with columns[1]:
+            st.metric(t("ahp_consensus"), f"{agreement.ahp_consensus:.3f}", help=t("ahp_consensus_help"))
+            if mine is None:
+                st.caption(t("not_in_round"))
+            else:
+                st.metric(t("distance_from_group"), f"{mine.distance:.3f}", help=t("distance_help"))
+                if mine.most_different:
+                    st.markdown(f"**{t('differ_most')}**")
+                    for difference in mine.most_different:
+                        st.markdown(
+                            f"- {difference.first} ⟷ {difference.second}: "
+                            + t("you_and_group", you=number_text(difference.expert), group=f"{difference.group:.2f}")
+                        )
+
+
+with api.shown_errors(stop=False):
+    round_feedback()
+
 # The result column stays in view while the expert scrolls through the pairs.
 st.html(
     "<style>[data-testid='stColumn']:has(.st-key-judgment_result)"

@@ -211,13 +211,108 @@ def test_the_completion_setting_goes_to_the_priorities_call(app: AppTest, monkey
 
 def test_panel_shows_experts_group_and_consensus(app: AppTest) -> None:
     open_page(app, "panel")
-    for label in ("Group CR", "Consensus", "Experts"):
+    for label in ("Group CR", "Consensus", "Experts", "AHP consensus S*"):
         assert metric(app, label)
     assert float(metric(app, "Consensus")) <= 1
+    assert float(metric(app, "AHP consensus S*")) <= 1
+    assert any(m.value.endswith("consensus]") for m in app.markdown), texts(app)  # the band, in words
     assert "Furthest from the group" in texts(app)
-    assert len(app.dataframe[0].value) == int(metric(app, "Experts"))
+    judged = int(metric(app, "Experts").split("/")[0])
+    assert len(app.dataframe[0].value) == judged
     app.segmented_control(key="panel_view").set_value("tab_all_nodes").run()
-    assert len(app.dataframe[0].value) == 8  # the goal and C1..C7
+    overview = app.dataframe[0].value
+    assert len(overview) == 8  # the goal and C1..C7
+    assert {"AHP consensus S*", "Consensus band", "Not judged by"} <= set(overview.columns)
+
+
+def test_panel_progress_names_the_missing_experts(app: AppTest, platform: Platform) -> None:
+    with platform.client("indicators") as client:
+        panel = next(p for p in client.get("/v1/panels").json() if p["code"] == "DEMO-STRATEGIC")
+        added = client.post(
+            f"/v1/panels/{panel['id']}/experts", json={"code": "STRATEGIC-LATE", "name": "Late expert"}
+        )
+        assert added.status_code == 201, added.text
+    api.panels.clear()  # the panel list is kept 20 s
+    open_page(app, "panel")
+    app.selectbox(key="panel:panel").set_value(panel["id"]).run()
+    app.segmented_control(key="panel_view").set_value("tab_progress").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    late = table[table["Expert"] == "Late expert (STRATEGIC-LATE)"].iloc[0]
+    assert late["goal"] == "—"
+    assert late["Nodes saved"].startswith("0 / ")
+    assert "missing: Late expert (STRATEGIC-LATE)" in texts(app)
+    app.segmented_control(key="panel_view").set_value("tab_node").run()
+    assert any("Not judged yet by Late expert (STRATEGIC-LATE)" in w.value for w in app.warning), texts(app)
+
+
+def test_panel_members_an_added_expert_gets_a_key_shown_once(app: AppTest, platform: Platform) -> None:
+    open_page(app, "panel")
+    app.segmented_control(key="panel_view").set_value("tab_manage").run()
+    app.text_input(key="new_expert_code").set_value("BASIC-NEW")
+    app.text_input(key="new_expert_name").set_value("New expert")
+    app.text_input(key="new_expert_name_zh").set_value("新专家")
+    app.number_input(key="new_expert_weight").set_value(2.0)
+    app.button(key="add_expert_submit").click().run()
+    assert not app.exception
+    assert any("A new key for BASIC-NEW" in s.value for s in app.success), texts(app)
+    minted = app.get("code")[0].value
+    with platform.client("indicators", key=minted) as client:
+        who = client.get("/v1/api-keys/me").json()
+    assert who["role"] == "expert"
+    with platform.client("indicators") as client:
+        panel = next(p for p in client.get("/v1/panels").json() if p["code"] == "DEMO-BASIC")
+    expert = next(e for e in panel["experts"] if e["code"] == "BASIC-NEW")
+    assert expert["weight"] == 2.0
+    assert expert["api_key_id"] == who["id"]
+    app.run()
+    assert not app.get("code")  # shown once
+    app.selectbox(key="manage_expert").set_value("BASIC-NEW").run()
+    app.number_input(key="weight:BASIC-NEW").set_value(0.5)
+    app.button(key="save_expert").click().run()
+    assert not app.exception
+    with platform.client("indicators") as client:
+        panel = next(p for p in client.get("/v1/panels").json() if p["code"] == "DEMO-BASIC")
+    assert next(e for e in panel["experts"] if e["code"] == "BASIC-NEW")["weight"] == 0.5
+
+
+def test_category_defaults_change_in_the_ui(app: AppTest, platform: Platform) -> None:
+    open_page(app, "panel")
+    app.segmented_control(key="panel_view").set_value("tab_manage").run()
+    profile = app.selectbox(key="default_profile").options[-1]
+    app.selectbox(key="default_profile").select_index(len(app.selectbox(key="default_profile").options) - 1)
+    app.selectbox(key="default_scope").set_value("strategic").run()
+    app.button(key="make_default_submit").click().run()
+    assert not app.exception
+    with platform.client("indicators") as client:
+        state = client.get("/v1/state").json()
+    chosen = app.session_state["default_profile"]
+    assert state["category_defaults"].get("strategic") == chosen, (state, profile)
+    table = app.dataframe[-1].value
+    assert f"#{chosen})" in table[table["Category"] == "strategic"]["Weight profile"].iloc[0]
+
+
+def test_rounds_close_and_read_back(app: AppTest, platform: Platform) -> None:
+    open_page(app, "panel")
+    app.segmented_control(key="panel_view").set_value("tab_rounds").run()
+    assert not app.exception
+    with platform.client("indicators") as client:
+        panel_id = app.session_state["panel"]
+        before = client.get(f"/v1/panels/{panel_id}/rounds").json()
+    app.checkbox(key="close_round_sure").check()
+    app.button(key="close_round_submit").click().run()
+    assert not app.exception
+    assert any("is closed" in s.value for s in app.success), texts(app)
+    with platform.client("indicators") as client:
+        after = client.get(f"/v1/panels/{panel_id}/rounds").json()
+    assert len(after) == len(before) + 1
+    assert charts(app) == 1  # consensus and CR per round
+    app.selectbox(key="panel_read_round").set_value(after[-2]["round"]).run()
+    assert not app.exception
+    table = app.dataframe[-1].value
+    assert set(table["round"]) == {after[-2]["round"]}
+    assert {"expert", "node", "first", "second", "value"} <= set(table.columns)
+    assert app.get("download_button")
 
 
 def test_panel_publishes_a_profile(app: AppTest, platform: Platform) -> None:
@@ -670,3 +765,18 @@ def test_a_service_that_does_not_answer_is_a_message_not_a_trace(
     assert not app.exception
     assert any("A service did not answer" in e.value for e in app.error), texts(app)
     st.cache_data.clear()
+
+
+def test_the_judgments_page_shows_the_last_closed_round(app: AppTest, platform: Platform) -> None:
+    open_page(app, "judgments")
+    panel_id = app.session_state["panel"]
+    with platform.client("indicators") as client:
+        closed = client.post(f"/v1/panels/{panel_id}/rounds")
+        assert closed.status_code in (200, 201), closed.text
+    api.last_closed_round.clear()
+    app.run()
+    assert not app.exception
+    feedback = [e for e in app.expander if e.label.startswith("The group after round")]
+    assert feedback, [e.label for e in app.expander]
+    assert "Distance from group" in {m.label for m in app.metric}
+    assert any("Where you differ most" in m.value for m in app.markdown), texts(app)
