@@ -224,7 +224,9 @@ def profile_select(ctx: Context, *, page: str) -> int | None:
         st.warning(t("no_profile_yet"))
         return None
     ordered = sorted(summaries, key=lambda p: (not p.is_default, -p.id))
-    names = {p.id: f"{p.name} (#{p.id}{', ' + t('default') if p.is_default else ''})" for p in ordered}
+    names = {
+        p.id: f"{localized(p.name, p.name_zh)} (#{p.id}{', ' + t('default') if p.is_default else ''})" for p in ordered
+    }
     chosen: int = remembered_select(
         t("weight_profile"),
         [p.id for p in ordered],

@@ -444,6 +444,7 @@ PROFILES_HEADER = """\
 # judgments as their snapshot. Weights are rounded to 12 decimals.
 """
 NATIONAL_PROFILE_NAME = "National review panel (all 15 experts)"
+NATIONAL_PROFILE_NAME_ZH = "全国评审专家组（全部15位专家）"
 PROFILE_DECIMALS = 12
 
 
@@ -475,16 +476,17 @@ def generate_profiles(indicators: Sequence[Indicator], panels: Mapping[str, Any]
             tree["goal"].append(indicator.criterion)
             tree[indicator.criterion] = []
         tree[indicator.criterion].append(indicator.code)
-    sources = [(panel["name"], [panel], panel["category"], False) for panel in panels["panels"]] + [
-        (NATIONAL_PROFILE_NAME, list(panels["panels"]), None, True)
+    sources = [(panel["name"], panel["name_zh"], [panel], panel["category"], False) for panel in panels["panels"]] + [
+        (NATIONAL_PROFILE_NAME, NATIONAL_PROFILE_NAME_ZH, list(panels["panels"]), None, True)
     ]
     profiles = []
-    for name, members, category, make_default in sources:
+    for name, name_zh, members, category, make_default in sources:
         computed = compute_profile(tree, [j for panel in members for j in _snapshot(panel)])
         body = {key: value for key, value in computed.items() if key != "judgments"}
         profiles.append(
             {
                 "name": name,
+                "name_zh": name_zh,
                 "panels": [panel["category"] for panel in members],
                 "category": category,
                 "make_default": make_default,

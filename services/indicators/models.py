@@ -208,6 +208,8 @@ class WeightProfile(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The Chinese name; "" for profiles published before migration 0007 or without one (the pages show `name`).
+    name_zh: Mapped[str] = mapped_column(String(200), default="", server_default="")
     panel_id: Mapped[int | None] = mapped_column(ForeignKey("panels.id", ondelete="SET NULL"), nullable=True)
     category: Mapped[str | None] = mapped_column(String(20), nullable=True)
     method: Mapped[str] = mapped_column(String(20))

@@ -259,6 +259,7 @@ class Provenance(BaseModel):
 
 class PanelPublish(BaseModel):
     name: str = Field(min_length=1, max_length=200, description="Name of the new profile.", examples=["Review 2025"])
+    name_zh: str = Field(default="", max_length=200, description="Its Chinese name.", examples=["2025年度评审"])
     method: PriorityMethod = Field(default="eigenvector", description="Priority method: eigenvector or geometric_mean.")
     aggregation: Aggregation = Field(default="aij", description="aij (judgments) or aip (priorities).")
     ri_table: RiTable = Field(default="saaty", description="Random index table for the consistency ratios.")
@@ -346,6 +347,9 @@ class WeightProfileBase(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)
 
     name: str = Field(min_length=1, max_length=200, description="Name, e.g. `National review panel (all 15 experts)`.")
+    name_zh: str = Field(
+        default="", max_length=200, description="Chinese name, e.g. `全国评审专家组（15位专家）`; empty: none."
+    )
     panel_id: int | None = Field(default=None, description="Panel whose judgments the weights come from; null: none.")
     category: Category | None = Field(
         default=None, description="Cluster category the weights are meant for; null: all."
@@ -421,6 +425,7 @@ class ProfileSummary(BaseModel):
 
     id: int = Field(description="Profile id.")
     name: str = Field(description="Name.")
+    name_zh: str = Field(default="", description="Chinese name; empty: none.")
     panel_id: int | None = Field(description="Panel whose judgments the weights come from; null: none.")
     category: Category | None = Field(description="Cluster category the weights are for; null: all.")
     method: PriorityMethod = Field(description="Priority method.")

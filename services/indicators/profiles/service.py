@@ -22,6 +22,7 @@ DEFAULT_PROFILE_LOCK_ID = 7_311_2025
 SUMMARY_COLUMNS = (
     WeightProfile.id,
     WeightProfile.name,
+    WeightProfile.name_zh,
     WeightProfile.panel_id,
     WeightProfile.category,
     WeightProfile.method,
@@ -202,6 +203,7 @@ def _audit_view(profile: WeightProfile) -> dict[str, Any]:
     return {
         "id": profile.id,
         "name": profile.name,
+        "name_zh": profile.name_zh,
         "panel_id": profile.panel_id,
         "category": profile.category,
         "method": profile.method,

@@ -53,6 +53,7 @@ def publish_panel(indicators: IndicatorsClient, *, panel_id: int, request: Panel
     body = WeightProfileCreate.model_validate(
         {
             "name": request.name,
+            "name_zh": request.name_zh,
             "panel_id": panel_id,
             "category": panel.category,
             "default_for": request.default_scope,

@@ -400,7 +400,7 @@ def assemble_bundle(
         dataset_version=ranking.dataset_version,
         profile=ProfileInfo(
             id=str(profile.id),
-            name=profile.name,
+            name=profile.name_zh if lang == "zh" and profile.name_zh else profile.name,
             method=profile.method,
             ri_table=profile.ri_table,
             aggregation=profile.aggregation,
