@@ -142,13 +142,22 @@ class PlansRequest(RankingModelRequest):
     cluster_codes: list[str] | None = Field(
         default=None,
         max_length=MAX_PLAN_CLUSTERS,
-        description="Clusters to plan for; null: every cluster the model ranks, in the ranking's order.",
+        description="Clusters to plan for, each once; null: every cluster the model ranks, in the ranking's order.",
     )
 
     @field_validator("target")
     @classmethod
     def _known_target(cls, value: str) -> str:
         return str(parse_target(value))
+
+    @field_validator("cluster_codes")
+    @classmethod
+    def _each_once(cls, value: list[str] | None) -> list[str] | None:
+        # A plan per listed code: a repeated one would only repeat the work (and bound nothing).
+        if value is not None and len(set(value)) < len(value):
+            repeated = sorted({code for code in value if value.count(code) > 1})
+            raise ValueError(f"each cluster once: {', '.join(repeated)} repeated")
+        return value
 
 
 class PlansResponse(BaseModel):

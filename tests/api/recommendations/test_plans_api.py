@@ -273,6 +273,10 @@ def test_a_year_of_plans_in_one_request_equals_the_plans_one_by_one(
         "/v1/rankings/plans", json={"year": YEAR, "target": "rank:5", "cluster_codes": ["NOPE"]}
     )
     assert unknown.status_code == 404
+    twice = scoring_client.post(
+        "/v1/rankings/plans", json={"year": YEAR, "target": "rank:5", "cluster_codes": chosen * 2}
+    )
+    assert twice.status_code == 422
 
 
 def test_a_category_model_plans_ranks_within_the_category(scoring_client: TestClient, year_data: YearData) -> None:
