@@ -92,15 +92,14 @@ def main() -> int:
             os.environ.update(platform.app_env)
             at = AppTest.from_file(str(APP), default_timeout=120)
             at.run()
-            from frontend.ui import SAATY_SCALE  # once the app has imported it inside its runtime
-
             at.switch_page("app_pages/judgments.py").run()
-            sliders = at.select_slider
+            ident = f"{at.session_state['panel']}:{at.session_state['expert']}:goal"
 
             def judge(k: int) -> None:
-                # Two sliders, so that each of the 20 matrices is new (no cached priorities).
-                sliders[0].set_value(SAATY_SCALE[k % len(SAATY_SCALE)])
-                sliders[1].set_value(SAATY_SCALE[(3 + k // len(SAATY_SCALE)) % len(SAATY_SCALE)])
+                # One click on a point of Saaty's scale, as an expert judges a pair (the strength of two pairs, so
+                # that each of the 20 matrices is new: no cached priorities).
+                at.segmented_control(key=f"strength:{ident}:0:1").set_value(1 + k % 9)  # type: ignore[attr-defined]
+                at.segmented_control(key=f"strength:{ident}:0:2").set_value(1 + (3 + k // 9) % 9)  # type: ignore[attr-defined]
 
             judgments_ms = timed_reruns(at, judge)
 
