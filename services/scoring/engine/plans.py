@@ -69,6 +69,9 @@ class Plan:
     """The cluster's score with the changes, re-scored (its current score when unreachable or already there)."""
     best_score: float
     """Its score with every indicator at the best value a peer reached: the most any plan can give."""
+    least_effort_proven: bool = True
+    """False when the integer programme stopped at its time limit: the size is still the minimum, the effort the
+    least found."""
 
     @property
     def effort(self) -> float:
@@ -209,12 +212,12 @@ def fewest_changes(
     rest = np.where(own > bound, top_rest - own + nth, top_rest)
     usable = np.flatnonzero(gain_array + rest >= deficit * (1 - 1e-9))
     for margin in _MARGINS:
-        picked = _least_effort(
+        solved = _least_effort(
             gain_array[usable] / deficit, effort_array[usable], indicator_of[usable], size, 1.0 + margin
         )
-        if picked is None:
+        if solved is None:
             continue
-        picked = [int(usable[p]) for p in picked]
+        picked, proven = [int(usable[p]) for p in solved[0]], solved[1]
         changes = tuple(
             sorted(
                 (
@@ -235,7 +238,7 @@ def fewest_changes(
             changed[change.indicator] = change.value_to
         reached = score_row(changed, weights, types, lower, upper, method)
         if reached >= threshold:
-            return Plan(reachable=True, changes=changes, score=reached, best_score=best)
+            return Plan(reachable=True, changes=changes, score=reached, best_score=best, least_effort_proven=proven)
     # Never seen: the best candidates of the `size` indicators with the largest gains reach it by construction.
     top = np.argsort(-largest, kind="stable")[:size]
     changes = tuple(
@@ -252,14 +255,17 @@ def fewest_changes(
     for change in changes:
         changed[change.indicator] = change.value_to
     reached = score_row(changed, weights, types, lower, upper, method)
-    return Plan(reachable=reached >= threshold, changes=changes, score=reached, best_score=best)
+    return Plan(
+        reachable=reached >= threshold, changes=changes, score=reached, best_score=best, least_effort_proven=False
+    )
 
 
 def _least_effort(
     gains: FloatArray, efforts: FloatArray, indicator_of: IntArray, size: int, needed: float
-) -> list[int] | None:
+) -> tuple[list[int], bool] | None:
     """Indices of the (indicator, candidate) pairs of least total effort: at most one per indicator, at most
-    `size` pairs, gains summing to at least `needed`; None when HiGHS finds no such choice."""
+    `size` pairs, gains summing to at least `needed`, and whether HiGHS proved it optimal (False: the best it found
+    within its time limit); None when it found no such choice."""
     n = gains.size
     indicators = np.unique(indicator_of)
     one_per_indicator = (indicator_of[np.newaxis, :] == indicators[:, np.newaxis]).astype(np.float64)
@@ -277,4 +283,4 @@ def _least_effort(
     )
     if result.x is None:
         return None
-    return [int(p) for p in np.flatnonzero(result.x > 0.5)]
+    return [int(p) for p in np.flatnonzero(result.x > 0.5)], bool(result.status == 0)

@@ -183,6 +183,8 @@ def plan(resolved: ResolvedModel, body: PlanRequest) -> PlanResponse:
         )
     if not result.reachable:
         notes.append("no set of changes within the peers' values reaches the target")
+    elif not result.least_effort_proven:
+        notes.append("the number of changes is the minimum; the least effort among such plans was not proven in time")
     changed = values.copy()
     for change in result.changes:
         changed[change.indicator] = change.value_to
