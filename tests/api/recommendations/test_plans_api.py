@@ -208,6 +208,7 @@ def test_imputed_values_may_be_planned_and_are_marked(
     [
         ("NOPE", {"target": "next_tier"}, 404, "NOPE"),
         ("FS-HOME", {"target": "next_tier", "year": 1999}, 404, "1999"),
+        ("FS-HOME", {"target": "next_tier", "profile": 999}, 404, "999"),
         ("FS-HOME", {"target": "best"}, 422, "next_tier, top_quartile or rank:K"),
         ("FS-HOME", {"target": "rank:"}, 422, "next_tier, top_quartile or rank:K"),
         ("FS-HOME", {"target": "rank:0"}, 422, "out of range"),
