@@ -164,13 +164,14 @@ figures = st.columns(4)
 figures[0].metric(t("plan_now"), standing(plan.current.rank, plan.current.tier))
 figures[1].metric(
     t("plan_reached"),
-    standing(plan.reached.rank, plan.reached.tier),
+    standing(plan.reached.rank, plan.reached.tier) if plan.reachable else "—",
     delta=(plan.current.rank - plan.reached.rank) or None,
 )
 figures[2].metric(t("plan_changes"), len(plan.changes))
 figures[3].metric(t("plan_effort"), share_of_range(plan.effort), help=t("plan_effort_help"))
 # The service words the summary in the chosen language; its rule in numbers is English only, so shown in English.
-st.caption(plan.summary if lang() == "zh" else f"{plan.summary} {t('plan_rule', rule=plan.target_rule)}")
+summary = plan.summary if plan.changes else ""
+st.caption(summary if lang() == "zh" else f"{summary} {t('plan_rule', rule=plan.target_rule)}".strip())
 if not plan.reachable:
     best = plan.best_possible
     st.warning(
@@ -197,7 +198,7 @@ else:
     st.dataframe(steps, hide_index=True, width="stretch")
     if any(c.imputed for c in plan.changes):
         st.caption(t("plan_imputed"))
-if plan.criteria_scores:
+if plan.changes and plan.criteria_scores:
     names = [ctx.catalog.criterion_name(s.criterion) for s in plan.criteria_scores]
     radar = go.Figure()
     for label, values, colour in (
@@ -214,5 +215,12 @@ if plan.criteria_scores:
                 opacity=0.55,
             )
         )
-    radar.update_layout(polar={"radialaxis": {"range": [0, 1]}}, title=t("plan_radar"))
-    ui.chart(radar, key="plan_radar", height=420)
+    st.markdown(f"**{t('plan_radar')}**")
+    figure = ui.styled(radar, height=460)
+    # The criteria's names sit outside the circle: room for them on every side, the legend below.
+    figure.update_layout(
+        polar={"radialaxis": {"range": [0, 1]}},
+        margin={"l": 80, "r": 80, "t": 40, "b": 60},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0.5, "xanchor": "center"},
+    )
+    st.plotly_chart(figure, width="stretch", key="plan_radar", config={"displaylogo": False})

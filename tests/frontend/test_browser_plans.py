@@ -1,0 +1,86 @@
+"""The Recommendations page's plan in headless Chromium, in English and in Chinese, with screenshots
+(test-artifacts/screenshots/recommendations-plan-*.png)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.frontend import test_browser as chromium
+from tests.support.platform import Platform
+from tests.support.ports import free_port
+from tests.support.processes import Managed, streamlit
+from tests.support.readiness import http_ok
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+
+@pytest.fixture(scope="module")
+def frontend(platform: Platform) -> Iterator[str]:
+    """`streamlit run frontend/streamlit_app.py` on a free port, against the live services."""
+    port = free_port()
+    app = Managed("streamlit", port, streamlit(port), {**os.environ, **platform.app_env},
+                  http_ok(f"http://127.0.0.1:{port}/_stcore/health"), quiet=False, timeout=60)  # fmt: skip
+    app.start()
+    try:
+        yield app.url
+    finally:
+        app.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    chromium.require_chromium()
+    assert chromium.playwright_api is not None
+    with chromium.playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium.CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def test_a_plan_on_the_recommendations_page_in_english_and_chinese(frontend: str, browser: object) -> None:
+    context = browser.new_context(viewport=chromium.VIEWPORT, locale="en-US")  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(frontend)
+        chromium.settle(page)
+        chromium.go_to(page, "recommendations")
+        chromium.choose(page, "Cluster", "(FS-HOME)")
+        page.get_by_role("heading", name="What it takes").wait_for(timeout=60_000)
+        # The grid draws on a canvas; its header cells stay in the page, hidden, for assistive technology.
+        page.locator("th", has_text="From → to").first.wait_for(state="attached", timeout=60_000)
+        chromium.no_exception_on_page(page)
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+        assert chromium.charts_drawn(page) >= 3  # criterion scores, gaps, the plan's before/after radar
+        assert chromium.metric_value(page, "With the plan").startswith("rank ")
+        chromium.shoot(page, "recommendations-plan-en")
+
+        page.locator('[data-testid="stButtonGroup"] button').filter(has_text="Rank K or better").first.click()
+        chromium.settle(page)
+        field = page.get_by_label("Rank to reach (K)")
+        field.fill("1")
+        field.press("Enter")
+        chromium.settle(page)
+        page.get_by_text("Not reachable.").first.wait_for(timeout=60_000)
+        chromium.no_exception_on_page(page)
+        chromium.shoot(page, "recommendations-plan-unreachable-en")
+
+        page.locator('[data-testid="stButtonGroup"] button').filter(has_text="Next tier").first.click()
+        chromium.settle(page)
+        page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
+        chromium.settle(page)
+        page.get_by_role("heading", name="达成目标需要做什么").wait_for(timeout=60_000)
+        # The grid draws on a canvas; its header cells stay in the page, hidden, for assistive technology.
+        page.locator("th", has_text="从 → 到").first.wait_for(state="attached", timeout=60_000)
+        chromium.no_exception_on_page(page)
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+        assert chromium.charts_drawn(page) >= 3
+        assert chromium.metric_value(page, "实施方案后").startswith("第")
+        assert chromium.english_left(page) == []
+        chromium.shoot(page, "recommendations-plan-zh")
+    finally:
+        context.close()
