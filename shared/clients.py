@@ -99,7 +99,7 @@ from shared.schemas.rankings import (
     WhatIfRequest,
     WhatIfResponse,
 )
-from shared.schemas.recommendations import ClusterRecommendations, Lang
+from shared.schemas.recommendations import ClusterRecommendations, Lang, Portfolio
 from shared.schemas.scoring import (
     CombinedWeightsRequest,
     CombinedWeightsResponse,
@@ -728,6 +728,29 @@ class RecommendationsClient(ServiceClient):
             ClusterPlan,
             f"/v1/recommendations/{cluster_code}/plan",
             params={"year": year, "target": target, "profile": profile, "lang": lang},
+            api_key=api_key,
+        )
+
+    def year_plans(
+        self, year: int, target: str, profile: int | None = None, lang: Lang = "en", *, api_key: str | None = None
+    ) -> list[ClusterPlan]:
+        """GET /v1/recommendations/plans: every ranked cluster's plan for `target`, in rank order, named in `lang`."""
+        return self.get_model(
+            list[ClusterPlan],
+            "/v1/recommendations/plans",
+            params={"year": year, "target": target, "profile": profile, "lang": lang},
+            api_key=api_key,
+        )
+
+    def portfolio(
+        self, year: int, profile: int | None = None, lang: Lang = "en", *, api_key: str | None = None
+    ) -> Portfolio:
+        """GET /v1/recommendations/portfolio: the policy paths, actions and indicators that recur in the year's
+        recommendations, by category (the service caches the recommendations it counts)."""
+        return self.get_model(
+            Portfolio,
+            "/v1/recommendations/portfolio",
+            params={"year": year, "profile": profile, "lang": lang},
             api_key=api_key,
         )
 

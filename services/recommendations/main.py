@@ -13,6 +13,7 @@ from services.recommendations.advice.router import router as advice_router
 from services.recommendations.advice.rulebook import RuleBook, catalog_token
 from services.recommendations.config import RecommendationsSettings, get_settings
 from services.recommendations.plans.router import router as plans_router
+from services.recommendations.portfolio.router import router as portfolio_router
 from shared.app import create_service_app, upstream_check
 from shared.cache import make_cache
 from shared.clients import IndicatorsClient, RemoteKeyResolver, ScoringClient
@@ -91,6 +92,7 @@ def create_app(
         upstream_problems=True,
     )
     app.include_router(plans_router)
+    app.include_router(portfolio_router)
     app.include_router(advice_router)
     return app
 

@@ -127,3 +127,53 @@ class ClusterRecommendations(BaseModel):
         default=0.0, description="Smallest gap (share of the reference range) that an action answers."
     )
     category_check: CategoryCheck = Field(description="Whether the indicators look like the stated category's.")
+
+
+class PathCount(BaseModel):
+    policy_path: str = Field(description="Key of the category's policy path.")
+    name: str = Field(description="Its name in the answer's language.")
+    actions: int = Field(description="Actions on this path across the category's clusters.")
+    clusters: int = Field(description="Clusters with at least one action on it.")
+    share: float = Field(description="`clusters` over the clusters of the category (0–1).")
+
+
+class ActionCount(BaseModel):
+    rule_id: str = Field(description="The rule behind the action.")
+    title: str = Field(description="The action's title in the answer's language.")
+    policy_path: str = Field(description="Its policy path.")
+    clusters: list[str] = Field(description="Codes of the clusters given this action, in rank order.")
+
+
+class IndicatorCount(BaseModel):
+    indicator: str = Field(description="Indicator code.")
+    name: str = Field(description="Indicator name in the answer's language.")
+    weaknesses: int = Field(description="Clusters of the category where it is a weakness (any gap).")
+    actions: int = Field(description="Clusters given an action on it.")
+    data_gaps: int = Field(description="Clusters of the category that did not report it.")
+
+
+class CategoryPortfolio(BaseModel):
+    category: Category = Field(description="The category.")
+    name: str = Field(description="Its name in the answer's language.")
+    clusters: int = Field(description="Clusters of the category with data that year.")
+    policy_paths: list[PathCount] = Field(
+        description="Every policy path of the category, most clusters first (then most actions, then key)."
+    )
+    actions: list[ActionCount] = Field(description="Every action given, most clusters first (then rule id).")
+    indicators: list[IndicatorCount] = Field(
+        description="Indicators that are a weakness, an action or a data gap somewhere in the category, most actions "
+        "first (then weaknesses, then code)."
+    )
+
+
+class Portfolio(BaseModel):
+    """GET /v1/recommendations/portfolio: what recurs across a year's recommendations, by category."""
+
+    year: int = Field(description="Year of the data.")
+    dataset_version: str = Field(description="Version of the dataset the recommendations came from.")
+    profile: int = Field(description="Id of the weight profile of the ranking.")
+    lang: Lang = Field(description="Language of the names and titles.")
+    clusters: int = Field(description="Clusters with data that year.")
+    categories: list[CategoryPortfolio] = Field(
+        description="One entry per category with clusters, in vocabulary order."
+    )
