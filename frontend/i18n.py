@@ -957,6 +957,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan_radar": ("Criterion scores before and after the plan", "方案实施前后的准则层得分"),
     "plan_before": ("before", "调整前"),
     "plan_after": ("after", "调整后"),
+    "peer_examples": ("Peers that reach the benchmark", "已达到标杆的同类集群"),
+    "data_gaps": ("Data gaps", "数据缺口"),
+    "data_gaps_intro": (
+        "Indicators the cluster did not report this year: the ranking used its category's median, and no action "
+        "rests on them until the real values are collected.",
+        "该集群本年未报送的指标：排名按同类中位数计，在采集到实际数值之前，不据此提出对策。",
+    ),
     # --- data -----------------------------------------------------------------------------------------------
     "data_intro": (
         "Browse the observations, import a CSV or XLSX file (checked first, all or nothing), and see what changed.",

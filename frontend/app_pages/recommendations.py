@@ -123,12 +123,25 @@ for action in sorted(advice.recommendations, key=lambda a: a.priority):
         head.markdown(f"**{action.priority}. {action.title}**  \n{action.policy_path_name} · {action.indicator}")
         head.markdown(action.action)
         head.caption(action.rationale)
+        if action.peer_examples:
+            unit_of = ctx.catalog.indicators[action.indicator]
+            partners = ", ".join(
+                f"{ctx.catalog.cluster_name(p.cluster_code)} ({quantity(p.value, unit_of, cast(Lang, lang()))})"
+                for p in action.peer_examples
+            )
+            head.caption(f"{t('peer_examples')}: {partners}")
         outcome.metric(
             t("expected_rank"),
             action.expected_rank,
             delta=action.expected_gain or None,
             help=t("expected_rank_help"),
         )
+
+if advice.data_gaps:
+    st.subheader(t("data_gaps"))
+    st.caption(t("data_gaps_intro"))
+    for gap in advice.data_gaps:
+        st.markdown(f"- **{gap.indicator} {gap.name}**: {gap.text}")
 
 
 # --- what it takes: the plan for a target ------------------------------------------------------------------------

@@ -111,3 +111,20 @@ def test_a_plan_in_chinese_shows_chinese_names_and_units(app: AppTest, platform:
     assert not any(unit in text for text in shown for unit in english_units if unit not in ("count", "ratio"))
     assert [t["name"] for t in radar(app)["data"]] == ["调整前", "调整后"]
     assert metric(app, "当前").startswith(f"第{plan['current']['rank']}位")
+
+
+def test_data_gaps_and_learning_partners_as_the_service_gives_them(app: AppTest, platform: Platform) -> None:
+    open_page(app, "recommendations")
+    app.selectbox(key="cluster:recommendations").set_value("CD-SOFTWARE").run()
+    assert not app.exception
+    with platform.client("recommendations") as client:
+        advice = client.get("/v1/recommendations/CD-SOFTWARE", params={"year": YEAR}).json()
+    shown = " ".join(m.value for m in app.markdown) + " ".join(c.value for c in app.caption)
+    assert advice["data_gaps"]
+    assert "Data gaps" in [s.value for s in app.subheader]
+    assert all(gap["text"] in shown for gap in advice["data_gaps"])
+    partners = [p for a in advice["recommendations"] for p in a["peer_examples"]]
+    assert partners
+    assert shown.count("Peers that reach the benchmark") == sum(
+        1 for a in advice["recommendations"] if a["peer_examples"]
+    )
