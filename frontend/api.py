@@ -76,7 +76,7 @@ from shared.schemas.rankings import (
     RankingResponse,
     Reference,
 )
-from shared.schemas.recommendations import ClusterRecommendations, Lang
+from shared.schemas.recommendations import ClusterRecommendations, Lang, Portfolio
 from shared.schemas.scoring import GroupRequest, GroupResponse, PrioritiesRequest, PrioritiesResponse
 from shared.schemas.vocabulary import RoleName
 
@@ -576,3 +576,12 @@ def cluster_plan(
     """GET /v1/recommendations/{code}/plan: the fewest changes, each to a value a peer reached, that bring the cluster
     to `target`, with the criterion scores before and after; `versions` as for `ranking`."""
     return clients(api_key).recommendations.cluster_plan(code, year, target, profile_id, cast(Lang, lang))
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=32)
+def portfolio(
+    api_key: str, year: int, profile_id: int | None, lang: str, versions: tuple[str | None, ...]
+) -> Portfolio:
+    """GET /v1/recommendations/portfolio: the policy paths, actions and indicators that recur across the year's
+    recommendations, by category; `versions` as for `ranking`."""
+    return clients(api_key).recommendations.portfolio(year, profile_id, cast(Lang, lang))

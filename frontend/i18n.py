@@ -959,6 +959,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan_after": ("after", "调整后"),
     "peer_examples": ("Peers that reach the benchmark", "已达到标杆的同类集群"),
     "data_gaps": ("Data gaps", "数据缺口"),
+    "portfolio_heading": ("All clusters of {year}: what recurs", "{year}年全部集群：反复出现的对策"),
+    "portfolio_intro": (
+        "For the annual review: across every cluster's recommendations, how many clusters of each category each "
+        "policy path reaches, and which actions recur, counted by the recommendation service.",
+        "供年度评估使用：在全部集群的对策建议中，各类型的每条政策路径覆盖多少集群、哪些对策反复出现（由建议服务统计）。",
+    ),
+    "portfolio_bar": ("{clusters} of {of}", "{clusters}/{of}"),
+    "portfolio_share_axis": (
+        "share of the category's clusters with an action on the path",
+        "有该路径对策的集群占同类比例",
+    ),
+    "portfolio_path": ("Policy path", "政策路径"),
+    "portfolio_clusters": ("Clusters", "集群数"),
+    "portfolio_actions": ("Actions", "对策数"),
+    "portfolio_recurring": ("Recurring actions", "反复出现的对策"),
+    "portfolio_action": ("Action", "对策"),
+    "portfolio_which": ("Which clusters", "涉及集群"),
     "data_gaps_intro": (
         "Indicators the cluster did not report this year: the ranking used its category's median, and no action "
         "rests on them until the real values are collected.",

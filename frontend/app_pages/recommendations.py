@@ -237,3 +237,66 @@ if plan.changes and plan.criteria_scores:
         legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0.5, "xanchor": "center"},
     )
     st.plotly_chart(figure, width="stretch", key="plan_radar", config={"displaylogo": False})
+
+
+# --- the year's portfolio: what recurs across all clusters, by category ------------------------------------------
+
+st.subheader(t("portfolio_heading", year=year))
+st.caption(t("portfolio_intro"))
+with api.shown_errors(stop=False), st.spinner(t("loading_recommendations")):
+    portfolio = api.portfolio(ctx.api_key, year, profile_id, lang(), ctx.versions(year))
+    paths = [(c, p) for c in portfolio.categories for p in c.policy_paths]
+    # Best-reached paths at the top of each category's block, the categories in vocabulary order.
+    bars = go.Figure()
+    for category in portfolio.categories:
+        bars.add_trace(
+            go.Bar(
+                x=[p.share for p in category.policy_paths],
+                y=[f"{p.name} · {category.name}" for p in category.policy_paths],
+                orientation="h",
+                name=category.name,
+                marker_color=ui.CATEGORY_COLORS.get(category.category, "#888888"),
+                text=[t("portfolio_bar", clusters=p.clusters, of=category.clusters) for p in category.policy_paths],
+                textposition="auto",
+                hovertemplate="%{y}: %{x:.0%}<extra></extra>",
+            )
+        )
+    bars.update_yaxes(autorange="reversed")
+    bars.update_xaxes(title=t("portfolio_share_axis"), tickformat=".0%", range=[0, 1])
+    ui.chart(bars, key="portfolio_paths", height=110 + 34 * len(paths))
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("col_category"): category.name,
+                    t("portfolio_path"): path.name,
+                    t("portfolio_clusters"): f"{path.clusters} / {category.clusters}",
+                    t("portfolio_actions"): path.actions,
+                }
+                for category, path in paths
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.markdown(f"**{t('portfolio_recurring')}**")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("col_category"): category.name,
+                    t("portfolio_action"): action.title,
+                    t("portfolio_path"): next(
+                        (p.name for p in category.policy_paths if p.policy_path == action.policy_path),
+                        action.policy_path,
+                    ),
+                    t("portfolio_clusters"): len(action.clusters),
+                    t("portfolio_which"): ", ".join(ctx.catalog.cluster_name(c) for c in action.clusters),
+                }
+                for category in portfolio.categories
+                for action in category.actions
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -128,3 +128,21 @@ def test_data_gaps_and_learning_partners_as_the_service_gives_them(app: AppTest,
     assert shown.count("Peers that reach the benchmark") == sum(
         1 for a in advice["recommendations"] if a["peer_examples"]
     )
+
+
+def test_the_years_portfolio_is_the_services_count(app: AppTest, platform: Platform) -> None:
+    open_page(app, "recommendations")
+    assert not app.error, [e.value for e in app.error]
+    with platform.client("recommendations") as client:
+        portfolio = client.get("/v1/recommendations/portfolio", params={"year": YEAR}).json()
+    assert f"All clusters of {YEAR}: what recurs" in [s.value for s in app.subheader]
+    specs = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    bars = next(s for s in specs if any(trace.get("name") == "basic" for trace in s["data"]))
+    assert [trace["x"] for trace in bars["data"]] == [
+        [p["share"] for p in c["policy_paths"]] for c in portfolio["categories"]
+    ]
+    paths = plan_table(app, "Policy path")
+    assert len(paths) == sum(len(c["policy_paths"]) for c in portfolio["categories"])
+    recurring = plan_table(app, "Which clusters")
+    assert list(recurring["Action"]) == [a["title"] for c in portfolio["categories"] for a in c["actions"]]
+    assert list(recurring["Clusters"]) == [len(a["clusters"]) for c in portfolio["categories"] for a in c["actions"]]
