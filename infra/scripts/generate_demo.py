@@ -41,6 +41,15 @@ MISSING_CELLS: tuple[tuple[str, str, int], ...] = (
 )
 # Cells pushed slightly outside the reference range (never outside the validity limits).
 OUT_OF_RANGE_CELL_COUNT = 8
+# Values set far outside the field, so that the audit has a real outlier to find (documented in README.md): the
+# Shenzhen ICT cluster, home of the country's largest PCT filers, files several times the PCT applications of
+# any other cluster. The audit's rule flags C3.2 in every year; the fixed reference clips the values to the range.
+OUTLIER_CELLS: dict[tuple[str, str, int], float] = {
+    ("SZ-ICT", "C3.2", 2021): 14800,
+    ("SZ-ICT", "C3.2", 2022): 15900,
+    ("SZ-ICT", "C3.2", 2023): 17200,
+    ("SZ-ICT", "C3.2", 2024): 18500,
+}
 # 2021 national averages the demo reproduces (DOMAIN.md): key-process CNC rate, digital design-tool adoption.
 NATIONAL_MEANS_2021 = {"C5.1": 55.3, "C5.2": 74.7}
 
@@ -275,6 +284,7 @@ def generate_observations(
     for index in sorted(rng.choice(len(candidates), OUT_OF_RANGE_CELL_COUNT, replace=False)):
         key = candidates[index]
         values[key] = _push_out_of_range(values[key], by_code[key[1]], rng)
+    values.update(OUTLIER_CELLS)
 
     _check_observations(values, by_code, len(clusters))
     return values
@@ -290,7 +300,8 @@ def _check_observations(
         indicator = by_code[code]
         _require(indicator.is_valid(value), f"{code} value {value} outside the validity limits")
         outside += not indicator.ref_min <= value <= indicator.ref_max
-    _require(outside == OUT_OF_RANGE_CELL_COUNT, f"{outside} values outside the reference ranges")
+    expected_outside = OUT_OF_RANGE_CELL_COUNT + len(OUTLIER_CELLS)
+    _require(outside == expected_outside, f"{outside} values outside the reference ranges, not {expected_outside}")
     for code, target in NATIONAL_MEANS_2021.items():
         mean = statistics.fmean([v for (_, c, year), v in values.items() if c == code and year == YEARS[0]])
         _require(abs(mean - target) < 1.0, f"2021 mean of {code} is {mean:.1f}, not about {target}")

@@ -80,7 +80,25 @@ def test_winsorising_on_the_fixed_reference_is_refused_with_the_reason(scoring_c
     assert_invalid(response, ["body", "winsorize"], says="already bounds outliers")
 
 
-def test_nothing_flagged_means_nothing_changes(scoring_client: TestClient) -> None:
+def test_the_demo_outlier_is_set_to_the_next_value(scoring_client: TestClient, indicators_client: TestClient) -> None:
+    """The demo data has one outlier on purpose (SZ-ICT's PCT applications, services/indicators/demo/README.md)."""
+    dataset = indicators_client.get("/v1/datasets/2024").json()
+    j = dataset["indicators"].index("C3.2")
+    column = [row[j] for row in dataset["values"]]
+    assert flagged(column)
+    largest, second = sorted((v for v in column if v is not None), reverse=True)[:2]
+    treated = ranking(scoring_client, winsorize=True)
+    notes = [w for w in treated["warnings"] if w.startswith("winsorised")]
+    assert notes == [f"winsorised C3.2 of SZ-ICT: {largest:g} -> {second:g}"]
+
+
+def test_nothing_flagged_means_nothing_changes(scoring_client: TestClient, indicators_client: TestClient) -> None:
+    dataset = indicators_client.get("/v1/datasets/2024").json()
+    j = dataset["indicators"].index("C3.2")
+    ordinary = sorted(row[j] for row in dataset["values"] if row[j] is not None)[len(dataset["values"]) // 2]
+    csv = f"cluster_code,indicator_code,year,value\nSZ-ICT,C3.2,2024,{ordinary:g}\n"
+    response = indicators_client.post("/v1/observations/import", files={"file": ("x.csv", csv, "text/csv")})
+    assert response.status_code == 200, response.text
     plain, treated = ranking(scoring_client), ranking(scoring_client, winsorize=True)
     assert "winsorize: no indicator is flagged as outlying" in treated["warnings"]
     assert [r["score"] for r in plain["results"]] == [r["score"] for r in treated["results"]]
