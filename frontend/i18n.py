@@ -227,9 +227,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "step_export": ("Export the results", "导出结果"),
     # --- judgments ------------------------------------------------------------------------------------------
     "judgments_intro": (
-        "Compare each pair: move the slider towards the more important item; the weights and the consistency "
-        "ratio follow at once.",
-        "对每一对进行比较：将滑块移向更重要的一方；权重与一致性比率即时更新。",
+        "Compare each pair: choose the more important item, then how much more; the weights and the consistency "
+        "ratio follow at once. Your edits are kept as a draft of each node until you save them.",
+        "对每一对进行比较：选择更重要的一方及其重要程度；权重与一致性比率即时更新。各节点的修改在保存前作为草稿保留。",
     ),
     "no_linked_expert": (
         "Your key is not linked to an expert of any panel; ask an administrator to link it.",
@@ -342,6 +342,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "第 {round} 轮后的群组结果：群组权重、您与群组的距离、差异最大的判断",
     ),
     "your_weights": ("your weights", "您的权重"),
+    "group_weights_round": ("the group's weights", "群组权重"),
+    "col_first": ("First item", "前项"),
+    "col_second": ("Second item", "后项"),
+    "col_value": ("Judgment", "判断值"),
+    "col_version": ("Version", "版本"),
+    "col_updated_by": ("Written by", "填写人"),
     "not_in_round": ("You did not judge this node in that round.", "您在该轮未判断此节点。"),
     "differ_most": ("Where you differ most from the group", "与群组差异最大的判断"),
     "you_and_group": ("you {you}, the group {group}", "您为 {you}，群组为 {group}"),

@@ -496,7 +496,7 @@ def round_feedback() -> None:
         with columns[0]:
             codes = list(agreement.weights)
             fig = go.Figure(
-                go.Bar(x=[agreement.weights[c] for c in codes], y=codes, orientation="h", name=t("group_weights"),
+                go.Bar(x=[agreement.weights[c] for c in codes], y=codes, orientation="h", name=t("group_weights_round"),
                        marker_color="#4C78A8", hovertext=[ctx.catalog.item_name(c) for c in codes])
             )  # fmt: skip
             if mine is not None:

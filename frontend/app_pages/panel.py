@@ -289,12 +289,13 @@ elif view == "tab_progress":
                 t("nodes_saved"): f"{expert_progress.nodes_done} / {expert_progress.nodes_total}",
             }
             for node_code in nodes:
+                column = t("goal") if node_code == "goal" else node_code
                 if node_code in expert_progress.missing:
-                    row[node_code] = "—"
+                    row[column] = "—"
                 elif node_code in expert_progress.inconsistent:
-                    row[node_code] = "⚠"
+                    row[column] = "⚠"
                 else:
-                    row[node_code] = "✓"
+                    row[column] = "✓"
             rows.append(row)
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         st.caption(t("progress_legend"))
@@ -413,7 +414,10 @@ elif view == "tab_rounds":
                     )
         frame = pd.DataFrame(lines)
         st.caption(t("round_judgments", count=len(read), round=chosen_round))
-        st.dataframe(frame, hide_index=True, width="stretch", height=280)
+        shown_columns = {"round": t("round"), "expert": t("expert"), "node": t("node"), "first": t("col_first"),
+                         "second": t("col_second"), "value": t("col_value"), "version": t("col_version"),
+                         "updated_by": t("col_updated_by")}  # fmt: skip
+        st.dataframe(frame.rename(columns=shown_columns), hide_index=True, width="stretch", height=280)
         safe = frame.map(lambda v: safe_text(v) if isinstance(v, str) else v) if len(frame) else frame
         buffer = io.StringIO()
         safe.to_csv(buffer, index=False)

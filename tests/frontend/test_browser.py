@@ -449,3 +449,159 @@ def test_a_reload_never_shows_another_identity(frontend: str, browser: object, p
         assert "Signed in as Expert reloading" in " ".join(sidebar.inner_text().split())
     finally:
         context.close()
+
+
+def add_expert_in_the_ui(page: object, panel: str, code: str, name: str) -> str:
+    """Panel page, Members view: add an expert with a minted key; the key shown once is returned."""
+    go_to(page, "panel")
+    choose(page, "Panel", panel)
+    view(page, "Members and defaults")
+    page.get_by_label("Code", exact=True).fill(code)  # type: ignore[attr-defined]
+    page.get_by_label("Name (English)").fill(name)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Add an expert").click()  # type: ignore[attr-defined]
+    settle(page)
+    page.get_by_text(f"A new key for {code}").wait_for()  # type: ignore[attr-defined]
+    return str(page.locator('[data-testid="stCode"]').first.inner_text()).strip()  # type: ignore[attr-defined]
+
+
+def test_filling_a_7x7_matrix_takes_one_or_two_clicks_a_pair(
+    frontend: str, browser: object, platform: Platform
+) -> None:
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(frontend)
+        settle(page)
+        add_expert_in_the_ui(page, "Basic-cluster demo panel", "BASIC-CLICKS", "Click counter")
+        shoot(page, "panel-members-key-once-en")
+        go_to(page, "judgments")
+        choose(page, "Expert", "(BASIC-CLICKS)")
+        assert set(pair_states(page).values()) == {(None, None)}  # nothing judged yet
+        page.get_by_text("This node: 0 of 21 pairs judged").wait_for()
+        priorities = [7, 6, 5, 4, 3, 2, 1]  # the judgments of a consistent expert, rounded to the scale
+        clicks = 0
+        for i in range(7):
+            for j in range(i + 1, 7):
+                box = page.locator(f".st-key-pair_{i}_{j}")
+                ratio = priorities[i] / priorities[j]
+                strength = min(9, round(ratio))
+                box.locator('[role="radiogroup"] label').nth(0).click()  # the left item is the more important
+                settle(page)
+                clicks += 1
+                if strength > 1:
+                    box.locator('[data-testid="stButtonGroup"] button').nth(strength - 1).click()
+                    settle(page)
+                    clicks += 1
+        page.get_by_text("This node: 21 of 21 pairs judged").wait_for()
+        shoot(page, "judgments-filled-by-clicks-en")
+        page.get_by_role("button", name="Save judgments").first.click()
+        clicks += 1
+        settle(page)
+        page.get_by_text("Saved (version").first.wait_for()
+        stored = stored_goal(platform, expert="BASIC-CLICKS")
+        for i in range(7):
+            for j in range(i + 1, 7):
+                assert stored[i][j] == min(9, round(priorities[i] / priorities[j])), (i, j, stored[i][j])
+        print(f"\nclicks to fill and save a 7x7 matrix: {clicks} (21 pairs)")
+        (SHOTS / "clicks-7x7.txt").write_text(f"{clicks}\n")
+        assert clicks <= 2 * 21 + 1
+    finally:
+        context.close()
+
+
+def test_a_facilitator_closes_a_round_an_expert_revises_and_the_gate_names_the_gaps(
+    frontend: str, browser: object, platform: Platform
+) -> None:
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")  # type: ignore[attr-defined]
+    page = context.new_page()
+    with platform.client("indicators") as client:
+        panel = next(p for p in client.get("/v1/panels").json() if p["category"] == "cutting_edge")
+        panel_name = panel["name"]
+    try:
+        page.goto(frontend)
+        settle(page)
+        add_expert_in_the_ui(page, panel_name, "EDGE-LATE", "Late expert")
+
+        # The gate: an expert without judgments is named, publishing is refused, then allowed with a reason.
+        view(page, "Publish a profile")
+        page.get_by_text("publishing is refused unless you give a reason").wait_for()
+        assert page.get_by_text("Late expert (EDGE-LATE): not judged").count() == 1
+        page.get_by_label("Name of the new profile").fill("Edge panel, refused")
+        page.get_by_role("button", name="Publish", exact=True).click()
+        settle(page)
+        error = page.locator('[data-testid="stAlertContentError"]').first
+        error.wait_for()
+        assert "EDGE-LATE" in error.inner_text() + page.locator('[data-testid="stMain"]').inner_text()
+        shoot(page, "panel-publish-refused-en")
+        page.get_by_role("textbox", name="Publish despite gaps, because").fill(
+            "The late expert joins in the next review"
+        )
+        page.get_by_role("button", name="Publish", exact=True).click()
+        settle(page)
+        page.get_by_text("as profile #").wait_for()
+        shoot(page, "panel-publish-with-reason-en")
+
+        # A round closed by the facilitator ...
+        view(page, "Rounds")
+        before = platform_rounds(platform, panel["id"])
+        page.get_by_text("become read-only").click()
+        page.get_by_role("button", name="Close the round").click()
+        settle(page)
+        page.get_by_text("is closed").first.wait_for()
+        closed = before[-1]["round"]
+        assert platform_rounds(platform, panel["id"])[-1]["round"] == closed + 1
+        page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
+        shoot(page, "panel-rounds-en")
+
+        # ... an expert reads the group's result of it and revises one judgment in the open round ...
+        go_to(page, "judgments")
+        choose(page, "Panel", panel_name)
+        page.get_by_text(f"The group after round {closed}").click()
+        settle(page)
+        page.get_by_text("Where you differ most from the group").wait_for()
+        shoot(page, "judgments-round-feedback-en")
+        start = pair_states(page)["pair_0_1"]
+        click_strength(page, "pair_0_1", 9 if start[1] != 9 else 8)
+        page.get_by_role("button", name="Save judgments").first.click()
+        settle(page)
+        page.get_by_text("Saved (version").first.wait_for()
+
+        # ... and both rounds read back: the closed one as it was, the open one revised.
+        with platform.client("indicators") as client:
+            url = f"/v1/panels/{panel['id']}/judgments"
+            old = client.get(url, params={"round": closed, "node": "goal"}).json()
+            new = client.get(url, params={"round": closed + 1, "node": "goal"}).json()
+        expert = next(j["expert_code"] for j in new if j["version"] > 1)
+        old_first = next(j for j in old if j["expert_code"] == expert)["matrix"][0][1]
+        new_first = next(j for j in new if j["expert_code"] == expert)["matrix"][0][1]
+        assert old_first != new_first
+        go_to(page, "panel")
+        view(page, "Rounds")
+        choose(page, "Round", f"{closed} · closed")
+        page.get_by_role("button", name="Download the round (CSV)").wait_for()
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download the round (CSV)").click()
+        text = Path(download.value.path()).read_text()
+        assert text.startswith("round,expert,node,first,second,value")
+        assert f"{closed},{expert},goal,{old[0]['items'][0]},{old[0]['items'][1]}," in text
+
+        # The same pages in Chinese.
+        switch_language(page, "中文")
+        for name, slug in (("评判轮次", "rounds"), ("评判进度", "progress"), ("成员与默认方案", "manage"),
+                           ("发布权重方案", "publish"), ("当前节点", "node")):  # fmt: skip
+            view(page, name)
+            no_exception_on_page(page)
+            assert english_left(page) == [], slug
+            shoot(page, f"panel-{slug}-zh")
+        go_to(page, "judgments")
+        no_exception_on_page(page)
+        assert english_left(page) == []
+        shoot(page, "judgments-zh")
+    finally:
+        context.close()
+
+
+def platform_rounds(platform: Platform, panel_id: int) -> list[dict[str, object]]:
+    with platform.client("indicators") as client:
+        rounds: list[dict[str, object]] = client.get(f"/v1/panels/{panel_id}/rounds").json()
+        return rounds

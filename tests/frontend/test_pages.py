@@ -239,7 +239,7 @@ def test_panel_progress_names_the_missing_experts(app: AppTest, platform: Platfo
     assert not app.exception
     table = app.dataframe[0].value
     late = table[table["Expert"] == "Late expert (STRATEGIC-LATE)"].iloc[0]
-    assert late["goal"] == "—"
+    assert late["Goal"] == "—"
     assert late["Nodes saved"].startswith("0 / ")
     assert "missing: Late expert (STRATEGIC-LATE)" in texts(app)
     app.segmented_control(key="panel_view").set_value("tab_node").run()
@@ -310,8 +310,8 @@ def test_rounds_close_and_read_back(app: AppTest, platform: Platform) -> None:
     app.selectbox(key="panel_read_round").set_value(after[-2]["round"]).run()
     assert not app.exception
     table = app.dataframe[-1].value
-    assert set(table["round"]) == {after[-2]["round"]}
-    assert {"expert", "node", "first", "second", "value"} <= set(table.columns)
+    assert set(table["Round"]) == {after[-2]["round"]}
+    assert {"Expert", "Node of the tree", "First item", "Second item", "Judgment"} <= set(table.columns)
     assert app.get("download_button")
 
 
