@@ -17,7 +17,12 @@ from shared.cache import Cache
 async def get_upstreams(request: Request) -> Upstreams:
     """The clients made in the lifespan and the rule book; the clients forward the caller's key themselves."""
     state = request.app.state
-    return Upstreams(indicators=state.indicators, scoring=state.scoring, rule_book=state.rule_book)
+    return Upstreams(
+        indicators=state.indicators,
+        scoring=state.scoring,
+        rule_book=state.rule_book,
+        scoring_batch=state.scoring_batch,
+    )
 
 
 async def get_cache(request: Request) -> Cache:

@@ -70,6 +70,10 @@ def create_app(
         app.state.scoring = scoring or ScoringClient(
             settings.scoring_url, cache=app.state.cache, timeout=settings.http_timeout_seconds
         )
+        # A year's plans are many computations in one call: the same service, with a deadline that allows them.
+        app.state.scoring_batch = scoring or ScoringClient(
+            settings.scoring_url, cache=app.state.cache, timeout=max(settings.http_timeout_seconds, 60.0)
+        )
         app.state.key_resolver = RemoteKeyResolver(app.state.indicators)
         try:
             app.state.rule_book = await run_in_threadpool(open_rule_book, settings, app.state.indicators)
@@ -81,6 +85,7 @@ def create_app(
                 app.state.indicators.close()
             if scoring is None:
                 app.state.scoring.close()
+                app.state.scoring_batch.close()
 
     app = create_service_app(
         title="Recommendation service",

@@ -68,6 +68,8 @@ class Upstreams:
     indicators: IndicatorsClient
     scoring: ScoringClient
     rule_book: RuleBook
+    scoring_batch: ScoringClient | None = None
+    """The scoring service with a longer deadline, for computations over a whole year (a year's plans)."""
 
 
 @dataclass(frozen=True)

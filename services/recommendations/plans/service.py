@@ -61,7 +61,7 @@ def year_plans(
     """Every ranked cluster's plan for `target`, in rank order, from one request to the scoring service."""
     body = PlansRequest(year=year, profile=profile_id, target=checked_target(target))
     try:
-        answer = upstreams.scoring.ranking_plans(body)
+        answer = (upstreams.scoring_batch or upstreams.scoring).ranking_plans(body)
     except InvalidInput as exc:
         raise _query_errors(exc) from exc
     names = _Names.of(upstreams, lang)

@@ -264,8 +264,10 @@ def _least_effort(
     gains: FloatArray, efforts: FloatArray, indicator_of: IntArray, size: int, needed: float
 ) -> tuple[list[int], bool] | None:
     """Indices of the (indicator, candidate) pairs of least total effort: at most one per indicator, at most
-    `size` pairs, gains summing to at least `needed`, and whether HiGHS proved it optimal (False: the best it found
-    within its time limit); None when it found no such choice."""
+    `size` pairs, gains summing to at least `needed`, and whether it is proven optimal (False: the best HiGHS found
+    within its time limit); None when there is no such choice. One or two changes are enumerated outright."""
+    if size <= 2:
+        return _enumerated(gains, efforts, indicator_of, size, needed)
     n = gains.size
     indicators = np.unique(indicator_of)
     one_per_indicator = (indicator_of[np.newaxis, :] == indicators[:, np.newaxis]).astype(np.float64)
@@ -284,3 +286,25 @@ def _least_effort(
     if result.x is None:
         return None
     return [int(p) for p in np.flatnonzero(result.x > 0.5)], bool(result.status == 0)
+
+
+def _enumerated(
+    gains: FloatArray, efforts: FloatArray, indicator_of: IntArray, size: int, needed: float
+) -> tuple[list[int], bool] | None:
+    """`_least_effort` for one or two changes, by trying every single pair and every two (of two indicators)."""
+    best: tuple[float, list[int]] | None = None
+    single = np.flatnonzero(gains >= needed)
+    if single.size:
+        k = int(single[np.argmin(efforts[single])])
+        best = (float(efforts[k]), [k])
+    if size == 2:
+        total_gain = gains[:, np.newaxis] + gains[np.newaxis, :]
+        total_effort = efforts[:, np.newaxis] + efforts[np.newaxis, :]
+        upper = np.triu(np.ones(total_gain.shape, dtype=bool), k=1)
+        ok = upper & (total_gain >= needed) & (indicator_of[:, np.newaxis] != indicator_of[np.newaxis, :])
+        if ok.any():
+            flat = int(np.argmin(np.where(ok, total_effort, np.inf)))
+            a, b = divmod(flat, gains.size)
+            if best is None or float(total_effort[a, b]) < best[0]:
+                best = (float(total_effort[a, b]), [a, b])
+    return None if best is None else (best[1], True)
