@@ -188,6 +188,34 @@ def rank_intervals(bundle: ExportBundle, font: CJKFont) -> bytes | None:
         return _png(fig)
 
 
+def portfolio_paths(bundle: ExportBundle, font: CJKFont) -> bytes | None:
+    """Each category's policy paths by the share of its clusters given an action on them, the category's colour;
+    None without a portfolio."""
+    tallies = bundle.portfolio
+    if not tallies:
+        return None
+    bars = [(c, p) for c in tallies for p in c.paths]
+    height = 1.0 + 0.34 * len(bars)
+    with _chart_style(font):
+        fig = Figure(figsize=(7.2, height))
+        ax = fig.subplots()
+        y = np.arange(len(bars))
+        ax.barh(y, [p.share for _, p in bars], color=[CATEGORY_COLOURS.get(c.category, "#888") for c, _ in bars])
+        for k, (c, p) in enumerate(bars):
+            ax.text(p.share + 0.01, k, f"{p.clusters}/{c.clusters}", va="center", fontsize=6.5, color="#333333")
+        names = [textwrap.shorten(f"{p.name} · {c.name}", 56, placeholder="…") for c, p in bars]
+        ax.set_yticks(y, [textwrap.fill(name, 30) for name in names], fontsize=6.6)
+        ax.set_ylim(len(bars) - 0.5, -0.5)
+        ax.set_xlim(0, 1.08)
+        ax.xaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
+        ax.tick_params(axis="x", labelsize=7)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlabel(label("path_share", bundle.lang), fontsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        return _png(fig)
+
+
 def _rank_scatter(ax: Axes, rows: list[RankingRow], n: int, bundle: ExportBundle, lang: Lang) -> None:
     """Each cluster at (previous rank, current rank); above the diagonal it moved up."""
     for category in get_args(Category):

@@ -270,6 +270,31 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Plans are made on the fixed reference only, where a cluster's score depends on its own values.",
         "提升方案仅在固定参照下计算（此时集群得分只取决于其自身指标值）。",
     ),
+    # Portfolio: what recurs across the year's recommendations
+    "portfolio_heading": (
+        "Portfolio: what recurs across the year's recommendations",
+        "对策组合：本年度建议中反复出现的内容",
+    ),
+    "portfolio_text": (
+        "Across every cluster's recommendations of {year}, by category (the three policy paths of each category "
+        "in the analysis behind the platform, and its general actions): how many of the category's clusters each "
+        "path reaches, which actions recur, and the indicators behind them. Counted by the recommendation service.",
+        "汇总{year}年全部集群的对策建议，按集群类型（每类三条政策路径及通用对策）统计：每条路径覆盖同类集群的数量、"
+        "反复出现的对策及其涉及的指标。由建议服务统计。",
+    ),
+    "policy_paths": ("Policy paths by category", "各类型的政策路径"),
+    "policy_path": ("Policy path", "政策路径"),
+    "path_clusters": ("Clusters reached", "覆盖集群数"),
+    "category_clusters": ("Clusters of the category", "同类集群数"),
+    "path_share": ("Share of the category", "占同类比例"),
+    "path_actions": ("Actions", "对策数"),
+    "recurring_actions": ("Recurring actions", "反复出现的对策"),
+    "clusters_given": ("Clusters given it", "涉及集群"),
+    "portfolio_indicators": ("Indicators behind the advice", "建议涉及的指标"),
+    "weak_in": ("Weak in", "为短板的集群数"),
+    "actions_on": ("Actions on it", "对策数"),
+    "not_reported": ("Not reported by", "未报送的集群数"),
+    "chart_portfolio": ("Share of each category's clusters reached by a policy path", "各政策路径覆盖同类集群的比例"),
     "fixed_short": ("fixed reference", "固定参照"),
     "relative_short": ("relative reference", "相对参照"),
 }

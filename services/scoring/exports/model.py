@@ -266,10 +266,54 @@ class PlansInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class PathTally:
+    """A category's policy path: the clusters given an action on it (of the category's), and the actions."""
+
+    key: str
+    name: str
+    clusters: int
+    share: float
+    actions: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActionTally:
+    """An action that the recommendations give, with the clusters (codes, rank order) given it."""
+
+    title: str
+    path_name: str
+    clusters: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorTally:
+    """An indicator behind the category's advice: clusters weak on it, given an action on it, not reporting it."""
+
+    code: str
+    name: str
+    weaknesses: int
+    actions: int
+    data_gaps: int
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryTally:
+    """What recurs in one category's recommendations, as the recommendation service counted it."""
+
+    category: Category
+    name: str
+    clusters: int
+    paths: list[PathTally]
+    actions: list[ActionTally]
+    indicators: list[IndicatorTally]
+
+
+@dataclass(frozen=True, slots=True)
 class ExportBundle:
     """Everything an export renders; `generated_at` (ISO 8601) stays out of the CSV to keep it stable.
 
-    `uncertainty`, `audit` and `plans` are the scoring service's analyses of the same ranking; None leaves them out.
+    `uncertainty`, `audit` and `plans` are the scoring service's analyses of the same ranking, `portfolio` the
+    recommendation service's count of the year's advice by category; None leaves them out.
     """
 
     year: int
@@ -290,6 +334,7 @@ class ExportBundle:
     uncertainty: UncertaintyInfo | None = None
     audit: AuditInfo | None = None
     plans: PlansInfo | None = None
+    portfolio: list[CategoryTally] | None = None
 
     def ranked_rows(self) -> list[RankingRow]:
         """The rows best first; equal ranks keep a stable order by cluster code."""

@@ -116,6 +116,7 @@ def render_pdf(bundle: ExportBundle) -> bytes:
     story += _ranking(bundle, styles)
     story += _charts(bundle, styles, font, doc.width)
     story += _cluster_pages(bundle, styles, doc.width)
+    story += _portfolio(bundle, styles, font, doc.width)
     story += _uncertainty_annex(bundle, styles, font, doc.width)
     story += _audit_annex(bundle, styles, doc.width)
     story += _plans_annex(bundle, styles, doc.width)
@@ -505,6 +506,70 @@ def _cluster_body(
     if row.imputed:
         story.append(Spacer(1, 2 * mm))
         story.append(Paragraph(escape(f"{label('imputed_note', lang)}: {', '.join(sorted(row.imputed))}"), s.small))
+    return story
+
+
+def _portfolio(bundle: ExportBundle, s: _Styles, font: CJKFont, width: float) -> list[Flowable]:
+    """The portfolio of the year's advice: the policy paths' reach by category (chart and table), the recurring
+    actions and the indicators behind them; nothing without a portfolio."""
+    tallies = bundle.portfolio
+    if tallies is None:
+        return []
+    lang = bundle.lang
+    names = {r.cluster_code: (r.name_zh if lang == "zh" else r.name) for r in bundle.rows}
+    story: list[Flowable] = [
+        PageBreak(),
+        Paragraph(escape(label("portfolio_heading", lang)), s.h1),
+        Paragraph(escape(label("portfolio_text", lang).format(year=bundle.year)), s.body),
+    ]
+    chart = charts.portfolio_paths(bundle, font)
+    if chart is not None:
+        story.append(_image(chart, width, 120 * mm))
+    white = ParagraphStyle("PortfolioHead", parent=s.cell_right, textColor=colors.white)
+    paths: list[list[Any]] = [
+        [label("category", lang), label("policy_path", lang)]
+        + [Paragraph(escape(label(k, lang)), white) for k in ("path_clusters", "path_share", "path_actions")]
+    ]
+    paths += [
+        [c.name, Paragraph(escape(p.name), s.cell), f"{p.clusters} / {c.clusters}", f"{p.share:.0%}", str(p.actions)]
+        for c in tallies
+        for p in c.paths
+    ]
+    story += [
+        Paragraph(escape(label("policy_paths", lang)), _annex_h2(s)),
+        _grid(paths, [26 * mm, width - 92 * mm, 24 * mm, 22 * mm, 20 * mm], s, numeric_from=2),
+    ]
+    actions: list[list[Any]] = [
+        [label("category", lang), label("action", lang), Paragraph(escape(label("path_clusters", lang)), white),
+         label("clusters_given", lang)]
+    ]  # fmt: skip
+    actions += [
+        [
+            c.name,
+            Paragraph(escape(f"{a.title}（{a.path_name}）" if lang == "zh" else f"{a.title} ({a.path_name})"), s.cell),
+            str(len(a.clusters)),
+            Paragraph(escape(("、" if lang == "zh" else ", ").join(names.get(k, k) for k in a.clusters)), s.cell),
+        ]
+        for c in tallies
+        for a in c.actions
+    ]
+    story += [
+        Paragraph(escape(label("recurring_actions", lang)), _annex_h2(s)),
+        _grid(actions, [26 * mm, 62 * mm, 18 * mm, width - 106 * mm], s),
+    ]
+    indicators: list[list[Any]] = [
+        [label("category", lang), label("indicator", lang)]
+        + [Paragraph(escape(label(k, lang)), white) for k in ("weak_in", "actions_on", "not_reported")]
+    ]
+    indicators += [
+        [c.name, Paragraph(escape(f"{i.code} {i.name}"), s.cell), str(i.weaknesses), str(i.actions), str(i.data_gaps)]
+        for c in tallies
+        for i in c.indicators
+    ]
+    story += [
+        Paragraph(escape(label("portfolio_indicators", lang)), _annex_h2(s)),
+        _grid(indicators, [26 * mm, width - 98 * mm, 24 * mm, 24 * mm, 24 * mm], s, numeric_from=2),
+    ]
     return story
 
 

@@ -29,6 +29,7 @@ SHEETS: tuple[str, ...] = (
     "Weights",
     "Recommendations",
     "Plans",
+    "Portfolio",
     "Uncertainty",
     "Audit",
     "About",
@@ -57,8 +58,9 @@ _CHANGE = "+0;-0;0"
 
 
 def render_xlsx(bundle: ExportBundle) -> bytes:
-    """Nine sheets with frozen headers, number formats and green/red rank change; Plans, Uncertainty and Audit hold
-    the scoring service's analyses of the ranking; About names the sources."""
+    """Ten sheets with frozen headers, number formats and green/red rank change; Plans, Uncertainty and Audit hold
+    the scoring service's analyses of the ranking, Portfolio the recommendation service's count of the year's advice;
+    About names the sources."""
     workbook = Workbook()
     ranking = workbook.active
     ranking.title = SHEETS[0]
@@ -68,9 +70,10 @@ def render_xlsx(bundle: ExportBundle) -> bytes:
     _weights_sheet(workbook.create_sheet(SHEETS[3]), bundle)
     _recommendation_sheet(workbook.create_sheet(SHEETS[4]), bundle)
     _plans_sheet(workbook.create_sheet(SHEETS[5]), bundle)
-    _uncertainty_sheet(workbook.create_sheet(SHEETS[6]), bundle)
-    _audit_sheet(workbook.create_sheet(SHEETS[7]), bundle)
-    _about_sheet(workbook.create_sheet(SHEETS[8]), bundle)
+    _portfolio_sheet(workbook.create_sheet(SHEETS[6]), bundle)
+    _uncertainty_sheet(workbook.create_sheet(SHEETS[7]), bundle)
+    _audit_sheet(workbook.create_sheet(SHEETS[8]), bundle)
+    _about_sheet(workbook.create_sheet(SHEETS[9]), bundle)
 
     model = model_line(bundle.method, bundle.normalization, bundle.reference, bundle.lang)
     footer = f"{bundle.dataset_version} · {bundle.profile.id} · {model}"
@@ -321,6 +324,55 @@ def _plans_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
             ws.cell(row=offset, column=13).number_format, ws.cell(row=offset, column=14).number_format = formats
     _set_widths(ws, [7, 12, 30, 16, 9, 16, 16, 10, 6, 9, 34, 10, 12, 12, 12, 30, 10, 50])
     ws.freeze_panes = "D2"
+
+
+def _portfolio_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
+    """Policy paths, recurring actions and the indicators behind them, each a section with the category in front."""
+    lang = bundle.lang
+    _put(ws, 1, 1, label("portfolio_heading", lang)).font = Font(bold=True, size=14)
+    ws.freeze_panes = "A2"
+    tallies = bundle.portfolio
+    if tallies is None:
+        _put(ws, 3, 1, label("not_computed", lang))
+        return
+    _put(ws, 2, 1, label("portfolio_text", lang).format(year=bundle.year)).alignment = _WRAP
+    ws.row_dimensions[2].height = 48
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=6)
+    names = {r.cluster_code: _name(r.name, r.name_zh, lang) for r in bundle.rows}
+    row = _section(
+        ws,
+        4,
+        label("policy_paths", lang),
+        [label(h, lang) for h in ("category", "policy_path", "path_clusters", "category_clusters", "path_share",
+                                  "path_actions")],
+        [[c.name, p.name, p.clusters, c.clusters, p.share, p.actions] for c in tallies for p in c.paths],
+        {5: "0%"},
+    )  # fmt: skip
+    row = _section(
+        ws,
+        row + 1,
+        label("recurring_actions", lang),
+        [label(h, lang) for h in ("category", "action", "policy_path", "path_clusters", "clusters_given")],
+        [
+            [c.name, a.title, a.path_name, len(a.clusters), "; ".join(f"{names.get(k, k)} ({k})" for k in a.clusters)]
+            for c in tallies
+            for a in c.actions
+        ],
+        {},
+    )
+    _section(
+        ws,
+        row + 1,
+        label("portfolio_indicators", lang),
+        [label(h, lang) for h in ("category", "indicator", "name", "weak_in", "actions_on", "not_reported")],
+        [[c.name, i.code, i.name, i.weaknesses, i.actions, i.data_gaps] for c in tallies for i in c.indicators],
+        {},
+    )
+    _set_widths(ws, [18, 44, 30, 14, 60, 10])
+    for cells in ws.iter_rows(min_row=5):
+        for cell in cells:
+            if not cell.font.bold:  # the headers keep their centred style
+                cell.alignment = _WRAP
 
 
 def _about_sheet(ws: Worksheet, bundle: ExportBundle) -> None:

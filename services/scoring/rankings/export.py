@@ -27,13 +27,17 @@ from services.scoring.exports import (
     render_xlsx,
 )
 from services.scoring.exports.model import (
+    ActionTally,
     AuditInfo,
+    CategoryTally,
     ClusterGap,
     ClusterPlanInfo,
     CoherenceInfo,
+    IndicatorTally,
     Mover,
     OutlierInfo,
     PairFlag,
+    PathTally,
     PlansInfo,
     PlanStep,
     RankInterval,
@@ -57,7 +61,7 @@ from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead, P
 from shared.schemas.panels import WeightProfileRead
 from shared.schemas.plans import PlansRequest, PlansResponse, PlanStanding
 from shared.schemas.rankings import ComparisonResponse, RankingResponse, RankingResult
-from shared.schemas.recommendations import ClusterRecommendations
+from shared.schemas.recommendations import ClusterRecommendations, Portfolio
 from shared.schemas.vocabulary import ExportFormat, Lang
 
 MEDIA_TYPES: dict[ExportFormat, str] = {
@@ -122,6 +126,7 @@ def export_ranking(
         uncertainty=with_annexes or uncertainty,
         audit=with_annexes,
         plans=with_annexes,
+        portfolio=with_annexes,
         coverage_threshold=coverage_threshold,
     )
     try:
@@ -146,11 +151,13 @@ def build_bundle(
     uncertainty: bool = False,
     audit: bool = False,
     plans: bool = False,
+    portfolio: bool = False,
     coverage_threshold: float = 0.65,
 ) -> ExportBundle:
     """Fetch the (cached) ranking, then the very dataset version, profile and tree it came from, then the advice;
     with `uncertainty`, `audit` and `plans`, the scoring service's analyses of the same ranking too (plans only on
-    the fixed reference, the only one they are made on)."""
+    the fixed reference, the only one they are made on); with `portfolio`, the recommendation service's count of
+    the year's advice by category."""
     ranking = RankingResponse.model_validate_json(
         service.ranking_bytes(indicators, cache, request, ttl_seconds=ttl_seconds)
     )
@@ -161,6 +168,7 @@ def build_bundle(
         raise Conflict(f"the {ranking.year} data changed while the export was being made; ask again")
     try:
         advice = recommendations.all_recommendations(ranking.year, ranking.profile, lang)
+        counted = recommendations.portfolio(ranking.year, ranking.profile, lang) if portfolio else None
     except ValidationError as exc:
         raise UpstreamUnavailable(f"the recommendations service answered in an unexpected shape: {exc}") from exc
     bundle = assemble_bundle(
@@ -188,10 +196,36 @@ def build_bundle(
                 method=ranking.method,
             )
         bundle = dataclasses.replace(bundle, audit=audit_info(checked, comparison))
+    if counted is not None:
+        bundle = dataclasses.replace(bundle, portfolio=portfolio_info(counted))
     if plans and ranking.reference == "fixed":
         answer = plans_of(indicators, state, cache, ranking, target=EXPORT_PLAN_TARGET, ttl_seconds=ttl_seconds)
         bundle = dataclasses.replace(bundle, plans=plans_info(answer))
     return bundle
+
+
+def portfolio_info(counted: Portfolio) -> list[CategoryTally]:
+    """The recommendation service's portfolio as the renderers read it."""
+    tallies = []
+    for category in counted.categories:
+        path_name = {p.policy_path: p.name for p in category.policy_paths}
+        tallies.append(
+            CategoryTally(
+                category=category.category,
+                name=category.name,
+                clusters=category.clusters,
+                paths=[PathTally(p.policy_path, p.name, p.clusters, p.share, p.actions) for p in category.policy_paths],
+                actions=[
+                    ActionTally(a.title, path_name.get(a.policy_path, a.policy_path), list(a.clusters))
+                    for a in category.actions
+                ],
+                indicators=[
+                    IndicatorTally(i.indicator, i.name, i.weaknesses, i.actions, i.data_gaps)
+                    for i in category.indicators
+                ],
+            )
+        )
+    return tallies
 
 
 def plans_request(ranking: RankingResponse, *, target: str) -> PlansRequest:

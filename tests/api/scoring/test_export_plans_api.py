@@ -1,6 +1,7 @@
-"""Plans in the annual-review exports (issue 15): the XLSX Plans sheet and the PDF's plans annex, in English and in
-Chinese, hold the very figures POST /v1/rankings/plan answers for the same model, with units in the file's language
-and no live formula anywhere."""
+"""Plans and the portfolio in the annual-review exports (issue 15): the XLSX Plans sheet and the PDF's plans annex,
+in English and in Chinese, hold the very figures POST /v1/rankings/plan answers for the same model, with units in the
+file's language and no live formula anywhere; the Portfolio sheet and page hold GET /v1/recommendations/portfolio's
+counts."""
 
 from __future__ import annotations
 
@@ -147,3 +148,32 @@ def test_the_pdf_plans_annex_reads_back_with_the_endpoints_figures(
         assert "亿元" in text
     else:
         assert "TOPSIS·min–max·fixedreference" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_portfolio_sheet_and_page_hold_the_services_counts(
+    chain: TestClient, recommendations_client: TestClient, lang: Lang, tmp_path: Path
+) -> None:
+    portfolio = recommendations_client.get("/v1/recommendations/portfolio", params={"year": YEAR, "lang": lang}).json()
+    sheet = openpyxl.load_workbook(io.BytesIO(exported(chain, "xlsx", lang)))["Portfolio"]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    categories = portfolio["categories"]
+
+    def section(title: str, length: int) -> list[list[Any]]:
+        start = next(k for k, row in enumerate(values) if row[0] == label(title, lang)) + 2
+        return values[start : start + length]
+
+    paths = [tuple(row[:6]) for row in section("policy_paths", sum(len(c["policy_paths"]) for c in categories))]
+    assert paths == [
+        (c["name"], p["name"], p["clusters"], c["clusters"], pytest.approx(p["share"]), p["actions"])
+        for c in categories
+        for p in c["policy_paths"]
+    ]
+    actions = [(row[1], row[3]) for row in section("recurring_actions", sum(len(c["actions"]) for c in categories))]
+    assert actions == [(a["title"], len(a["clusters"])) for c in categories for a in c["actions"]]
+
+    text = pdf_text(exported(chain, "pdf", lang), tmp_path)
+    assert "".join(label("portfolio_heading", lang).split()) in text
+    for category in portfolio["categories"]:
+        for path in category["policy_paths"]:
+            assert "".join(f"{path['clusters']} / {category['clusters']}".split()) in text
