@@ -13,6 +13,7 @@ import numpy.typing as npt
 from services.recommendations.rules import Rule, RuleBase, RuleBaseError, fill_template, format_number
 from shared.schemas.indicators import CriterionNode
 from shared.schemas.vocabulary import Direction, Lang
+from shared.units import HasUnit, quantity
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -357,6 +358,16 @@ class Labels:
     indicator_units: LocalizedNames
     criterion_names: LocalizedNames
     category_names: LocalizedNames = field(default_factory=lambda: CATEGORY_NAMES)
+    indicators: Mapping[str, HasUnit] = field(default_factory=dict)
+    """Each indicator's unit and whether it counts whole things, to write its values as shared.units writes them."""
+
+    def quantity(self, code: str, value: float, lang: Lang) -> str:
+        """`value` with its unit in `lang` at the unit's precision (counts whole, shares in %, money in yuan)."""
+        indicator = self.indicators.get(code)
+        if indicator is not None:
+            return quantity(value, indicator, lang)
+        unit = _label(self.indicator_units, code, lang, "")
+        return f"{format_number(value)}{unit}" if lang == "zh" else f"{format_number(value)} {unit}".rstrip()
 
     @classmethod
     def from_tree(cls, tree: Iterable[CriterionNode], category_names: LocalizedNames = CATEGORY_NAMES) -> Labels:
@@ -368,6 +379,7 @@ class Labels:
             indicator_units={i.code: {"en": i.unit, "zh": i.unit_zh or i.unit} for i in indicators},
             criterion_names={n.code: {"en": n.name, "zh": n.name_zh} for n in nodes},
             category_names=category_names,
+            indicators={i.code: i for i in indicators},
         )
 
 
@@ -393,6 +405,8 @@ def placeholder_values(
         "unit": _label(labels.indicator_units, weakness.indicator, lang, ""),
         "value": weakness.value,
         "benchmark": weakness.benchmark,
+        "value_text": labels.quantity(weakness.indicator, weakness.value, lang),
+        "benchmark_text": labels.quantity(weakness.indicator, weakness.benchmark, lang),
         "gap": weakness.gap,
         "gap_pct": 100.0 * weakness.gap,
         "potential": weakness.potential,

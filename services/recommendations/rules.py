@@ -31,6 +31,8 @@ _SAMPLE_FIELDS: dict[str, object] = {
     "unit": "ratio",
     "value": 1.3,
     "benchmark": 2.4,
+    "value_text": "1.3",
+    "benchmark_text": "2.4",
     "gap": 0.244,
     "gap_pct": 24.4,
     "potential": 0.0112,

@@ -16,6 +16,8 @@ from services.recommendations.main import create_app
 from services.recommendations.rules import DEFAULT_RULES_PATH, RuleBaseError, format_number
 from shared.cache import MemoryCache
 from shared.clients import IndicatorsClient, ScoringClient
+from shared.schemas.indicators import IndicatorRead
+from shared.units import quantity
 from tests.support.environment import ADMIN_KEY
 from tests.support.ports import free_port
 
@@ -63,8 +65,11 @@ def scoring_for_recommendations(scoring_client: TestClient) -> ScoringClient:
     return ScoringClient("http://scoring", http=scoring_client, cache=MemoryCache())
 
 
-def test_every_recommendation_answers_a_weakness_with_its_numbers(recommendations_client: TestClient) -> None:
+def test_every_recommendation_answers_a_weakness_with_its_numbers(
+    recommendations_client: TestClient, indicators_client: TestClient
+) -> None:
     answers = year_answers(recommendations_client)
+    indicators = {i["code"]: IndicatorRead.model_validate(i) for i in tree(indicators_client)}
     assert sum(len(a["recommendations"]) for a in answers) > 50
     for answer in answers:
         weaknesses = {w["indicator"]: w for w in answer["weaknesses"]}
@@ -80,8 +85,10 @@ def test_every_recommendation_answers_a_weakness_with_its_numbers(recommendation
             assert weakness["gap"] >= answer["materiality_threshold"] == 0.05
             assert weakness["material"]
             assert not weakness["imputed"]
+            # Each number with its unit, at the unit's precision (shared/units.py): "650 million yuan", "45.0%".
             for number in (weakness["value"], weakness["benchmark"]):
-                assert format_number(number) in rec["rationale"], (rec["rationale"], number)
+                written = quantity(number, indicators[rec["indicator"]], "en")
+                assert written in rec["rationale"], (rec["rationale"], written)
             assert f"rank {rec['expected_rank']} (now {answer['rank']})" in rec["rationale"]
             assert f"raise the score by {format_number(rec['score_gain'])}" in rec["rationale"]
             assert rec["title"]

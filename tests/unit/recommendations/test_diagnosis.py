@@ -388,3 +388,29 @@ def test_category_check_cannot_judge_a_category_of_one() -> None:
     assert "strategic" not in check.distances
     assert not check.looks_wrong
     assert check.ratio is None
+
+
+def test_rationale_numbers_carry_their_units_as_shared_units_writes_them(
+    evaluation: Evaluation, rule_base: RuleBase
+) -> None:
+    """Money in yuan (not "2 100m yuan"), in 亿元 in Chinese; the unit of the answer's language."""
+    indicators = {
+        "C4.1": IndicatorRead(code="C4.1", name="Output", name_zh="主导产业产值", unit="100m yuan", unit_zh="亿元",
+                              direction="benefit", ref_min=0, ref_max=10, valid_min=0, valid_max=None),
+        "C5.4": IndicatorRead(code="C5.4", name="Energy", name_zh="能耗", unit="tce", unit_zh="吨标准煤",
+                              direction="cost", ref_min=0, ref_max=10, valid_min=0, valid_max=None),
+        "C6.3": IndicatorRead(code="C6.3", name="Chain leaders", name_zh="链主企业", unit="count", unit_zh="家",
+                              direction="benefit", ref_min=0, ref_max=10, valid_min=0, valid_max=None, integer=True),
+    }  # fmt: skip
+    labels = Labels(LABELS.indicator_names, LABELS.indicator_units, LABELS.criterion_names, indicators=indicators)
+    diagnosis = gap_analysis(evaluation, A)
+    outcomes = rescored(diagnosis, {"C4.1": 0.48, "C6.3": 0.7, "C5.4": 0.3})
+    english = {r.indicator: r for r in build_recommendations(diagnosis, rule_base, lang="en", what_ifs=outcomes,
+                                                              labels=labels)}  # fmt: skip
+    assert "is 200 million yuan, against a top-quartile 650 million yuan" in english["C4.1"].rationale
+    assert "100m yuan" not in english["C4.1"].rationale
+    assert " 5 against a top-quartile 8.5" in english["C6.3"].rationale  # a count has no unit word
+    chinese = {r.indicator: r for r in build_recommendations(diagnosis, rule_base, lang="zh", what_ifs=outcomes,
+                                                              labels=labels)}  # fmt: skip
+    assert "主导产业产值为2亿元，" in chinese["C4.1"].rationale
+    assert "为8吨标准煤，" in chinese["C5.4"].rationale
