@@ -232,9 +232,11 @@ def _recommendation_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
     headers = [
         label(h, lang)
         for h in ("rank", "code", "cluster", "kind", "priority", "criterion", "indicator", "value",
-                  "benchmark", "gap", "title", "text", "rationale")
+                  "benchmark", "gap", "title", "text", "rationale", "unit")
     ]  # fmt: skip
     indicator_name = {ind.code: f"{ind.code} {_name(ind.name, ind.name_zh, lang)}" for ind in bundle.indicators}
+    indicators = {ind.code: ind for ind in bundle.indicators}
+    value_formats: dict[int, str] = {}
     rows: list[list[Any]] = []
     for row in bundle.ranked_rows():
         advice = bundle.recommendations.get(row.cluster_code)
@@ -245,17 +247,24 @@ def _recommendation_sheet(ws: Worksheet, bundle: ExportBundle) -> None:
             rows.append([*who, label("strength", lang), None, None, None, None, None, None, None, strength, None])
         for weakness in advice.weaknesses:
             indicator = indicator_name.get(weakness.indicator, weakness.indicator)
+            info = indicators.get(weakness.indicator)
             rows.append(
                 [*who, label("weakness", lang), None, weakness.criterion, indicator, weakness.value,
-                 weakness.benchmark, weakness.gap, None, None, None]
+                 weakness.benchmark, weakness.gap, None, None, None, unit_in(info, lang) if info else None]
             )  # fmt: skip
+            if info is not None:
+                value_formats[len(rows) + 1] = _value_format(info)
         for action in advice.actions:
             rows.append(
                 [*who, label("action", lang), action.priority, action.criterion, None, None, None, None,
                  action.title, action.action, action.rationale]
             )  # fmt: skip
     _write_table(ws, headers, rows, {8: "#,##0.00", 9: "#,##0.00", 10: "0.0%"})
-    _set_widths(ws, [7, 10, 34, 10, 8, 9, 34, 11, 11, 8, 32, 60, 60])
+    for r, number_format in value_formats.items():
+        for col in (8, 9):
+            if ws.cell(row=r, column=col).value is not None:
+                ws.cell(row=r, column=col).number_format = number_format
+    _set_widths(ws, [7, 10, 34, 10, 8, 9, 34, 11, 11, 8, 32, 60, 60, 10])
     for r in range(2, len(rows) + 2):
         for col in (3, 7, 11, 12, 13):
             ws.cell(row=r, column=col).alignment = _WRAP

@@ -114,6 +114,10 @@ def test_the_plans_sheet_holds_the_plan_endpoints_figures(
         assert units & {"个", "家", "件", "项", "亿元", "人", "人年", "吨标准煤", "所", "台套"}
         headers = {cell.value for cell in next(workbook["Indicators"].iter_rows())}
         assert not any(f"({unit}," in str(h) for h in headers for unit in english)
+        advice = [[cell.value for cell in row] for row in workbook["Recommendations"].iter_rows()]
+        advice_units = {row[advice[0].index(label("unit", lang))] for row in advice[1:]} - {None}
+        assert advice_units
+        assert not advice_units & english
 
 
 def test_no_sheet_has_a_formula(chain: TestClient) -> None:
