@@ -291,7 +291,9 @@ with api.shown_errors(stop=False), st.spinner(t("loading_recommendations")):
                         action.policy_path,
                     ),
                     t("portfolio_clusters"): len(action.clusters),
-                    t("portfolio_which"): ", ".join(ctx.catalog.cluster_name(c) for c in action.clusters),
+                    t("portfolio_which"): ("、" if lang() == "zh" else ", ").join(
+                        ctx.catalog.cluster_name(c) for c in action.clusters
+                    ),
                 }
                 for category in portfolio.categories
                 for action in category.actions

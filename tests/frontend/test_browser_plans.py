@@ -1,5 +1,5 @@
-"""The Recommendations page's plan in headless Chromium, in English and in Chinese, with screenshots
-(test-artifacts/screenshots/recommendations-plan-*.png)."""
+"""The Recommendations page's plan and the year's portfolio in headless Chromium, in English and in Chinese, with
+screenshots (test-artifacts/screenshots/recommendations-plan-*.png)."""
 
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ def test_a_plan_on_the_recommendations_page_in_english_and_chinese(frontend: str
         assert page.locator('[data-testid="stAlertContentError"]').count() == 0
         assert chromium.charts_drawn(page) >= 3  # criterion scores, gaps, the plan's before/after radar
         assert chromium.metric_value(page, "With the plan").startswith("rank ")
+        page.get_by_role("heading", name="All clusters of 2024: what recurs").wait_for(timeout=60_000)
         chromium.shoot(page, "recommendations-plan-en")
 
         page.locator('[data-testid="stButtonGroup"] button').filter(has_text="Rank K or better").first.click()
@@ -81,6 +82,8 @@ def test_a_plan_on_the_recommendations_page_in_english_and_chinese(frontend: str
         assert chromium.charts_drawn(page) >= 3
         assert chromium.metric_value(page, "实施方案后").startswith("第")
         assert chromium.english_left(page) == []
+        page.get_by_role("heading", name="2024年全部集群：反复出现的对策").wait_for(timeout=60_000)
+        assert chromium.charts_drawn(page) >= 4  # and the portfolio's paths
         chromium.shoot(page, "recommendations-plan-zh")
     finally:
         context.close()
