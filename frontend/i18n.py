@@ -965,6 +965,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan_after": ("after", "调整后"),
     "peer_examples": ("Peers that reach the benchmark", "已达到标杆的同类集群"),
     "data_gaps": ("Data gaps", "数据缺口"),
+    "score_gain": ("Score if closed", "补齐后得分提高"),
+    "score_gain_help": (
+        "What the overall score gains if this indicator alone reached its benchmark (the actions are ordered by it); "
+        "the rank would then be {rank}. The plan below says which changes move the rank.",
+        "仅该指标达到标杆值时总得分的提高（对策按此排序），届时排名为第{rank}位。下方的提升方案给出能改变排名的调整。",
+    ),
     "portfolio_heading": ("All clusters of {year}: what recurs", "{year}年全部集群：反复出现的对策"),
     "portfolio_intro": (
         "For the annual review: across every cluster's recommendations, how many clusters of each category each "

@@ -130,11 +130,13 @@ for action in sorted(advice.recommendations, key=lambda a: a.priority):
                 for p in action.peer_examples
             )
             head.caption(f"{t('peer_examples')}: {partners}")
+        # Closing one gap alone rarely moves a rank among 30 indicators; the score it adds is what orders the actions,
+        # and the plan below says what would move the rank.
         outcome.metric(
-            t("expected_rank"),
-            action.expected_rank,
+            t("score_gain"),
+            f"+{action.score_gain:.3f}",
             delta=action.expected_gain or None,
-            help=t("expected_rank_help"),
+            help=t("score_gain_help", rank=action.expected_rank),
         )
 
 if advice.data_gaps:
