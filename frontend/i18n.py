@@ -343,6 +343,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "your_weights": ("your weights", "您的权重"),
     "group_weights_round": ("the group's weights", "群组权重"),
+    "reload_drops_draft": (
+        "Reloading shows the stored judgments of this node and drops its unsaved changes.",
+        "重新加载将显示该节点已保存的判断，并放弃其未保存的修改。",
+    ),
+    "reload_confirm": ("Drop my changes and reload", "放弃修改并重新加载"),
     "col_first": ("First item", "前项"),
     "col_second": ("Second item", "后项"),
     "col_value": ("Judgment", "判断值"),

@@ -454,9 +454,20 @@ def save_bar(where: str) -> None:
         args=(ident,),
         width="stretch",
     )
-    bar[1].button(
-        t("reload"), on_click=reload, args=(ident,), icon=":material/refresh:", key=f"reload_{where}", width="stretch"
-    )
+    if draft.dirty:
+        # Reloading drops the unsaved edits of this node: only on a second, explicit click.
+        with bar[1].popover(t("reload"), icon=":material/refresh:", width="stretch"):
+            st.caption(t("reload_drops_draft"))
+            st.button(t("reload_confirm"), on_click=reload, args=(ident,), key=f"reload_{where}", type="primary")
+    else:
+        bar[1].button(
+            t("reload"),
+            on_click=reload,
+            args=(ident,),
+            icon=":material/refresh:",
+            key=f"reload_{where}",
+            width="stretch",
+        )
     if draft.dirty:
         bar[2].markdown(f":orange-badge[● {t('unsaved_changes')}]")
     elif draft.version:

@@ -228,9 +228,7 @@ def test_panel_shows_experts_group_and_consensus(app: AppTest) -> None:
 def test_panel_progress_names_the_missing_experts(app: AppTest, platform: Platform) -> None:
     with platform.client("indicators") as client:
         panel = next(p for p in client.get("/v1/panels").json() if p["code"] == "DEMO-STRATEGIC")
-        added = client.post(
-            f"/v1/panels/{panel['id']}/experts", json={"code": "STRATEGIC-LATE", "name": "Late expert"}
-        )
+        added = client.post(f"/v1/panels/{panel['id']}/experts", json={"code": "STRATEGIC-LATE", "name": "Late expert"})
         assert added.status_code == 201, added.text
     api.panels.clear()  # the panel list is kept 20 s
     open_page(app, "panel")
@@ -722,6 +720,16 @@ def test_an_expert_edits_only_their_own_judgments(app: AppTest, platform: Platfo
     assert len(app.selectbox(key="panel:judgments").options) == 1
     assert_not_offered(app, "panel")
     assert_not_offered(app, "export")
+
+
+def test_signing_in_with_another_key_marks_the_browser_for_reloads(app: AppTest, platform: Platform) -> None:
+    assert "own_key_in_browser" not in app.session_state  # the embedded key: nothing to mark
+    _, key = platform.new_key("front-end marked", "viewer")
+    sign_in(app, key)
+    assert app.session_state["who"].name == "front-end marked"
+    assert app.session_state["own_key_in_browser"]  # a reload now asks for a key instead of the embedded one
+    assert any("amc_own_key=1" in str(h.proto.body) for h in app.get("html")), "the mark is set in the browser"
+    assert all(key not in str(h.proto.body) for h in app.get("html"))  # never the key itself
 
 
 def test_an_unknown_key_is_refused_with_a_readable_message(app: AppTest) -> None:
