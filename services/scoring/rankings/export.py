@@ -49,7 +49,7 @@ from services.scoring.plans import service as plan_service
 from services.scoring.rankings import service
 from shared.cache import Cache, validated
 from shared.clients import IndicatorsClient, RecommendationsClient
-from shared.errors import Conflict, DomainError, UpstreamUnavailable
+from shared.errors import Conflict, DomainError, InvalidInput, UpstreamUnavailable
 from shared.schemas.analyses import (
     AuditResponse,
     RankingModelRequest,
@@ -59,7 +59,7 @@ from shared.schemas.analyses import (
 )
 from shared.schemas.indicators import ClusterRead, CriterionNode, DatasetRead, PlatformState
 from shared.schemas.panels import WeightProfileRead
-from shared.schemas.plans import PlansRequest, PlansResponse, PlanStanding
+from shared.schemas.plans import PlansRequest, PlansResponse, PlanStanding, parse_target
 from shared.schemas.rankings import ComparisonResponse, RankingResponse, RankingResult
 from shared.schemas.recommendations import ClusterRecommendations, Portfolio
 from shared.schemas.vocabulary import ExportFormat, Lang
@@ -109,6 +109,7 @@ def export_ranking(
     ttl_seconds: float,
     uncertainty: bool = False,
     coverage_threshold: float = 0.65,
+    plan_target: str = EXPORT_PLAN_TARGET,
 ) -> ExportFile:
     """The ranking as a file in `export_format`; every input is fetched first, so the file is complete or absent.
 
@@ -116,6 +117,7 @@ def export_ranking(
     when `uncertainty` is asked for, so that by default it stays as it always was.
     """
     with_annexes = export_format in ("xlsx", "pdf")
+    target = checked_plan_target(plan_target)
     bundle = build_bundle(
         indicators,
         recommendations,
@@ -128,6 +130,7 @@ def export_ranking(
         plans=with_annexes,
         portfolio=with_annexes,
         coverage_threshold=coverage_threshold,
+        plan_target=target,
     )
     try:
         if export_format == "csv":
@@ -153,6 +156,7 @@ def build_bundle(
     plans: bool = False,
     portfolio: bool = False,
     coverage_threshold: float = 0.65,
+    plan_target: str = EXPORT_PLAN_TARGET,
 ) -> ExportBundle:
     """Fetch the (cached) ranking, then the very dataset version, profile and tree it came from, then the advice;
     with `uncertainty`, `audit` and `plans`, the scoring service's analyses of the same ranking too (plans only on
@@ -199,7 +203,11 @@ def build_bundle(
     if counted is not None:
         bundle = dataclasses.replace(bundle, portfolio=portfolio_info(counted))
     if plans and ranking.reference == "fixed":
-        answer = plans_of(indicators, state, cache, ranking, target=EXPORT_PLAN_TARGET, ttl_seconds=ttl_seconds)
+        try:
+            answer = plans_of(indicators, state, cache, ranking, target=plan_target, ttl_seconds=ttl_seconds)
+        except InvalidInput as exc:
+            # The plan service names its body's `target`; here it is this request's `plan_target`.
+            raise InvalidInput(exc.detail, errors=[{"loc": ["query", "plan_target"], "msg": exc.detail}]) from exc
         bundle = dataclasses.replace(bundle, plans=plans_info(answer))
     return bundle
 
@@ -226,6 +234,14 @@ def portfolio_info(counted: Portfolio) -> list[CategoryTally]:
             )
         )
     return tallies
+
+
+def checked_plan_target(text: str) -> str:
+    """The export's plan target normalised, or a 422 at `plan_target` naming the forms."""
+    try:
+        return str(parse_target(text))
+    except ValueError as exc:
+        raise InvalidInput(str(exc), errors=[{"loc": ["query", "plan_target"], "msg": str(exc)}]) from exc
 
 
 def plans_request(ranking: RankingResponse, *, target: str) -> PlansRequest:
@@ -527,6 +543,8 @@ def file_name(bundle: ExportBundle, export_format: ExportFormat) -> str:
         parts.append(bundle.method)
     if bundle.reference != "fixed":
         parts.append(bundle.reference)
+    if bundle.plans is not None and bundle.plans.target != EXPORT_PLAN_TARGET:
+        parts.append(bundle.plans.target.replace(":", ""))
     if bundle.lang != "en":
         parts.append(bundle.lang)
     return "-".join(parts) + "." + export_format

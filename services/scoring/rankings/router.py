@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from services.scoring.deps import CacheDep, IndicatorsDep, RecommendationsDep, SettingsDep
 from services.scoring.rankings import export, service
 from shared.auth import Analyst, Viewer
+from shared.schemas.plans import TARGET_HELP
 from shared.schemas.rankings import ComparisonResponse, RankingPreviewRequest, RankingResponse
 from shared.schemas.vocabulary import Category, ExportFormat, Lang, RankingMethod, Reference
 
@@ -182,9 +183,17 @@ def export_ranking(
             "and audit annexes."
         ),
     ] = False,
+    plan_target: Annotated[
+        str,
+        Query(
+            description=f"XLSX and PDF (fixed reference): the target of every cluster's plan, {TARGET_HELP}.",
+            examples=["next_tier", "top_quartile", "rank:10"],
+        ),
+    ] = export.EXPORT_PLAN_TARGET,
 ) -> Response:
     """The annual-review export of a ranking: ranking, criterion scores, raw values, weights, advice, and (XLSX,
-    PDF) the uncertainty and audit annexes.
+    PDF) every cluster's plan for `plan_target`, the portfolio of the year's advice and the uncertainty and audit
+    annexes.
 
     Every file names the dataset version, profile and method it came from; the same inputs give the same CSV
     byte for byte. The export is complete or refused: without the recommendation service it is a 503.
@@ -199,6 +208,7 @@ def export_ranking(
         ttl_seconds=settings.rankings_ttl_seconds,
         uncertainty=uncertainty,
         coverage_threshold=settings.coverage_threshold,
+        plan_target=plan_target,
     )
     return Response(
         exported.content,

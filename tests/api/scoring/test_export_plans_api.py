@@ -181,3 +181,26 @@ def test_the_portfolio_sheet_and_page_hold_the_services_counts(
     for category in portfolio["categories"]:
         for path in category["policy_paths"]:
             assert "".join(f"{path['clusters']} / {category['clusters']}".split()) in text
+
+
+def test_another_plan_target_is_named_in_the_sheet_and_the_file_name(chain: TestClient) -> None:
+    response = chain.get("/v1/rankings/export", params={"year": YEAR, "format": "xlsx", "plan_target": "rank:5"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"].endswith('-rank5.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Plans"]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header, rows = values[0], values[1:]
+    code, step, indicator = (header.index(label(name, "en")) for name in ("code", "step", "indicator"))
+    assert {row[header.index(label("target", "en"))] for row in rows} == {"rank 5 or better"}
+    for cluster in ("FS-HOME", "SH-IC"):
+        plan = chain.post("/v1/rankings/plan", json={"year": YEAR, "cluster_code": cluster, "target": "rank:5"}).json()
+        shown = [(row[step], row[indicator]) for row in rows if row[code] == cluster]
+        wanted = [(k, c["indicator"]) for k, c in enumerate(plan["changes"], start=1)] or [(None, None)]
+        assert shown == wanted
+
+
+@pytest.mark.parametrize("target", ["tier_up", "rank:0", "rank:999"])
+def test_a_plan_target_not_of_the_forms_or_out_of_range_is_a_422(chain: TestClient, target: str) -> None:
+    response = chain.get("/v1/rankings/export", params={"year": YEAR, "format": "xlsx", "plan_target": target})
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["loc"] == ["query", "plan_target"]
