@@ -545,10 +545,18 @@ def ranking_comparison(
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=16)
 def export_file(
-    api_key: str, year: int, profile_id: int | None, fmt: str, lang: str, versions: tuple[str | None, ...]
+    api_key: str,
+    year: int,
+    profile_id: int | None,
+    fmt: str,
+    lang: str,
+    versions: tuple[str | None, ...],
+    plan_target: str | None = None,
 ) -> tuple[bytes, str]:
-    """GET /v1/rankings/export: the file and the name the service gives it."""
-    exported = clients(api_key).scoring.export_file(year, profile=profile_id, format=fmt, lang=lang)
+    """GET /v1/rankings/export: the file and the name the service gives it; `plan_target` as the service has it."""
+    exported = clients(api_key).scoring.export_file(
+        year, profile=profile_id, format=fmt, lang=lang, plan_target=plan_target
+    )
     return exported.content, exported.filename or f"ranking-{year}.{fmt}"
 
 

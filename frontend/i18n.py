@@ -970,6 +970,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan_after": ("after", "调整后"),
     "peer_examples": ("Peers that reach the benchmark", "已达到标杆的同类集群"),
     "data_gaps": ("Data gaps", "数据缺口"),
+    "export_plan_target": ("Plans to reach", "提升方案目标"),
+    "export_plan_target_help": (
+        "The target of every cluster's plan in the XLSX (Plans sheet) and the PDF (plans annex).",
+        "XLSX（Plans工作表）与PDF（提升方案附录）中各集群提升方案的目标。",
+    ),
     "score_gain": ("Score if closed", "补齐后得分提高"),
     "score_gain_help": (
         "What the overall score gains if this indicator alone reached its benchmark (the actions are ordered by it); "

@@ -944,10 +944,13 @@ class ScoringClient(ServiceClient):
         lang: str = "en",
         method: RankingMethod = "topsis",
         reference: Reference = "fixed",
+        plan_target: str | None = None,
         api_key: str | None = None,
     ) -> DownloadedFile:
-        """As `export`, with the file name the service gives the file (`amc-ranking-2024-p4.xlsx`)."""
+        """As `export`, with the file name the service gives the file (`amc-ranking-2024-p4.xlsx`); `plan_target`
+        is the target of the plans in the XLSX and PDF (the service's default, next_tier, when None)."""
         params = {
             "year": year, "profile": profile, "format": format, "lang": lang, "method": method, "reference": reference,
+            "plan_target": plan_target,
         }  # fmt: skip
         return DownloadedFile.of(self.request("GET", "/v1/rankings/export", params=params, api_key=api_key))

@@ -9,6 +9,7 @@ import streamlit as st
 from frontend import api, ui
 from frontend.i18n import lang, t
 from shared.errors import DomainError
+from shared.schemas.plans import NAMED_TARGETS
 from shared.schemas.vocabulary import Lang
 
 PAGE = "export"
@@ -25,7 +26,7 @@ if not ctx.allows("analyst"):
     st.info(t("needs_role", role=t("role_analyst")))
     st.stop()
 
-year, profile_id, row = ui.year_and_profile(ctx, page=PAGE, widths=[1, 3, 2])
+year, profile_id, row = ui.year_and_profile(ctx, page=PAGE, widths=[1, 3, 2, 2])
 with row[0]:
     language = st.selectbox(
         t("export_language"),
@@ -33,13 +34,22 @@ with row[0]:
         index=0 if lang() == "en" else 1,
         format_func=lambda x: t(f"lang_{x}"),
     )
+with row[1]:
+    plan_target = st.selectbox(
+        t("export_plan_target"),
+        list(NAMED_TARGETS),
+        format_func=lambda kind: t(f"target_{kind}"),
+        help=t("export_plan_target_help"),
+        key="export_plan_target",
+    )
 
 files: dict[str, tuple[bytes, str]] = {}
 problem: DomainError | None = None
 progress = st.progress(0.0, text=t("preparing_exports"))
 for number, fmt in enumerate(FORMATS, start=1):
     try:
-        files[fmt] = api.export_file(ctx.api_key, year, profile_id, fmt, language, ctx.versions(year))
+        target = plan_target if fmt != "csv" else None  # the CSV has no plans: one file for every target
+        files[fmt] = api.export_file(ctx.api_key, year, profile_id, fmt, language, ctx.versions(year), target)
     except DomainError as exc:
         problem = exc
         break

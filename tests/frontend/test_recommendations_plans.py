@@ -146,3 +146,13 @@ def test_the_years_portfolio_is_the_services_count(app: AppTest, platform: Platf
     recurring = plan_table(app, "Which clusters")
     assert list(recurring["Action"]) == [a["title"] for c in portfolio["categories"] for a in c["actions"]]
     assert list(recurring["Clusters"]) == [len(a["clusters"]) for c in portfolio["categories"] for a in c["actions"]]
+
+
+def test_the_export_page_makes_the_plans_for_the_chosen_target(app: AppTest) -> None:
+    # The files' plans for the target are checked in tests/api/scoring/test_export_plans_api.py; here the page.
+    open_page(app, "export")
+    app.selectbox(key="export_plan_target").set_value("top_quartile").run()
+    assert not app.exception
+    assert not app.error, [e.value for e in app.error]
+    buttons = {b.label: b for b in app.get("download_button")}
+    assert set(buttons) == {"Download CSV", "Download XLSX", "Download PDF"}
