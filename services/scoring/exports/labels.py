@@ -265,6 +265,13 @@ _LABELS: dict[str, tuple[str, str]] = {
         "* value missing, taken as the category's median: collect the real value first.",
         "* 数值缺失，按同类中位数计：应先采集实际数值。",
     ),
+    "plan_line": ("Plan to reach {target}: {outcome} (Annex C).", "{target}的提升方案：{outcome}（见附录C）。"),
+    "plan_changes_line": (
+        "{n} indicator change(s) bring it to rank {rank} ({tier})",
+        "调整{n}项指标可升至第{rank}位（{tier}）",
+    ),
+    "plan_met_line": ("met already, no change needed", "已达到，无需调整"),
+    "plan_none_line": ("not reachable within its peers' values", "在同类集群达到的数值范围内无法达到"),
     "criteria_before_after": ("Criterion scores, before → after", "准则层得分：调整前 → 调整后"),
     "plans_fixed_only": (
         "Plans are made on the fixed reference only, where a cluster's score depends on its own values.",

@@ -430,6 +430,9 @@ def _cluster_body(
         )
     )
     story: list[Flowable] = [Paragraph(escape(meta), s.small), Spacer(1, 3 * mm), key_table]
+    plan_line = _plan_line(bundle, row)
+    if plan_line:
+        story += [Spacer(1, 1.5 * mm), Paragraph(escape(plan_line), s.small)]
 
     crit_head = [
         label("criterion", lang),
@@ -473,7 +476,10 @@ def _cluster_body(
     weaknesses = advice.weaknesses if advice else []
     if weaknesses:
         indicators = {ind.code: ind for ind in bundle.indicators}
-        weak_head = [label(k, lang) for k in ("indicator", "value", "benchmark", "gap")]
+        # The gap's heading is long in both languages: a paragraph that wraps in its column.
+        gap_head = Paragraph(escape(label("gap", lang)), ParagraphStyle("GapHead", parent=s.cell_right,
+                                                                         textColor=colors.white))  # fmt: skip
+        weak_head = [*(label(k, lang) for k in ("indicator", "value", "benchmark")), gap_head]
         weak_rows: list[list[Any]] = [weak_head]
         for w in weaknesses:
             ind = indicators.get(w.indicator)
@@ -725,6 +731,22 @@ def _audit_annex(bundle: ExportBundle, s: _Styles, width: float) -> list[Flowabl
     )  # fmt: skip
     story.append(Paragraph(escape(label("decomposition_note", lang)), s.small))
     return story
+
+
+def _plan_line(bundle: ExportBundle, row: RankingRow) -> str:
+    """One line on the cluster's page pointing to its plan in Annex C; empty without plans."""
+    plans = bundle.plans
+    plan = next((p for p in plans.plans if p.cluster_code == row.cluster_code), None) if plans else None
+    if plans is None or plan is None:
+        return ""
+    lang = bundle.lang
+    target = target_name(plans.target, lang)
+    if not plan.changes:
+        outcome = label("plan_met_line" if plan.reachable else "plan_none_line", lang)
+    else:
+        tier = label(plan.reached.tier, lang)
+        outcome = label("plan_changes_line", lang).format(n=len(plan.changes), rank=plan.reached.rank, tier=tier)
+    return label("plan_line", lang).format(target=target, outcome=outcome)
 
 
 def _plans_annex(bundle: ExportBundle, s: _Styles, width: float) -> list[Flowable]:

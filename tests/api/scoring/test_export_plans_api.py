@@ -143,6 +143,8 @@ def test_the_pdf_plans_annex_reads_back_with_the_endpoints_figures(
             indicator = tree[c["indicator"]]
             moved = f"{quantity(c['from'], indicator, lang)}→{quantity(c['to'], indicator, lang)}"
             assert "".join(moved.split()) in text, (plan["cluster_code"], moved)
+    # Each cluster's page points to its plan in the annex.
+    assert text.count("（见附录C）" if lang == "zh" else "(AnnexC).") == len(plans)
     # The footer names the model in the file's language, never as the code's words.
     assert "(minmax,fixed)" not in text
     if lang == "zh":
