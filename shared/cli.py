@@ -276,6 +276,12 @@ def export(
     lang: Annotated[LangOption, typer.Option(help="Language of the file.")] = "en",
     method: Annotated[MethodOption, typer.Option(help="Scoring method.")] = "topsis",
     reference: Annotated[ReferenceOption, typer.Option(help="fixed or relative reference.")] = "fixed",
+    plan_target: Annotated[
+        str | None,
+        typer.Option(
+            help="Target of every cluster's plan in the XLSX and PDF: next_tier (default), top_quartile or rank:K."
+        ),
+    ] = None,
 ) -> None:
     """Export the year's ranking (annual-review file) to OUTPUT."""
     method_name = _word(method)
@@ -291,6 +297,7 @@ def export(
                 lang=_word(lang),
                 method=method_name,
                 reference=reference_name,
+                plan_target=plan_target,
             )
         finally:
             client.close()

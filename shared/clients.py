@@ -928,12 +928,14 @@ class ScoringClient(ServiceClient):
         lang: str = "en",
         method: RankingMethod = "topsis",
         reference: Reference = "fixed",
+        plan_target: str | None = None,
         api_key: str | None = None,
     ) -> bytes:
         """The annual-review file of a ranking (`csv`, `xlsx` or `pdf`) as bytes; needs an analyst key."""
         return self.export_file(
-            year, profile=profile, format=format, lang=lang, method=method, reference=reference, api_key=api_key
-        ).content
+            year, profile=profile, format=format, lang=lang, method=method, reference=reference,
+            plan_target=plan_target, api_key=api_key,
+        ).content  # fmt: skip
 
     def export_file(
         self,

@@ -158,3 +158,18 @@ def test_an_unreachable_service_exits_5() -> None:
     assert "Error: Upstream unavailable" in result.output
     assert "the scoring service did not answer" in result.output
     assert "Traceback" not in result.output
+
+
+def test_export_makes_the_plans_for_the_target_asked(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "review.xlsx"
+    args = ["export", "--year", "2024", "--plan-target", "top_quartile", "-o", str(target)]
+    result = runner.invoke(cli.app, args, env=ENV)
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(io.BytesIO(target.read_bytes()))["Plans"]
+    plans = [[c.value for c in row] for row in sheet.iter_rows()]
+    column = plans[0].index("Target")
+    assert {row[column] for row in plans[1:]} == {"the top quartile of the category"}
+    refused = tmp_path / "refused.xlsx"
+    bad = runner.invoke(cli.app, ["export", "--year", "2024", "--plan-target", "tier_up", "-o", str(refused)], env=ENV)
+    assert bad.exit_code == cli.EXIT_REJECTED
+    assert not refused.exists()
