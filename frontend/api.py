@@ -435,6 +435,7 @@ def publish_panel(
     panel_id: int,
     *,
     name: str,
+    name_zh: str = "",
     method: str,
     aggregation: str,
     ri_table: str,
@@ -448,6 +449,7 @@ def publish_panel(
     body = request_body(
         PanelPublish,
         name=name,
+        name_zh=name_zh,
         method=method,
         aggregation=aggregation,
         ri_table=ri_table,

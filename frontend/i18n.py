@@ -464,6 +464,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "方案可设为全部类型或某一类型的默认方案；未指定方案的分类型排名使用该类型的默认方案，否则使用总默认方案。",
     ),
     "not_default": ("not a default", "不设为默认"),
+    "profile_name_zh": ("Its Chinese name", "新权重方案中文名称"),
+    "publish_refused": (
+        "Publishing was refused: the experts named below have missing or inconsistent judgments. Leave them out, "
+        "or give a reason to publish anyway.",
+        "发布被拒绝：下列专家存在缺失或不一致的判断。请排除这些专家，或填写理由后仍然发布。",
+    ),
     "make_default_button": ("Make it the default", "设为默认"),
     "publish_gaps_preview": (
         "With these experts, publishing is refused unless you give a reason (or leave them out):",

@@ -13,7 +13,7 @@ import streamlit as st
 
 from frontend import api, ui
 from frontend.i18n import lang, relabelled, t
-from shared.errors import DomainError
+from shared.errors import DomainError, InvalidInput
 from shared.schemas.indicators import ApiKeyCreate
 from shared.schemas.panels import (
     DefaultScope,
@@ -532,7 +532,7 @@ elif view == "tab_manage":
     st.subheader(t("category_defaults"))
     with api.shown_errors(stop=False):
         summaries = api.profiles(ctx.api_key, ctx.state.instance_id, ctx.state.default_profile_id)
-        profile_names = {p.id: f"{p.name} (#{p.id})" for p in summaries}
+        profile_names = {p.id: f"{ui.localized(p.name, p.name_zh)} (#{p.id})" for p in summaries}
         current = [
             {
                 t("col_category"): t("all_categories"),
@@ -601,6 +601,11 @@ else:
             name = st.text_input(
                 t("profile_name"), value=f"{panel.name} — {date.today().isoformat()}", key="publish_name"
             )
+            name_zh = st.text_input(
+                t("profile_name_zh"),
+                value=f"{panel.name_zh} — {date.today().isoformat()}" if panel.name_zh else "",
+                key="publish_name_zh",
+            )
             columns = st.columns(4)
             method = columns[0].selectbox(
                 t("priority_method"), list(get_args(PriorityMethod)), format_func=lambda m: t(f"ahp_{m}")
@@ -633,6 +638,7 @@ else:
                         ctx.api_key,
                         panel_id,
                         name=name,
+                        name_zh=name_zh.strip(),
                         method=method,
                         aggregation=aggregation,
                         ri_table=publish_ri,
@@ -641,6 +647,8 @@ else:
                         override_reason=reason.strip() or None,
                     )
             except DomainError as exc:
+                if isinstance(exc, InvalidInput) and exc.errors:
+                    st.error(t("publish_refused"), icon=":material/block:")
                 api.show_error(exc, texts={"missing": t("publish_missing")})
             else:
                 api.forget_platform_reads()

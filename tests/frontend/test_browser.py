@@ -616,28 +616,35 @@ def test_the_matrix_view_and_the_pairs_are_one_draft(frontend: str, browser: obj
         go_to(page, "judgments")
         choose(page, "Node of the tree", "C2 Innovation")
         before = pair_states(page)
-        view(page, "Matrix")
-        grid = page.locator('[data-testid="stDataFrame"]').first
-        grid.wait_for()
-        box = grid.bounding_box()
-        size = 1 + int((1 + (1 + 8 * len(before)) ** 0.5) / 2) - 1  # n from n(n-1)/2 pairs
-        column = (box["width"] - 50) / size  # the index column is about 50 px, the header and each row 35 px
 
-        def edit(row: int, col: int, text: str) -> None:
-            page.mouse.dblclick(box["x"] + 50 + column * (col + 0.5), box["y"] + 36 + 35 * (row + 0.5))
-            page.wait_for_timeout(400)
+        def edit(row: int, col: int, text: str) -> dict[str, tuple[int | None, int | None]]:
+            """Type `text` into a cell of the matrix view, then read the pairs back."""
+            view(page, "Matrix")
+            grid = page.locator('[data-testid="stDataFrame"]').first
+            grid.wait_for()
+            page.wait_for_timeout(800)  # the editor is rebuilt from the draft after every change
+            box = grid.bounding_box()
+            # The first cell (the index column is about 50 px wide, the header and each row 35 px high), then the
+            # arrow keys to the cell: typing in a selected cell edits it.
+            page.mouse.click(box["x"] + 80, box["y"] + 36 + 17)
+            page.wait_for_timeout(300)
+            for key in ["ArrowRight"] * col + ["ArrowDown"] * row:
+                page.keyboard.press(key)
+                page.wait_for_timeout(150)
             page.keyboard.type(text)
+            page.wait_for_timeout(300)
             page.keyboard.press("Enter")
             settle(page)
+            no_exception_on_page(page)
+            shoot(page, "judgments-matrix-en")
+            view(page, "Pair by pair")
+            return pair_states(page)
 
-        edit(0, 1, "5")  # row 1 against column 2: the first item strongly more important
-        edit(2, 0, "1/4")  # below the diagonal: the first item 4 times as important as the third
-        no_exception_on_page(page)
-        shoot(page, "judgments-matrix-en")
-        view(page, "Pair by pair")
-        after = pair_states(page)
+        after = edit(0, 1, "5")  # row 1 against column 2: the first item strongly more important
         assert after["pair_0_1"] == (0, 5)
+        after = edit(2, 0, "1/4")  # below the diagonal: the first item 4 times as important as the third
         assert after["pair_0_2"] == (0, 4)
+        assert after["pair_0_1"] == (0, 5)
         assert {k for k in after if after[k] != before[k]} <= {"pair_0_1", "pair_0_2"}
     finally:
         context.close()

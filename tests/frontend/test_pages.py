@@ -317,14 +317,15 @@ def test_panel_publishes_a_profile(app: AppTest, platform: Platform) -> None:
     open_page(app, "panel")
     app.segmented_control(key="panel_view").set_value("tab_publish").run()
     app.text_input(key="publish_name").set_value("Published from the front-end test")
+    app.text_input(key="publish_name_zh").set_value("前端测试发布的方案")
     # Earlier tests may have left an expert's node inconsistent: the gate then needs a reason (or an exclusion).
     app.text_input(key="publish_reason").set_value("front-end test of the publish form")
     app.button(key="publish_submit").click().run()
     assert not app.exception
     assert any("Published" in s.value for s in app.success), texts(app)
     with platform.client("indicators") as client:
-        names = [p["name"] for p in client.get("/v1/weight-profiles").json()]
-    assert "Published from the front-end test" in names
+        names = {p["name"]: p.get("name_zh") for p in client.get("/v1/weight-profiles").json()}
+    assert names["Published from the front-end test"] == "前端测试发布的方案"
 
 
 def test_panel_publish_without_a_reason_names_the_gaps(app: AppTest, platform: Platform) -> None:
@@ -349,6 +350,7 @@ def test_panel_publish_without_a_reason_names_the_gaps(app: AppTest, platform: P
     app.button(key="publish_submit").click().run()
     assert not app.exception
     assert any("BASIC-E2" in e.value for e in app.error), texts(app)
+    assert any(e.value.startswith("Publishing was refused") for e in app.error)
 
 
 # --- weights and ranking ---------------------------------------------------------------------------------------
