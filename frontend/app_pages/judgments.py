@@ -490,6 +490,17 @@ def progress_bars() -> None:
 
 save_bar("top")
 
+# Unsaved drafts live in this session only, which a reload or a closed tab ends: while there are any, the browser
+# asks before leaving the page (its own "Leave site?" prompt); once every draft is saved, it no longer does.
+unsaved_anywhere = any(d.dirty for d in drafts.values())
+st.html(
+    "<script>window.onbeforeunload = "
+    + ("(e) => { e.preventDefault(); e.returnValue = ''; return ''; };" if unsaved_anywhere else "null;")
+    + "</script>",
+    unsafe_allow_javascript=True,
+    width="content",
+)
+
 
 def round_feedback() -> None:
     """For the last closed round: the group's weights of this node, the expert's distance from them and the

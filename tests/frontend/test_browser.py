@@ -648,3 +648,34 @@ def test_the_matrix_view_and_the_pairs_are_one_draft(frontend: str, browser: obj
         assert {k for k in after if after[k] != before[k]} <= {"pair_0_1", "pair_0_2"}
     finally:
         context.close()
+
+
+def test_a_reload_with_unsaved_judgments_asks_first(frontend: str, browser: object) -> None:
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")  # type: ignore[attr-defined]
+    page = context.new_page()
+    asked: list[str] = []
+
+    def answer(dialog: object) -> None:
+        asked.append(dialog.type)  # type: ignore[attr-defined]
+        dialog.dismiss()  # type: ignore[attr-defined]  # stay on the page
+
+    page.on("dialog", answer)
+    try:
+        page.goto(frontend)
+        settle(page)
+        go_to(page, "judgments")
+        start = pair_states(page)["pair_1_2"]
+        click_strength(page, "pair_1_2", 6 if start[1] != 6 else 5)
+        edited = pair_states(page)
+        page.evaluate("() => setTimeout(() => location.reload(), 0)")
+        page.wait_for_timeout(1500)
+        assert asked == ["beforeunload"], asked
+        assert pair_states(page) == edited  # still the page, still the draft
+        page.get_by_role("button", name="Save judgments").first.click()
+        settle(page)
+        page.get_by_text("Saved (version").first.wait_for()
+        page.reload()  # saved: no question
+        settle(page)
+        assert asked == ["beforeunload"]
+    finally:
+        context.close()
