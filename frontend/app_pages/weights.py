@@ -118,19 +118,23 @@ if view == "tab_profile_weights":
     )
     left, right = st.columns(2)
     with left:
-        labels = [t("goal")] + [catalog.criterion_name(c.code) for c in profile.criteria]
-        labels += [catalog.indicator_name(i.code) for i in profile.indicators]
-        parents = [""] + [t("goal")] * len(profile.criteria)
-        parents += [catalog.criterion_name(i.criterion) for i in profile.indicators]
+        # The rings show codes, which fit their segments at any weight; the full names are in the hover and the
+        # tables beside and below.
+        labels = [t("goal")] + [c.code for c in profile.criteria] + [i.code for i in profile.indicators]
+        names = [t("goal")] + [catalog.criterion_name(c.code) for c in profile.criteria]
+        names += [catalog.indicator_name(i.code) for i in profile.indicators]
+        parents = [""] + [t("goal")] * len(profile.criteria) + [i.criterion for i in profile.indicators]
         values = [1.0] + [c.weight for c in profile.criteria] + [i.global_weight for i in profile.indicators]
         sunburst = go.Figure(
             go.Sunburst(
                 labels=labels,
                 parents=parents,
                 values=values,
+                hovertext=names,
                 branchvalues="total",
-                hovertemplate="%{label}<br>%{value:.4f}<extra></extra>",
-                insidetextorientation="radial",
+                hovertemplate="%{hovertext}<br>%{value:.4f}<extra></extra>",
+                insidetextorientation="horizontal",
+                textfont={"size": 13},
             )
         )
         st.subheader(t("weights_tree"))

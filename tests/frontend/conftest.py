@@ -10,9 +10,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support.browser import CHROMIUM, playwright_api, require_chromium
 from tests.support.environment import ADMIN_KEY
 from tests.support.paths import APP
 from tests.support.platform import Platform, running_platform
+from tests.support.ports import free_port
+from tests.support.processes import Managed, streamlit
+from tests.support.readiness import http_ok
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +45,32 @@ def app(platform: Platform) -> AppTest:
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+@pytest.fixture(scope="module")
+def frontend(platform: Platform) -> Iterator[str]:
+    """`streamlit run frontend/streamlit_app.py` on a free port, against the live services."""
+    port = free_port()
+    app = Managed("streamlit", port, streamlit(port), {**os.environ, **platform.app_env},
+                  http_ok(f"http://127.0.0.1:{port}/_stcore/health"), quiet=False, timeout=60)  # fmt: skip
+    app.start()
+    try:
+        yield app.url
+    finally:
+        app.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    require_chromium()
+    assert playwright_api is not None
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )  # fmt: skip
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -5,153 +5,28 @@ Screenshots of every page, in English and in Chinese, go to test-artifacts/scree
 
 from __future__ import annotations
 
-import os
 import re
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.environment import IN_CI
-from tests.support.paths import ROOT
+from tests.support.browser import (
+    PAGES,
+    SHOTS,
+    VIEWPORT,
+    charts_drawn,
+    choose,
+    english_gone,
+    go_to,
+    metric_value,
+    no_exception_on_page,
+    settle,
+    shoot,
+    view,
+)
 from tests.support.platform import Platform
-from tests.support.ports import free_port
-from tests.support.processes import Managed, streamlit
-from tests.support.readiness import http_ok
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = ROOT / "test-artifacts" / "screenshots"
-PAGES = ("judgments", "panel", "weights", "ranking", "compare", "sensitivity", "uncertainty", "recommendations", "data",
-         "export")  # fmt: skip
-VIEWPORT = {"width": 1440, "height": 1000}
-
-try:
-    from playwright import sync_api as playwright_api
-except ImportError:  # pragma: no cover - the dev dependencies hold playwright
-    playwright_api = None
-
-
-def require_chromium() -> None:
-    """Playwright and Debian's chromium drive the test; in CI their absence is a failure, on a laptop a skip."""
-    problem = None
-    if playwright_api is None:
-        problem = "the playwright package is missing (uv sync installs the dev dependencies)"
-    elif not Path(CHROMIUM).exists():
-        problem = f"{CHROMIUM} is missing (make test installs it through infra/scripts/system_deps.sh)"
-    if problem is None:
-        return
-    if IN_CI:
-        pytest.fail(problem)
-    pytest.skip(problem)
-
-
-@pytest.fixture(scope="module")
-def frontend(platform: Platform) -> Iterator[str]:
-    """`streamlit run frontend/streamlit_app.py` on a free port, against the live services."""
-    port = free_port()
-    app = Managed("streamlit", port, streamlit(port), {**os.environ, **platform.app_env},
-                  http_ok(f"http://127.0.0.1:{port}/_stcore/health"), quiet=False, timeout=60)  # fmt: skip
-    app.start()
-    try:
-        yield app.url
-    finally:
-        app.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    require_chromium()
-    assert playwright_api is not None
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
-        )  # fmt: skip
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def settle(page: object, timeout: float = 60.0) -> None:
-    """Wait until the script run is over: no "running" status, no spinner, and the page has stopped changing."""
-    page.wait_for_timeout(400)  # type: ignore[attr-defined]
-    deadline = time.monotonic() + timeout
-    busy = '[data-testid="stStatusWidget"], [data-testid="stSpinner"], [data-testid="stSkeleton"]'
-    while time.monotonic() < deadline:
-        if page.locator(busy).count() == 0:  # type: ignore[attr-defined]
-            page.wait_for_timeout(300)  # type: ignore[attr-defined]
-            if page.locator(busy).count() == 0:  # type: ignore[attr-defined]
-                return
-        page.wait_for_timeout(200)  # type: ignore[attr-defined]
-    raise AssertionError("the app did not finish its run in time")
-
-
-def go_to(page: object, slug: str) -> None:
-    page.locator(f'[data-testid="stSidebarNav"] a[href$="/{slug}"]').first.click()  # type: ignore[attr-defined]
-    page.wait_for_url(re.compile(f"/{slug}$"))  # type: ignore[attr-defined]
-    settle(page)
-
-
-def shoot(page: object, name: str) -> Path:
-    """The whole page: Streamlit scrolls inside its main block, so the viewport is stretched to its height first."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    height = page.evaluate(  # type: ignore[attr-defined]
-        """() => Math.max(...['[data-testid="stMainBlockContainer"]', '[data-testid="stMain"]']
-            .map((s) => document.querySelector(s)).filter(Boolean).map((e) => e.scrollHeight))"""
-    )
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(int(height) + 120, 900), 9000)})  # type: ignore[attr-defined]
-    page.wait_for_timeout(700)  # type: ignore[attr-defined]
-    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
-    page.set_viewport_size(VIEWPORT)  # type: ignore[attr-defined]
-    return path
-
-
-def no_exception_on_page(page: object) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(  # type: ignore[attr-defined]
-        '[data-testid="stException"]'
-    ).first.inner_text()
-
-
-def metric_value(page: object, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first  # type: ignore[attr-defined]
-    return str(metric.locator('[data-testid="stMetricValue"]').inner_text())
-
-
-def choose(page: object, label: str, option: str) -> None:
-    """Pick `option` in the selectbox labelled `label`."""
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first  # type: ignore[attr-defined]
-    wanted = page.locator('[role="option"]').filter(has_text=option).first  # type: ignore[attr-defined]
-    for _ in range(3):
-        box.click()
-        try:
-            wanted.wait_for(timeout=5000)
-            break
-        except playwright_api.TimeoutError:
-            page.keyboard.press("Escape")  # type: ignore[attr-defined]
-    wanted.click()
-    settle(page)
-
-
-def view(page: object, name: str) -> None:
-    """Open one view of a page's view switch."""
-    page.get_by_role("radio", name=name, exact=True).click()  # type: ignore[attr-defined]
-    settle(page)
-
-
-def english_left(page: object) -> list[str]:
-    """English UI texts on a page that should be all Chinese (data the services hold in English aside)."""
-    from frontend.i18n import STRINGS
-
-    english = {en.split("{")[0].strip() for en, zh in STRINGS.values() if en != zh}
-    shown = page.locator('[data-testid="stMain"]').inner_text()  # type: ignore[attr-defined]
-    shown += page.locator('[data-testid="stSidebar"]').inner_text()  # type: ignore[attr-defined]
-    return sorted(text for text in english if len(text) >= 12 and text in shown)
 
 
 def test_a_newcomer_runs_a_panel_round_in_the_browser(frontend: str, browser: object) -> None:
@@ -243,15 +118,10 @@ def test_a_newcomer_runs_a_panel_round_in_the_browser(frontend: str, browser: ob
                 page.locator('[data-testid="stSidebarNav"] a').first.click()
                 settle(page)
             no_exception_on_page(page)
-            assert english_left(page) == [], slug or "home"
+            assert english_gone(page) == [], slug or "home"
             shoot(page, f"{slug or 'home'}-zh")
     finally:
         context.close()
-
-
-def charts_drawn(page: object) -> int:
-    """Plotly charts that have drawn their plot area (not just their container)."""
-    return int(page.locator('[data-testid="stPlotlyChart"] .main-svg').count())  # type: ignore[attr-defined]
 
 
 def test_the_uncertainty_page_in_english_and_chinese(frontend: str, browser: object) -> None:
@@ -280,7 +150,7 @@ def test_the_uncertainty_page_in_english_and_chinese(frontend: str, browser: obj
         assert page.get_by_role("combobox", name="类型", exact=True).input_value() == "全部类型"
         assert page.locator('[data-testid="stAlertContentError"]').count() == 0
         assert charts_drawn(page) >= 2
-        assert english_left(page) == []
+        assert english_gone(page) == []
         shoot(page, "uncertainty-all-sources-zh")
     finally:
         context.close()
@@ -308,7 +178,7 @@ def test_the_audit_page_in_english_and_chinese(frontend: str, browser: object) -
             view(page, name)
             no_exception_on_page(page)
             assert charts_drawn(page) >= 1
-            assert english_left(page) == [], slug
+            assert english_gone(page) == [], slug
             shoot(page, f"audit-{slug}-zh")
     finally:
         context.close()
@@ -591,11 +461,11 @@ def test_a_facilitator_closes_a_round_an_expert_revises_and_the_gate_names_the_g
                            ("发布权重方案", "publish"), ("当前节点", "node")):  # fmt: skip
             view(page, name)
             no_exception_on_page(page)
-            assert english_left(page) == [], slug
+            assert english_gone(page) == [], slug
             shoot(page, f"panel-{slug}-zh")
         go_to(page, "judgments")
         no_exception_on_page(page)
-        assert english_left(page) == []
+        assert english_gone(page) == []
         shoot(page, "judgments-zh")
     finally:
         context.close()

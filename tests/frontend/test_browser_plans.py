@@ -3,43 +3,11 @@ screenshots (test-artifacts/screenshots/recommendations-plan-*.png)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
 
-from tests.frontend import test_browser as chromium
-from tests.support.platform import Platform
-from tests.support.ports import free_port
-from tests.support.processes import Managed, streamlit
-from tests.support.readiness import http_ok
+from tests.support import browser as chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-
-
-@pytest.fixture(scope="module")
-def frontend(platform: Platform) -> Iterator[str]:
-    """`streamlit run frontend/streamlit_app.py` on a free port, against the live services."""
-    port = free_port()
-    app = Managed("streamlit", port, streamlit(port), {**os.environ, **platform.app_env},
-                  http_ok(f"http://127.0.0.1:{port}/_stcore/health"), quiet=False, timeout=60)  # fmt: skip
-    app.start()
-    try:
-        yield app.url
-    finally:
-        app.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    chromium.require_chromium()
-    assert chromium.playwright_api is not None
-    with chromium.playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=chromium.CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def test_a_plan_on_the_recommendations_page_in_english_and_chinese(frontend: str, browser: object) -> None:
@@ -81,7 +49,7 @@ def test_a_plan_on_the_recommendations_page_in_english_and_chinese(frontend: str
         assert page.locator('[data-testid="stAlertContentError"]').count() == 0
         assert chromium.charts_drawn(page) >= 3
         assert chromium.metric_value(page, "实施方案后").startswith("第")
-        assert chromium.english_left(page) == []
+        assert chromium.english_gone(page) == []
         page.get_by_role("heading", name="2024年全部集群：反复出现的对策").wait_for(timeout=60_000)
         assert chromium.charts_drawn(page) >= 4  # and the portfolio's paths
         chromium.shoot(page, "recommendations-plan-zh")
