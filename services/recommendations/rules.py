@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.schemas.vocabulary import Category, Lang
+from shared.units import plain_number
 
 LANGUAGES: tuple[Lang, ...] = get_args(Lang)
 CATEGORIES: tuple[Category, ...] = get_args(Category)
@@ -148,14 +149,8 @@ class _NumberFormatter(string.Formatter):
 _FORMATTER = _NumberFormatter()
 
 
-def format_number(x: float) -> str:
-    """A number as people read it in a report: 0–3 decimals by magnitude, no trailing zeros."""
-    magnitude = abs(x)
-    digits = 0 if magnitude >= 100 else 1 if magnitude >= 10 else 2 if magnitude >= 0.1 else 3
-    text = f"{x:,.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+# A number as people read it in a report: 0–3 decimals by magnitude, no trailing zeros (one rule with the units').
+format_number = plain_number
 
 
 def fill_template(template: str, fields: Mapping[str, object]) -> str:
