@@ -42,14 +42,15 @@ def _answer(
 ) -> Response:
     """The analysis as JSON bytes: the model resolved once, then read through the cache under a key that names
     every input (a cached body that no longer validates is recomputed)."""
-    state = indicators.state()
-    resolved = service.resolve_model(indicators, state, body)
-    key = service.analysis_key(kind, resolved.echo, state, body)
-    answer = cache.read_through(
-        key,
-        lambda: analyse(resolved).model_dump_json().encode(),
-        ttl_seconds=ttl_seconds,
+    answer = service.analysis_answer(
+        indicators,
+        indicators.state(),
+        cache,
+        body,
+        kind=kind,
+        analyse=analyse,
         decode=DECODERS[kind.split("-")[0]],
+        ttl_seconds=ttl_seconds,
     )
     return Response(answer, media_type="application/json")
 

@@ -7,9 +7,11 @@ published scores and ranks; answers are cached under keys that name every input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from pydantic import BaseModel
 
 from services.scoring.engine import audit, ranking_sensitivity, ranking_uncertainty
 from services.scoring.engine.compare import rank_correlation, rank_similarity
@@ -20,7 +22,7 @@ from services.scoring.engine.reference import criterion_scores
 from services.scoring.engine.weights import combined_weights, objective_weights
 from services.scoring.rankings.compute import treated_matrix
 from services.scoring.rankings.service import Inputs, dataset_of, load_inputs
-from shared.cache import cache_key
+from shared.cache import Cache, cache_key
 from shared.clients import IndicatorsClient
 from shared.decision_matrix import YearMatrix, year_matrix
 from shared.errors import InvalidInput, NotFound
@@ -155,6 +157,30 @@ def analysis_key(kind: str, echo: ModelEcho, state: PlatformState, body: Ranking
             "model": echo.model_dump(mode="json"),
             "request": body.model_dump(mode="json"),
         },
+    )
+
+
+def analysis_answer(
+    indicators: IndicatorsClient,
+    state: PlatformState,
+    cache: Cache,
+    body: RankingModelRequest,
+    *,
+    kind: str,
+    analyse: Callable[[ResolvedModel], BaseModel],
+    decode: Callable[[bytes], bytes],
+    ttl_seconds: float,
+    resolved: ResolvedModel | None = None,
+) -> bytes:
+    """An analysis of a ranking's model as JSON bytes, read through the cache under the key that names every input
+    (a cached body that fails `decode` is computed again); the model is resolved here unless it is given. The
+    endpoints and the exports read every analysis through this one path, so they share its cache entries."""
+    model = resolve_model(indicators, state, body) if resolved is None else resolved
+    return cache.read_through(
+        analysis_key(kind, model.echo, state, body),
+        lambda: analyse(model).model_dump_json().encode(),
+        ttl_seconds=ttl_seconds,
+        decode=decode,
     )
 
 

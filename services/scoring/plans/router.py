@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from services.scoring.analyses.service import analysis_key, resolve_model
+from services.scoring.analyses.service import analysis_answer
 from services.scoring.deps import CacheDep, IndicatorsDep, SettingsDep
 from services.scoring.plans import service
 from shared.auth import Viewer
@@ -39,14 +39,15 @@ def ranking_plan(
     then the least total effort; re-scored with the model. Others keep their scores, since on the fixed reference
     a score depends on the cluster's own values only. `reachable: false` with no changes when no such set exists;
     a target met already is `reachable: true` with no changes."""
-    state = indicators.state()
-    resolved = resolve_model(indicators, state, body)
-    key = analysis_key("plan", resolved.echo, state, body)
-    answer = cache.read_through(
-        key,
-        lambda: service.plan(resolved, body).model_dump_json().encode(),
-        ttl_seconds=settings.rankings_ttl_seconds,
+    answer = analysis_answer(
+        indicators,
+        indicators.state(),
+        cache,
+        body,
+        kind="plan",
+        analyse=lambda resolved: service.plan(resolved, body),
         decode=_PLAN_BODY,
+        ttl_seconds=settings.rankings_ttl_seconds,
     )
     return Response(answer, media_type="application/json")
 
@@ -65,13 +66,14 @@ def ranking_plans(
 ) -> Response:
     """As `POST /v1/rankings/plan` for each cluster of `cluster_codes` (default: every cluster the model ranks, in
     the ranking's order): what a year's review sheet needs, with the model resolved once."""
-    state = indicators.state()
-    resolved = resolve_model(indicators, state, body)
-    key = analysis_key("plans", resolved.echo, state, body)
-    answer = cache.read_through(
-        key,
-        lambda: service.plans_for(resolved, body).model_dump_json().encode(),
-        ttl_seconds=settings.rankings_ttl_seconds,
+    answer = analysis_answer(
+        indicators,
+        indicators.state(),
+        cache,
+        body,
+        kind="plans",
+        analyse=lambda resolved: service.plans_for(resolved, body),
         decode=_PLANS_BODY,
+        ttl_seconds=settings.rankings_ttl_seconds,
     )
     return Response(answer, media_type="application/json")

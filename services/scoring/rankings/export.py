@@ -262,13 +262,15 @@ def plans_of(
     """POST /v1/rankings/plans' answer for the ranking and `target`, by the same function, read through the same
     cache entry."""
     body = plans_request(ranking, target=target)
-    resolved = analyses.resolve_model(indicators, state, body)
-    key = analyses.analysis_key("plans", resolved.echo, state, body)
-    answer = cache.read_through(
-        key,
-        lambda: plan_service.plans_for(resolved, body).model_dump_json().encode(),
-        ttl_seconds=ttl_seconds,
+    answer = analyses.analysis_answer(
+        indicators,
+        state,
+        cache,
+        body,
+        kind="plans",
+        analyse=lambda resolved: plan_service.plans_for(resolved, body),
         decode=validated(PlansResponse),
+        ttl_seconds=ttl_seconds,
     )
     return PlansResponse.model_validate_json(answer)
 
@@ -333,12 +335,16 @@ def uncertainty_of(
                                 reference=ranking.reference)  # fmt: skip
     resolved = analyses.resolve_model(indicators, state, model)
     body = uncertainty_request(ranking, has_panel=bool(resolved.inputs.profile.judgments))
-    key = analyses.analysis_key("uncertainty", resolved.echo, state, body)
-    answer = cache.read_through(
-        key,
-        lambda: analyses.uncertainty(indicators, state, resolved, body).model_dump_json().encode(),
-        ttl_seconds=ttl_seconds,
+    answer = analyses.analysis_answer(
+        indicators,
+        state,
+        cache,
+        body,
+        kind="uncertainty",
+        analyse=lambda model: analyses.uncertainty(indicators, state, model, body),
         decode=validated(UncertaintyResponse),
+        ttl_seconds=ttl_seconds,
+        resolved=resolved,
     )
     return UncertaintyResponse.model_validate_json(answer)
 
@@ -354,13 +360,15 @@ def audit_response(
 ) -> AuditResponse:
     """GET /v1/rankings/audit's answer for the ranking's year and profile, read through the same cache entry."""
     body = RankingModelRequest(year=ranking.year, profile=ranking.profile)
-    resolved = analyses.resolve_model(indicators, state, body)
-    key = analyses.analysis_key(f"audit-{threshold}", resolved.echo, state, body)
-    answer = cache.read_through(
-        key,
-        lambda: analyses.audit_of(resolved, threshold=threshold).model_dump_json().encode(),
-        ttl_seconds=ttl,
+    answer = analyses.analysis_answer(
+        indicators,
+        state,
+        cache,
+        body,
+        kind=f"audit-{threshold}",
+        analyse=lambda resolved: analyses.audit_of(resolved, threshold=threshold),
         decode=validated(AuditResponse),
+        ttl_seconds=ttl,
     )
     return AuditResponse.model_validate_json(answer)
 
